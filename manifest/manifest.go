@@ -1,0 +1,248 @@
+// Package manifest describes a generated pathway tree: which files
+// pathwaysync wrote, and a fingerprint of every pathway's items, so that a
+// later run can tell what changed in each pathway without reading the old
+// pathways back.
+//
+// The manifest is written as FileName at the root of every exported tree.
+// It marks the folder as pathwaysync's own (the exporter refuses to write
+// into a folder without one) and lets githubsync describe a change per
+// pathway ("Skills: +2 −1") from one blob.
+package manifest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/pathwaysync/pathwaysync/pathway"
+)
+
+// FileName is the manifest's name at the root of an exported tree.
+const FileName = "pathwaysync-manifest.json"
+
+// Generator and Version identify the manifest format.
+const (
+	Generator = "pathwaysync"
+	Version   = 1
+)
+
+// Manifest lists the generated files and fingerprints each pathway.
+type Manifest struct {
+	Generator string `json:"generator"`
+	Version   int    `json:"version"`
+	// Files are the generated files, slash-separated, relative to the tree
+	// root, sorted; the manifest itself is not listed.
+	Files []string `json:"files"`
+	// Pathways are sorted by Name.
+	Pathways []Pathway `json:"pathways"`
+}
+
+// Pathway fingerprints one pathway.
+type Pathway struct {
+	// Name is the Component entity's metadata.name.
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	// Summary is a fingerprint of the summary text.
+	Summary string `json:"summary,omitempty"`
+	// Sections maps a section name (see SectionNames) to fingerprints of its
+	// items, in page order.
+	Sections map[string][]string `json:"sections,omitempty"`
+}
+
+// Section names, in the order a change description lists them.
+var SectionNames = []string{
+	"Duration", "Discipline", "Focus areas", "Skills", "Behaviours", "Projects",
+	"AI literacy", "Reading", "Courses", "Role archetypes",
+}
+
+// Fingerprint returns a short, stable fingerprint of the given strings.
+func Fingerprint(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s;", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// ForPathway fingerprints p under the entity name name.
+func ForPathway(name string, p *pathway.Pathway) Pathway {
+	s := map[string][]string{}
+	add := func(section string, parts ...string) {
+		s[section] = append(s[section], Fingerprint(parts...))
+	}
+	if !p.Duration.IsZero() {
+		add("Duration", p.Duration.Text, fmt.Sprint(p.Duration.MinMonths, p.Duration.MaxMonths))
+	}
+	if p.Discipline != "" {
+		add("Discipline", p.Discipline)
+	}
+	for _, f := range p.FocusAreas {
+		add("Focus areas", f.Title, f.Text)
+	}
+	for _, v := range p.Skills {
+		add("Skills", v)
+	}
+	for _, v := range p.Behaviours {
+		add("Behaviours", v)
+	}
+	for _, v := range p.Projects {
+		add("Projects", v)
+	}
+	if p.AILiteracy != nil {
+		if p.AILiteracy.Theme != "" {
+			add("AI literacy", "theme", p.AILiteracy.Theme)
+		}
+		for _, v := range p.AILiteracy.Items {
+			add("AI literacy", v)
+		}
+	}
+	for _, b := range p.Reading {
+		add("Reading", b.Title, b.Authors, b.Description)
+	}
+	for _, c := range p.Courses {
+		add("Courses", c.Title, c.Provider, c.Description)
+	}
+	add("Role archetypes", "from", p.From.Title, p.From.URL)
+	add("Role archetypes", "to", p.To.Title, p.To.URL)
+	if p.Archetypes != nil {
+		add("Role archetypes", "intro", p.Archetypes.Intro)
+		for _, r := range p.Archetypes.Roles {
+			add("Role archetypes", r.Title, r.URL)
+		}
+	}
+	mp := Pathway{Name: name, Title: p.Title, Sections: s}
+	if p.Summary != "" {
+		mp.Summary = Fingerprint(p.Summary)
+	}
+	return mp
+}
+
+// Marshal renders m as indented JSON with a trailing newline; the same
+// manifest always gives the same bytes.
+func (m *Manifest) Marshal() ([]byte, error) {
+	sort.Strings(m.Files)
+	sort.Slice(m.Pathways, func(i, j int) bool { return m.Pathways[i].Name < m.Pathways[j].Name })
+	b, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		return nil, fmt.Errorf("marshal manifest: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// Parse reads a manifest and checks that pathwaysync wrote it.
+func Parse(b []byte) (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("parse manifest: %w", err)
+	}
+	if m.Generator != Generator {
+		return nil, fmt.Errorf("parse manifest: generator %q is not %q", m.Generator, Generator)
+	}
+	if m.Version != Version {
+		return nil, fmt.Errorf("parse manifest: unsupported version %d", m.Version)
+	}
+	return &m, nil
+}
+
+// ChangeType says what happened to a pathway.
+type ChangeType string
+
+// Change types.
+const (
+	Added   ChangeType = "added"
+	Removed ChangeType = "removed"
+	Changed ChangeType = "changed"
+)
+
+// Change describes what happened to one pathway between two manifests.
+type Change struct {
+	Type     ChangeType
+	Name     string
+	Title    string
+	OldTitle string // set when the title changed
+	// SummaryChanged reports a changed summary.
+	SummaryChanged bool
+	// Sections lists the changed sections in SectionNames order.
+	Sections []SectionChange
+}
+
+// SectionChange counts items added and removed in one section; Reordered
+// is set when the same items moved.
+type SectionChange struct {
+	Name      string
+	Added     int
+	Removed   int
+	Reordered bool
+}
+
+// Diff compares two manifests; old may be nil (everything is added).
+// Changes are sorted by pathway name; unchanged pathways are left out.
+func Diff(old, new *Manifest) []Change {
+	oldBy := map[string]Pathway{}
+	if old != nil {
+		for _, p := range old.Pathways {
+			oldBy[p.Name] = p
+		}
+	}
+	var out []Change
+	seen := map[string]bool{}
+	if new != nil {
+		for _, np := range new.Pathways {
+			seen[np.Name] = true
+			op, ok := oldBy[np.Name]
+			if !ok {
+				out = append(out, Change{Type: Added, Name: np.Name, Title: np.Title})
+				continue
+			}
+			c := Change{Type: Changed, Name: np.Name, Title: np.Title}
+			if op.Title != np.Title {
+				c.OldTitle = op.Title
+			}
+			c.SummaryChanged = op.Summary != np.Summary
+			for _, sec := range SectionNames {
+				if sc, changed := diffSection(sec, op.Sections[sec], np.Sections[sec]); changed {
+					c.Sections = append(c.Sections, sc)
+				}
+			}
+			if c.OldTitle != "" || c.SummaryChanged || len(c.Sections) > 0 {
+				out = append(out, c)
+			}
+		}
+	}
+	for name, op := range oldBy {
+		if !seen[name] {
+			out = append(out, Change{Type: Removed, Name: name, Title: op.Title})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func diffSection(name string, old, new []string) (SectionChange, bool) {
+	sc := SectionChange{Name: name}
+	count := map[string]int{}
+	for _, f := range old {
+		count[f]++
+	}
+	for _, f := range new {
+		if count[f] > 0 {
+			count[f]--
+		} else {
+			sc.Added++
+		}
+	}
+	for _, n := range count {
+		sc.Removed += n
+	}
+	if sc.Added == 0 && sc.Removed == 0 {
+		for i := range old {
+			if old[i] != new[i] {
+				sc.Reordered = true
+				break
+			}
+		}
+	}
+	return sc, sc.Added > 0 || sc.Removed > 0 || sc.Reordered
+}
