@@ -77,7 +77,9 @@ func TestValidate(t *testing.T) {
 		{"no spec", func(e *catalog.Entity) { e.Spec = nil }, []string{"spec"}},
 		{"uid", func(e *catalog.Entity) { e.Metadata.UID = "x" }, []string{"metadata.uid"}},
 		{"etag", func(e *catalog.Entity) { e.Metadata.Etag = "x" }, []string{"metadata.etag"}},
-		{"relations", func(e *catalog.Entity) { e.Relations = []catalog.Relation{{Type: "ownedBy", TargetRef: "group:default/x"}} },
+		{"relations", func(e *catalog.Entity) {
+			e.Relations = []catalog.Relation{{Type: "ownedBy", TargetRef: "group:default/x"}}
+		},
 			[]string{"relations"}},
 		{"managed-by annotations", func(e *catalog.Entity) {
 			e.Metadata.Annotations["backstage.io/managed-by-location"] = "url:x"
