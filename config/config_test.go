@@ -1,0 +1,171 @@
+package config_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/pathwaysync/pathwaysync/config"
+)
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := config.Load("", []string{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Catalog.Namespace != "pathways" || c.GitHub.Branch != "pathwaysync/update" || c.Sync.MaxDeletions != -1 ||
+		c.Source.MaxBytes != 5<<20 || c.Server.ShutdownTimeout != 30*time.Second {
+		t.Fatalf("defaults not applied: %+v", c)
+	}
+}
+
+func TestLoadFile(t *testing.T) {
+	c, err := config.Load("testdata/good.yaml", []string{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Catalog.Namespace != "learning" || c.Catalog.Lifecycle != "production" ||
+		strings.Join(c.GitHub.PullRequest.Labels, ",") != "pathways,automated" ||
+		c.Sync.Jitter != 10*time.Second || c.Server.ShutdownTimeout != 45*time.Second {
+		t.Fatalf("file not applied: %+v", c)
+	}
+	if err := c.ValidateGitHub(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPrecedence checks flags > environment > file > defaults.
+func TestPrecedence(t *testing.T) {
+	env := []string{"PATHWAYSYNC_CATALOG_OWNER=group:default/env-team", "PATHWAYSYNC_CATALOG_NAMESPACE=from-env",
+		"PATHWAYSYNC_GITHUB_PULL_REQUEST_REVIEWERS=alice,bob", "PATHWAYSYNC_SYNC_JITTER=5s", "HOME=/root"}
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	fs.String("namespace", "", "")
+	if err := fs.Parse([]string{"--namespace=from-flag"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load("testdata/good.yaml", env, map[string]*pflag.Flag{"catalog.namespace": fs.Lookup("namespace")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Catalog.Namespace != "from-flag" {
+		t.Errorf("namespace = %q, want the flag's", c.Catalog.Namespace)
+	}
+	if c.Catalog.Owner != "group:default/env-team" {
+		t.Errorf("owner = %q, want the environment's over the file's", c.Catalog.Owner)
+	}
+	if got := strings.Join(c.GitHub.PullRequest.Reviewers, "|"); got != "alice|bob" {
+		t.Errorf("reviewers = %q", got)
+	}
+	if c.Sync.Jitter != 5*time.Second {
+		t.Errorf("jitter = %s", c.Sync.Jitter)
+	}
+	if c.GitHub.Repository != "acme/backstage-catalog" {
+		t.Errorf("repository = %q, want the file's", c.GitHub.Repository)
+	}
+}
+
+// TestBadFiles holds one broken file per rule and the message it must give.
+func TestBadFiles(t *testing.T) {
+	for file, want := range map[string]string{
+		"unknown-key.yaml":       `config: catalog.namespce: unknown key in testdata/unknown-key.yaml`,
+		"bad-namespace.yaml":     `config: catalog.namespace: "Not_Valid" is not a valid Backstage namespace`,
+		"bad-repository.yaml":    `config: github.repository: "no-slash" is not OWNER/NAME`,
+		"bad-path.yaml":          `config: github.path: "../escape" must be a folder inside the repository`,
+		"bad-schedule.yaml":      `config: sync.schedule: "every day" is neither a duration like 1h nor a cron expression`,
+		"bad-log-format.yaml":    `config: server.log_format: "xml" is not text or json`,
+		"token-and-file.yaml":    `config: github.token_file: set either github.token or github.token_file, not both`,
+		"partial-app.yaml":       `config: github.app_id: a GitHub App needs github.app_id, github.installation_id and github.private_key_file together`,
+		"bad-max-deletions.yaml": `config: sync.max_deletions: must be -1`,
+		"broken.yaml":            `config: read testdata/broken.yaml`,
+		"missing.yaml":           `config: read testdata/missing.yaml`,
+	} {
+		t.Run(file, func(t *testing.T) {
+			_, err := config.Load(filepath.Join("testdata", file), []string{}, nil)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("got %v\nwant it to contain %q", err, want)
+			}
+		})
+	}
+}
+
+func TestUnknownEnvironmentVariable(t *testing.T) {
+	_, err := config.Load("", []string{"PATHWAYSYNC_GITHUB_TOKN=x"}, nil)
+	var ce *config.Error
+	if !errors.As(err, &ce) || ce.Key != "PATHWAYSYNC_GITHUB_TOKN" {
+		t.Fatalf("got %v, want an error naming the variable", err)
+	}
+	if strings.Contains(err.Error(), "=x") {
+		t.Fatalf("error leaks the value: %v", err)
+	}
+}
+
+func TestSecretFiles(t *testing.T) {
+	dir := t.TempDir()
+	tok := filepath.Join(dir, "token")
+	if err := os.WriteFile(tok, []byte("ghs_fromfile\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load("", []string{"PATHWAYSYNC_GITHUB_TOKEN_FILE=" + tok, "PATHWAYSYNC_SERVER_API_TOKEN=api-secret"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.GitHub.Token != "ghs_fromfile" {
+		t.Fatalf("token = %q", c.GitHub.Token)
+	}
+	r := c.Redacted()
+	if r.GitHub.Token != "REDACTED" || r.Server.APIToken != "REDACTED" || r.Server.WebhookSecret != "" {
+		t.Fatalf("redacted: %+v %+v", r.GitHub, r.Server)
+	}
+	if c.GitHub.Token != "ghs_fromfile" {
+		t.Fatal("Redacted changed the original")
+	}
+	_, err = config.Load("", []string{"PATHWAYSYNC_SERVER_WEBHOOK_SECRET_FILE=" + filepath.Join(dir, "nope")}, nil)
+	if err == nil || !strings.Contains(err.Error(), "server.webhook_secret_file") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestValidateServer(t *testing.T) {
+	c, err := config.Load("", []string{"PATHWAYSYNC_SERVER_WEBHOOK_REPOSITORIES=acme/pathways"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ValidateServer(); err == nil || !strings.Contains(err.Error(), "server.webhook_secret") {
+		t.Fatalf("got %v, want a refusal naming server.webhook_secret", err)
+	}
+}
+
+func TestEveryKeyHasAnEnvironmentVariable(t *testing.T) {
+	for _, k := range config.Keys() {
+		val := "1"
+		switch k {
+		case "sources", "github.pull_request.labels", "github.pull_request.reviewers", "github.pull_request.team_reviewers",
+			"server.webhook_repositories", "server.webhook_paths":
+			continue
+		}
+		_ = val
+		name := config.EnvName(k)
+		if !strings.HasPrefix(name, "PATHWAYSYNC_") || strings.ContainsAny(name, ".-") {
+			t.Errorf("%s → %s", k, name)
+		}
+	}
+	m := (&config.Config{}).Map()
+	for _, k := range config.Keys() {
+		cur := any(m)
+		for _, part := range strings.Split(k, ".") {
+			mm, ok := cur.(map[string]any)
+			if !ok {
+				t.Fatalf("key %s: not a map at %s", k, part)
+			}
+			if cur, ok = mm[part]; !ok {
+				t.Errorf("key %s has a default but no field", k)
+				break
+			}
+		}
+	}
+}

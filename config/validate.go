@@ -1,0 +1,132 @@
+package config
+
+import (
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+)
+
+var (
+	namespaceRE = regexp.MustCompile(`^[a-z0-9]+(-+[a-z0-9]+)*$`)
+	repoRE      = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
+	branchRE    = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
+)
+
+// Validate checks every value that does not depend on the command; each
+// error names its key.
+func (c *Config) Validate() error {
+	var e errs
+	if !namespaceRE.MatchString(c.Catalog.Namespace) || len(c.Catalog.Namespace) > 63 {
+		e.add("catalog.namespace", "%q is not a valid Backstage namespace (lowercase letters, digits and dashes, at most 63)", c.Catalog.Namespace)
+	}
+	if strings.TrimSpace(c.Catalog.Owner) == "" {
+		e.add("catalog.owner", "must not be empty: Backstage requires spec.owner")
+	}
+	if strings.TrimSpace(c.Catalog.Lifecycle) == "" {
+		e.add("catalog.lifecycle", "must not be empty: Backstage requires spec.lifecycle")
+	}
+	if c.Source.MaxBytes <= 0 {
+		e.add("source.max_bytes", "must be positive, got %d", c.Source.MaxBytes)
+	}
+	if c.Source.Timeout <= 0 {
+		e.add("source.timeout", "must be positive, got %s", c.Source.Timeout)
+	}
+	if u, err := url.Parse(c.GitHub.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		e.add("github.api_url", "%q is not an http(s) URL", c.GitHub.APIURL)
+	}
+	if c.GitHub.Repository != "" && !repoRE.MatchString(c.GitHub.Repository) {
+		e.add("github.repository", "%q is not OWNER/NAME", c.GitHub.Repository)
+	}
+	if c.GitHub.Branch == "" || !branchRE.MatchString(c.GitHub.Branch) || strings.Contains(c.GitHub.Branch, "..") {
+		e.add("github.branch", "%q is not a valid branch name", c.GitHub.Branch)
+	}
+	if c.GitHub.BaseBranch != "" && (!branchRE.MatchString(c.GitHub.BaseBranch) || strings.Contains(c.GitHub.BaseBranch, "..")) {
+		e.add("github.base_branch", "%q is not a valid branch name", c.GitHub.BaseBranch)
+	}
+	if c.GitHub.BaseBranch != "" && c.GitHub.BaseBranch == c.GitHub.Branch {
+		e.add("github.branch", "must differ from github.base_branch")
+	}
+	if p := c.GitHub.Path; p != "" {
+		clean := path.Clean(strings.Trim(p, "/"))
+		if strings.HasPrefix(p, "/") || clean == "." || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(p, "\\") {
+			e.add("github.path", "%q must be a folder inside the repository, e.g. catalog/pathways", p)
+		}
+	}
+	if (c.GitHub.AppID != 0 || c.GitHub.InstallationID != 0 || c.GitHub.PrivateKeyFile != "") &&
+		(c.GitHub.AppID == 0 || c.GitHub.InstallationID == 0 || c.GitHub.PrivateKeyFile == "") {
+		e.add("github.app_id", "a GitHub App needs github.app_id, github.installation_id and github.private_key_file together")
+	}
+	if c.GitHub.Token != "" && c.GitHub.AppID != 0 {
+		e.add("github.token", "set either a token or a GitHub App, not both")
+	}
+	if c.Sync.MaxDeletions < -1 {
+		e.add("sync.max_deletions", "must be -1 (half of the pathways) or a count >= 0, got %d", c.Sync.MaxDeletions)
+	}
+	if c.Sync.Jitter < 0 {
+		e.add("sync.jitter", "must not be negative")
+	}
+	if c.Sync.Schedule != "" && c.Sync.Schedule != "off" {
+		if d, err := time.ParseDuration(c.Sync.Schedule); err == nil {
+			if d < time.Minute {
+				e.add("sync.schedule", "interval %s is shorter than one minute", d)
+			}
+		} else if len(strings.Fields(c.Sync.Schedule)) < 5 && !strings.HasPrefix(c.Sync.Schedule, "@") {
+			e.add("sync.schedule", "%q is neither a duration like 1h nor a cron expression", c.Sync.Schedule)
+		}
+	}
+	switch c.Server.LogFormat {
+	case "text", "json":
+	default:
+		e.add("server.log_format", "%q is not text or json", c.Server.LogFormat)
+	}
+	switch c.Server.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		e.add("server.log_level", "%q is not debug, info, warn or error", c.Server.LogLevel)
+	}
+	if c.Server.ReadyMaxAge <= 0 {
+		e.add("server.ready_max_age", "must be positive")
+	}
+	if c.Server.ShutdownTimeout <= 0 {
+		e.add("server.shutdown_timeout", "must be positive")
+	}
+	for _, k := range []struct{ key, val string }{{"server.public_url", c.Server.PublicURL}, {"server.techdocs_base_url", c.Server.TechDocsBaseURL}} {
+		if k.val == "" {
+			continue
+		}
+		if u, err := url.Parse(k.val); err != nil || u.Scheme == "" || u.Host == "" {
+			e.add(k.key, "%q is not an absolute URL", k.val)
+		}
+	}
+	return e.err()
+}
+
+// ValidateGitHub checks what publishing needs: a repository, a managed
+// path and credentials.
+func (c *Config) ValidateGitHub() error {
+	var e errs
+	if c.GitHub.Repository == "" {
+		e.add("github.repository", "required for sync (OWNER/NAME)")
+	}
+	if c.GitHub.Path == "" {
+		e.add("github.path", "required for sync: the one folder pathwaysync manages, e.g. catalog/pathways")
+	}
+	if c.GitHub.Token == "" && c.GitHub.AppID == 0 {
+		e.add("github.token", "required for sync: set github.token, github.token_file or a GitHub App")
+	}
+	return e.err()
+}
+
+// ValidateServer checks what `serve` needs beyond Validate.
+func (c *Config) ValidateServer() error {
+	var e errs
+	if len(c.Server.WebhookRepositories) > 0 && c.Server.WebhookSecret == "" {
+		e.add("server.webhook_secret", "required when server.webhook_repositories enables webhooks")
+	}
+	if c.Server.Addr == "" {
+		e.add("server.addr", "must not be empty")
+	}
+	return e.err()
+}
