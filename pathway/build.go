@@ -1,0 +1,429 @@
+package pathway
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// builder turns a document's lines into a Pathway, section by section. The
+// page-text and HTML importers share it; HTML adds heading levels and links.
+type builder struct {
+	file  string
+	p     Pathway
+	warns []Warning
+
+	sec         section
+	secLine     int  // line that opened sec
+	titleLine   int  // line of the title, 0 when none
+	sawDuration bool // the duration line has been read
+	sawProse    bool // the summary has started
+	pending     int  // 1-based line of a bare item number awaiting its text, 0 when none
+	triple      int  // position in a reading/course entry: 0 title next, 1 authors/provider, 2 description
+	lastLine    int
+	docURL      string // the document's own URL, when it names one
+	resolveHref func(string) (string, bool)
+}
+
+func newBuilder(file string) *builder {
+	return &builder{file: file, p: Pathway{APIVersion: APIVersion, Kind: Kind}}
+}
+
+func (b *builder) warn(n int, format string, args ...any) {
+	b.warns = append(b.warns, Warning{File: b.file, Line: n, Msg: fmt.Sprintf(format, args...)})
+}
+
+// add feeds one line to the builder.
+func (b *builder) add(l line) {
+	t := l.text
+	if t == "" {
+		return
+	}
+	if l.n > 0 {
+		b.lastLine = l.n
+	}
+	if isChrome(t) {
+		return
+	}
+	if b.sec == secPreamble && b.docURL == "" && !strings.ContainsAny(t, " \t") && isAbsHTTP(t) {
+		b.docURL = t
+		return
+	}
+	if sec, ok := headingSection(t); ok && (l.heading > 0 || !l.item) {
+		b.open(sec, l.n)
+		return
+	}
+	switch b.sec {
+	case secPreamble:
+		b.preamble(l)
+	case secFocus:
+		b.focus(l)
+	case secSkillsBehaviours:
+		if _, bullet := stripBullet(t); bullet || l.item {
+			b.warn(l.n, "list item before the %q heading: read as a skill", secSkills.String())
+			b.p.Skills = append(b.p.Skills, bulletText(l))
+			return
+		}
+		b.unknownHeading(l)
+	case secSkills:
+		if b.unknownHeading(l) {
+			return
+		}
+		b.p.Skills = append(b.p.Skills, bulletText(l))
+	case secBehaviours:
+		if b.unknownHeading(l) {
+			return
+		}
+		b.p.Behaviours = append(b.p.Behaviours, bulletText(l))
+	case secProjects:
+		if b.unknownHeading(l) {
+			return
+		}
+		b.p.Projects = b.numbered(b.p.Projects, l)
+	case secAI:
+		if b.unknownHeading(l) {
+			return
+		}
+		if b.p.AILiteracy == nil {
+			b.p.AILiteracy = &AILiteracy{}
+		}
+		ai := b.p.AILiteracy
+		if ai.Theme == "" && len(ai.Items) == 0 && b.pending == 0 && !l.item && !numberRE.MatchString(t) && !numberOnlyRE.MatchString(t) {
+			ai.Theme = t
+			return
+		}
+		ai.Items = b.numbered(ai.Items, l)
+	case secReading, secCourses:
+		b.entry(l)
+	case secArchetypes:
+		b.archetypes(l)
+	case secUnknown:
+		// Skipped; open() warned once.
+	}
+}
+
+// open starts a section.
+func (b *builder) open(sec section, n int) {
+	b.closeSection()
+	b.sec, b.secLine = sec, n
+	b.triple = 0
+}
+
+// closeSection finishes the current section: a bare item number that never
+// got its text is dropped.
+func (b *builder) closeSection() {
+	if b.pending > 0 {
+		b.warn(b.pending, "item number without text in %q: dropped", b.sec.String())
+		b.pending = 0
+	}
+}
+
+// unknownHeading treats an emoji-led or marked-up heading that names no
+// known section as the start of an unknown section, skipped with a warning.
+func (b *builder) unknownHeading(l line) bool {
+	if l.heading == 0 && !(startsWithSymbol(l.text) && titleLike(l.text)) {
+		return false
+	}
+	b.open(secUnknown, l.n)
+	b.warn(l.n, "unknown section %q: skipped", l.text)
+	return true
+}
+
+// preamble reads the title, the duration line, the summary and, in the
+// compact rendering that drops the Focus Areas heading, the focus areas.
+func (b *builder) preamble(l line) {
+	t := l.text
+	if !b.sawProse && !b.sawDuration {
+		if d, disc, ok := parseDuration(t); ok {
+			b.setDuration(l.n, d, disc)
+			return
+		}
+		if b.p.Title == "" && (l.heading == 1 || (l.heading == 0 && titleLike(t) && !l.item)) {
+			b.setTitle(l.n, t)
+			return
+		}
+	}
+	if !b.sawProse {
+		if l.heading > 1 {
+			// A marked-up heading before any summary: a focus area title.
+			b.sec, b.secLine = secFocus, l.n
+			b.focus(l)
+			return
+		}
+		b.sawProse = true
+		b.p.Summary = joinPara(b.p.Summary, t)
+		return
+	}
+	if l.heading > 0 || titleLike(t) {
+		// Compact rendering: focus areas follow the summary without a heading.
+		b.sec, b.secLine = secFocus, l.n
+		b.focus(l)
+		return
+	}
+	b.p.Summary = joinPara(b.p.Summary, t)
+}
+
+func (b *builder) setTitle(n int, t string) {
+	b.p.Title = t
+	b.titleLine = n
+	if from, to, ok := splitTitle(t); ok {
+		b.p.From.Title, b.p.To.Title = from, to
+	}
+}
+
+func (b *builder) setDuration(n int, d Duration, disc string) {
+	b.sawDuration = true
+	if d.MaxMonths > 0 && d.MinMonths > d.MaxMonths {
+		b.warn(n, "duration %q runs backwards: months not set", d.Text)
+		d.MinMonths, d.MaxMonths = 0, 0
+	}
+	b.p.Duration = d
+	b.p.Discipline = disc
+}
+
+// focus reads focus areas: a title line, then its paragraph(s).
+func (b *builder) focus(l line) {
+	t := l.text
+	if b.unknownSymbolHeading(l) {
+		return
+	}
+	if l.heading > 0 || (titleLike(t) && !l.item) {
+		b.p.FocusAreas = append(b.p.FocusAreas, FocusArea{Title: t})
+		return
+	}
+	if len(b.p.FocusAreas) == 0 {
+		b.warn(l.n, "text before the first focus area title: added to the summary")
+		b.p.Summary = joinPara(b.p.Summary, t)
+		return
+	}
+	f := &b.p.FocusAreas[len(b.p.FocusAreas)-1]
+	f.Text = joinPara(f.Text, bulletText(l))
+}
+
+// unknownSymbolHeading is unknownHeading for emoji-led lines only (focus
+// titles may be marked-up headings).
+func (b *builder) unknownSymbolHeading(l line) bool {
+	if startsWithSymbol(l.text) && titleLike(l.text) {
+		b.open(secUnknown, l.n)
+		b.warn(l.n, "unknown section %q: skipped", l.text)
+		return true
+	}
+	return false
+}
+
+var (
+	numberRE     = regexp.MustCompile(`^(\d{1,3})[.)]?\s+(\S.*)$`)
+	numberOnlyRE = regexp.MustCompile(`^(\d{1,3})[.)]?$`)
+)
+
+// numbered reads items numbered "1 text", "1" then text, bullets, or bare lines.
+func (b *builder) numbered(items []string, l line) []string {
+	t := l.text
+	next := len(items) + 1
+	if b.pending > 0 {
+		b.pending = 0
+		return append(items, bulletText(l))
+	}
+	if m := numberOnlyRE.FindStringSubmatch(t); m != nil && atoi(m[1]) == next {
+		b.pending = l.n
+		if b.pending == 0 {
+			b.pending = -1
+		}
+		return items
+	}
+	if m := numberRE.FindStringSubmatch(t); m != nil && atoi(m[1]) == next {
+		return append(items, m[2])
+	}
+	return append(items, bulletText(l))
+}
+
+func atoi(s string) int {
+	v, _ := strconv.Atoi(s)
+	return v
+}
+
+// entry reads reading and course entries: title, authors or provider, description.
+func (b *builder) entry(l line) {
+	if b.unknownSymbolHeading(l) {
+		return
+	}
+	t := bulletText(l)
+	if l.heading > 0 {
+		b.triple = 0
+	}
+	switch b.triple {
+	case 0:
+		if b.sec == secReading {
+			b.p.Reading = append(b.p.Reading, Book{Title: t})
+		} else {
+			b.p.Courses = append(b.p.Courses, Course{Title: t})
+		}
+		b.triple = 1
+	case 1:
+		if proseLike(t) {
+			b.setDescription(t)
+			b.triple = 0
+			return
+		}
+		if b.sec == secReading {
+			b.p.Reading[len(b.p.Reading)-1].Authors = t
+		} else {
+			b.p.Courses[len(b.p.Courses)-1].Provider = t
+		}
+		b.triple = 2
+	case 2:
+		b.setDescription(t)
+		b.triple = 0
+	}
+}
+
+func (b *builder) setDescription(t string) {
+	if b.sec == secReading {
+		b.p.Reading[len(b.p.Reading)-1].Description = t
+	} else {
+		b.p.Courses[len(b.p.Courses)-1].Description = t
+	}
+}
+
+// archetypes reads the intro and the "→ X Archetype" links.
+func (b *builder) archetypes(l line) {
+	if b.p.Archetypes == nil {
+		b.p.Archetypes = &Archetypes{}
+	}
+	a := b.p.Archetypes
+	if len(l.links) > 0 {
+		for _, k := range l.links {
+			title := roleTitle(k.text)
+			if title == "" {
+				continue
+			}
+			r := Role{Title: title}
+			if b.resolveHref != nil {
+				if u, ok := b.resolveHref(k.href); ok {
+					r.URL = u
+				} else if k.href != "" {
+					b.warn(l.n, "link %q for role %q is relative and the page names no base URL: dropped", k.href, title)
+				}
+			}
+			a.Roles = append(a.Roles, r)
+		}
+		return
+	}
+	parts := strings.Split(l.text, "→")
+	if intro := strings.TrimSpace(parts[0]); intro != "" {
+		a.Intro = joinPara(a.Intro, intro)
+	}
+	for _, p := range parts[1:] {
+		if title := roleTitle(p); title != "" {
+			a.Roles = append(a.Roles, Role{Title: title})
+		}
+	}
+}
+
+// roleTitle turns "→ Senior Platform Engineer Archetype" into "Senior Platform Engineer".
+func roleTitle(s string) string {
+	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), "→"))
+	if t := strings.TrimSpace(trimSuffixFold(s, " archetype")); t != "" {
+		return t
+	}
+	return s
+}
+
+// trimSuffixFold removes suffix from s ignoring ASCII case.
+func trimSuffixFold(s, suffix string) string {
+	if len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix) {
+		return s[:len(s)-len(suffix)]
+	}
+	return s
+}
+
+// bulletText is a line's text without its list marker.
+func bulletText(l line) string {
+	t, _ := stripBullet(l.text)
+	if t == "" {
+		return l.text
+	}
+	return t
+}
+
+// joinPara appends a paragraph, separated by a blank line.
+func joinPara(s, t string) string {
+	if s == "" {
+		return t
+	}
+	return s + "\n\n" + t
+}
+
+// finish completes the pathway: title fallbacks, role URLs, cut-off
+// detection and validation.
+func (b *builder) finish() (*Pathway, []Warning, error) {
+	b.closeSection()
+	p := &b.p
+	if p.Title == "" {
+		title, ok := titleFromName(b.file)
+		if !ok {
+			return nil, b.warns, &Error{File: b.file, Field: "title", Msg: "no title found", Err: ErrNoTitle}
+		}
+		b.warn(0, "no title in the document: title %q derived from the source name", title)
+		b.setTitle(0, title)
+	}
+	if p.From.Title == "" || p.To.Title == "" {
+		return nil, b.warns, &Error{File: b.file, Line: b.titleLine, Field: "title",
+			Msg: fmt.Sprintf("cannot read %q as \"<from role> to <to role>\"", p.Title)}
+	}
+	if a := p.Archetypes; a != nil {
+		for _, r := range a.Roles {
+			if r.URL == "" {
+				continue
+			}
+			if strings.EqualFold(r.Title, p.From.Title) && p.From.URL == "" {
+				p.From.URL = r.URL
+			}
+			if strings.EqualFold(r.Title, p.To.Title) && p.To.URL == "" {
+				p.To.URL = r.URL
+			}
+		}
+		if a.Intro == "" && len(a.Roles) == 0 {
+			p.Archetypes = nil
+		}
+	}
+	if p.AILiteracy != nil && p.AILiteracy.Theme == "" && len(p.AILiteracy.Items) == 0 {
+		p.AILiteracy = nil
+	}
+	if !b.complete() {
+		b.warn(b.lastLine, "page appears cut off: it ends in %q without the closing Role Archetypes links to both roles; imported what is there", b.sec.String())
+	}
+	p.Source = b.file
+	if b.docURL != "" {
+		p.Source = b.docURL
+	}
+	if err := p.validate(b.file); err != nil {
+		return nil, b.warns, err
+	}
+	return p, b.warns, nil
+}
+
+// complete reports whether the document reached its closing section: Role
+// Archetypes linking both the from-role and the to-role.
+func (b *builder) complete() bool {
+	p := &b.p
+	if b.sec != secArchetypes || p.Archetypes == nil {
+		return false
+	}
+	var from, to bool
+	for _, r := range p.Archetypes.Roles {
+		from = from || strings.EqualFold(r.Title, p.From.Title)
+		to = to || strings.EqualFold(r.Title, p.To.Title)
+	}
+	return from && to
+}
+
+// parseText imports the published page text (either rendering).
+func parseText(name string, data []byte) (*Pathway, []Warning, error) {
+	b := newBuilder(name)
+	for _, l := range textLines(data) {
+		b.add(l)
+	}
+	return b.finish()
+}

@@ -1,0 +1,99 @@
+package pathway
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+)
+
+// Validate reports whether p is a complete pathway: apiVersion and kind set
+// to APIVersion and Kind, a title, from and to role titles, titled list
+// entries, single-line titles, a sane duration and absolute http(s) role
+// URLs. The error joins one *Error per problem (File is p.Source).
+func (p *Pathway) Validate() error {
+	return p.validate(p.Source)
+}
+
+func (p *Pathway) validate(file string) error {
+	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, &Error{File: file, Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	if p.APIVersion != APIVersion {
+		add("apiVersion", "must be %q, got %q", APIVersion, p.APIVersion)
+	}
+	if p.Kind != Kind {
+		add("kind", "must be %q, got %q", Kind, p.Kind)
+	}
+	required := func(field, v string) {
+		if strings.TrimSpace(v) == "" {
+			add(field, "required")
+			return
+		}
+		singleLine(add, field, v)
+	}
+	required("title", p.Title)
+	required("from.title", p.From.Title)
+	required("to.title", p.To.Title)
+	checkURL(add, "from.url", p.From.URL)
+	checkURL(add, "to.url", p.To.URL)
+	singleLine(add, "discipline", p.Discipline)
+	singleLine(add, "duration.text", p.Duration.Text)
+	d := p.Duration
+	if d.MinMonths < 0 {
+		add("duration.minMonths", "must not be negative")
+	}
+	if d.MaxMonths < 0 {
+		add("duration.maxMonths", "must not be negative")
+	}
+	if d.MaxMonths > 0 && d.MinMonths > d.MaxMonths {
+		add("duration.maxMonths", "must not be less than minMonths (%d)", d.MinMonths)
+	}
+	for i, f := range p.FocusAreas {
+		required(fmt.Sprintf("focusAreas[%d].title", i), f.Title)
+	}
+	for i, b := range p.Reading {
+		required(fmt.Sprintf("reading[%d].title", i), b.Title)
+	}
+	for i, c := range p.Courses {
+		required(fmt.Sprintf("courses[%d].title", i), c.Title)
+	}
+	if p.Archetypes != nil {
+		for i, r := range p.Archetypes.Roles {
+			required(fmt.Sprintf("roleArchetypes.roles[%d].title", i), r.Title)
+			checkURL(add, fmt.Sprintf("roleArchetypes.roles[%d].url", i), r.URL)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// singleLine flags values holding line breaks or other control characters.
+func singleLine(add func(field, format string, args ...any), field, v string) {
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			add(field, "must be a single line without control characters")
+			return
+		}
+	}
+}
+
+// checkURL flags a non-empty URL that is not absolute http(s).
+func checkURL(add func(field, format string, args ...any), field, v string) {
+	if v == "" {
+		return
+	}
+	if !isAbsHTTP(v) {
+		add(field, "must be an absolute http(s) URL")
+	}
+}
+
+// isAbsHTTP reports whether s parses as an absolute http or https URL with a host.
+func isAbsHTTP(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	return u.Scheme == "http" || u.Scheme == "https"
+}
