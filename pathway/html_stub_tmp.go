@@ -1,9 +1,5 @@
 package pathway
 
-func parseYAML(name string, data []byte) ([]Pathway, []Warning, error) {
-	return nil, nil, &Error{File: name, Msg: "yaml: not implemented yet"}
-}
-
 func parseHTML(name string, data []byte) (*Pathway, []Warning, error) {
 	return nil, nil, &Error{File: name, Msg: "html: not implemented yet"}
 }
