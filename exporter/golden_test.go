@@ -1,0 +1,117 @@
+package exporter
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pathwaysync/pathwaysync/pathway"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const examplesDir = "../examples/pathways"
+
+// loadExamples imports every example pathway page.
+func loadExamples(t testing.TB) []pathway.Pathway {
+	t.Helper()
+	entries, err := os.ReadDir(examplesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []pathway.Pathway
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(examplesDir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, _, err := pathway.Parse(e.Name(), data)
+		if err != nil && strings.Contains(err.Error(), "not implemented") {
+			// The importer for this format has not landed yet.
+			t.Logf("skipping example %s: %v", e.Name(), err)
+			continue
+		}
+		if err != nil {
+			t.Fatalf("parse %s: %v", e.Name(), err)
+		}
+		out = append(out, ps...)
+	}
+	if len(out) < 2 {
+		t.Fatalf("only %d example pathways", len(out))
+	}
+	return out
+}
+
+func renderExamples(t testing.TB) *Result {
+	t.Helper()
+	res, err := Render(loadExamples(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestGoldenExamples compares the whole exported tree of the examples with
+// testdata/golden/examples (go test -update rewrites it).
+func TestGoldenExamples(t *testing.T) {
+	res := renderExamples(t)
+	golden := filepath.Join("testdata", "golden", "examples")
+	if *update {
+		if err := os.RemoveAll(golden); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range res.Files {
+			p := filepath.Join(golden, filepath.FromSlash(f.Path))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var onDisk []string
+	err := filepath.WalkDir(golden, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(golden, p)
+		onDisk = append(onDisk, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	sort.Strings(onDisk)
+	var rendered []string
+	for _, f := range res.Files {
+		rendered = append(rendered, f.Path)
+		want, err := os.ReadFile(filepath.Join(golden, filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Errorf("%s: %v (run go test -update)", f.Path, err)
+			continue
+		}
+		if !bytes.Equal(f.Data, want) {
+			t.Errorf("%s differs from its golden file (run go test -update to accept):\n%s", f.Path, f.Data)
+		}
+	}
+	if a, b := join(onDisk), join(rendered); a != b {
+		t.Errorf("golden files:\n%s\nrendered files:\n%s", a, b)
+	}
+}
+
+func join(s []string) string {
+	var b bytes.Buffer
+	for _, x := range s {
+		b.WriteString(x + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,148 @@
+package exporter
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// escapeInline makes source text safe as one line of Markdown for both
+// CommonMark and Python-Markdown (MkDocs, TechDocs): whitespace runs,
+// newlines included, become one space; control characters are dropped;
+// & < > become entities, so no HTML, comment or autolink survives;
+// characters that start inline syntax are backslash-escaped, and those a
+// TechDocs extension reads (~ ^ == and :emoji:) become numeric entities;
+// a block marker at the start (#, -, +, *, "1.", "1)", =, ":") is escaped
+// so the text cannot open a heading, list, quote or rule. Rendered, the
+// result reads exactly like the source text.
+func escapeInline(s string) string {
+	s = oneLine(s)
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '\\', '`', '*', '_', '[', ']', '{', '}', '|':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '~':
+			b.WriteString("&#126;")
+		case '^':
+			b.WriteString("&#94;")
+		case '=':
+			if i == 0 || (i+1 < len(s) && s[i+1] == '=') || (i > 0 && s[i-1] == '=') {
+				b.WriteString("&#61;")
+			} else {
+				b.WriteByte(c)
+			}
+		case ':':
+			if i == 0 || (i+1 < len(s) && isShortcodeChar(s[i+1])) {
+				b.WriteString("&#58;")
+			} else {
+				b.WriteByte(c)
+			}
+		case '#', '+', '-', '!':
+			if i == 0 {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
+		case '.', ')':
+			if i > 0 && allDigits(s[:i]) {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// escapeHTML encodes & < > and quotes: for text that MkDocs puts into HTML
+// unescaped (site_name, site_description), kept on one line.
+func escapeHTML(s string) string {
+	return htmlReplacer.Replace(oneLine(s))
+}
+
+var htmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;")
+
+// oneLine collapses whitespace runs (newlines included) to one space, trims
+// the ends and drops control characters and invalid UTF-8.
+func oneLine(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == 0x7f || c >= 0x80 || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case unicode.IsControl(r) || r == '\u200b' || r == '\ufeff':
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isShortcodeChar(c byte) bool {
+	return c == '+' || c == '-' || c == '_' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// safeURL returns u as a link target when it is an absolute http(s) URL,
+// with the characters that could end a Markdown link target encoded; ok is
+// false for any other scheme (javascript:, data:, relative paths).
+func safeURL(u string) (string, bool) {
+	u = strings.TrimSpace(u)
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.User != nil {
+		return "", false
+	}
+	s := p.String()
+	return urlReplacer.Replace(s), true
+}
+
+var urlReplacer = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", " ", "%20", `"`, "%22", "'", "%27", "\\", "%5C", "`", "%60", "*", "%2A", "_", "%5F", "[", "%5B", "]", "%5D")
+
+// mdLink renders a Markdown link to u, or the escaped text alone when u is
+// not a safe URL.
+func mdLink(text, u string) string {
+	t := escapeInline(text)
+	if su, ok := safeURL(u); ok && t != "" {
+		return "[" + t + "](" + su + ")"
+	}
+	return t
+}

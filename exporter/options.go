@@ -1,0 +1,75 @@
+// Package exporter turns pathways into a Backstage tree: catalog entities
+// (a Location, a System per discipline, a Resource per role archetype and a
+// Component per pathway), TechDocs for every pathway and the manifest.
+// Render is pure and deterministic; Write puts a tree on disk atomically.
+package exporter
+
+import (
+	"github.com/pathwaysync/pathwaysync/catalog"
+	"github.com/pathwaysync/pathwaysync/manifest"
+	"github.com/pathwaysync/pathwaysync/pathway"
+)
+
+// Defaults for Options.
+const (
+	DefaultNamespace = "pathways"
+	DefaultOwner     = "group:default/learning-pathways"
+	DefaultLifecycle = "production"
+	// LocationName is the metadata.name of the root Location.
+	LocationName = "pathways"
+)
+
+// Spec types of the entities the exporter emits.
+const (
+	TypePathway    = "learning-pathway"
+	TypeRole       = "role-archetype"
+	TypeDiscipline = "discipline"
+	// TagPathway tags every pathway Component.
+	TagPathway = "learning-pathway"
+)
+
+// Options shape the rendered tree; zero fields take the defaults above.
+type Options struct {
+	// Namespace of every entity (default "pathways").
+	Namespace string
+	// Owner is the entity ref owning every entity
+	// (default "group:default/learning-pathways").
+	Owner string
+	// Lifecycle of every pathway Component (default "production").
+	Lifecycle string
+	// SourceBaseURL, when set, turns a Source that is not an http(s) URL
+	// into a link: SourceBaseURL + "/" + Source.
+	SourceBaseURL string
+}
+
+func (o Options) withDefaults() Options {
+	if o.Namespace == "" {
+		o.Namespace = DefaultNamespace
+	}
+	if o.Owner == "" {
+		o.Owner = DefaultOwner
+	}
+	if o.Lifecycle == "" {
+		o.Lifecycle = DefaultLifecycle
+	}
+	return o
+}
+
+// File is one generated file: a slash-separated path relative to the tree
+// root and its bytes.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Result is a rendered tree.
+type Result struct {
+	// Files are every generated file, the manifest included, sorted by Path.
+	Files []File
+	// Entities are every emitted entity, in the order of their files.
+	Entities []catalog.Entity
+	// Manifest is the content of pathwaysync-manifest.json.
+	Manifest manifest.Manifest
+	// Pathways are the input pathways sorted by their Component name.
+	Pathways []pathway.Pathway
+}

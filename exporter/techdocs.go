@@ -1,0 +1,198 @@
+package exporter
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/pathwaysync/pathwaysync/pathway"
+)
+
+// mkdocsConfig is the whole mkdocs.yml: only the keys TechDocs keeps.
+type mkdocsConfig struct {
+	SiteName        string              `json:"site_name"`
+	SiteDescription string              `json:"site_description,omitempty"`
+	DocsDir         string              `json:"docs_dir"`
+	Nav             []map[string]string `json:"nav"`
+	Plugins         []string            `json:"plugins"`
+}
+
+
+// pages lists the section pages in nav order; each is written only when
+// its section has content.
+var pages = []struct {
+	file, title string
+	present     func(p *pathway.Pathway) bool
+	body        func(b *strings.Builder, p *pathway.Pathway)
+}{
+	{"focus-areas.md", "Focus areas", func(p *pathway.Pathway) bool { return len(p.FocusAreas) > 0 }, focusAreasPage},
+	{"skills.md", "Skills", func(p *pathway.Pathway) bool { return len(p.Skills) > 0 },
+		func(b *strings.Builder, p *pathway.Pathway) { bullets(b, p.Skills) }},
+	{"behaviours.md", "Behaviours", func(p *pathway.Pathway) bool { return len(p.Behaviours) > 0 },
+		func(b *strings.Builder, p *pathway.Pathway) { bullets(b, p.Behaviours) }},
+	{"projects.md", "Hands-on projects", func(p *pathway.Pathway) bool { return len(p.Projects) > 0 },
+		func(b *strings.Builder, p *pathway.Pathway) { numbered(b, p.Projects) }},
+	{"ai-literacy.md", "AI literacy", func(p *pathway.Pathway) bool {
+		return p.AILiteracy != nil && (p.AILiteracy.Theme != "" || len(p.AILiteracy.Items) > 0)
+	}, aiLiteracyPage},
+	{"reading.md", "Recommended reading", func(p *pathway.Pathway) bool { return len(p.Reading) > 0 }, readingPage},
+	{"courses.md", "Courses and resources", func(p *pathway.Pathway) bool { return len(p.Courses) > 0 }, coursesPage},
+	{"role-archetypes.md", "Role archetypes", func(p *pathway.Pathway) bool {
+		return p.Archetypes != nil && (p.Archetypes.Intro != "" || len(p.Archetypes.Roles) > 0)
+	}, archetypesPage},
+}
+
+// techdocs renders mkdocs.yml and docs/*.md for one pathway; paths are
+// relative to the pathway's folder.
+func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
+	p := pp.p
+	cfg := mkdocsConfig{
+		SiteName:        escapeHTML(p.Title),
+		SiteDescription: escapeHTML(p.Summary),
+		DocsDir:         "docs",
+		Nav:             []map[string]string{{"Overview": "index.md"}},
+		Plugins:         []string{"techdocs-core"},
+	}
+	files := make([]File, 0, 2+len(pages))
+	var contents strings.Builder
+	for _, pg := range pages {
+		if !pg.present(p) {
+			continue
+		}
+		cfg.Nav = append(cfg.Nav, map[string]string{pg.title: pg.file})
+		var b strings.Builder
+		b.WriteString("# " + pg.title + "\n")
+		pg.body(&b, p)
+		files = append(files, File{Path: "docs/" + pg.file, Data: []byte(b.String())})
+		contents.WriteString("- [" + pg.title + "](" + pg.file + ")\n")
+	}
+	var b strings.Builder
+	b.WriteString("# " + escapeInline(p.Title) + "\n")
+	paragraph(&b, p.Summary)
+	b.WriteString("\n")
+	if d := oneLine(p.Duration.Text); d != "" {
+		b.WriteString("- **Duration:** " + escapeInline(d) + "\n")
+	} else if !p.Duration.IsZero() {
+		b.WriteString("- **Duration:** " + months(p.Duration) + "\n")
+	}
+	if p.Discipline != "" {
+		b.WriteString("- **Discipline:** " + escapeInline(p.Discipline) + "\n")
+	}
+	b.WriteString("- **From:** " + roleLink(p.From, r) + "\n")
+	b.WriteString("- **To:** " + roleLink(p.To, r) + "\n")
+	if contents.Len() > 0 {
+		b.WriteString("\n## Contents\n\n")
+		b.WriteString(contents.String())
+	}
+	files = append(files, File{Path: "docs/index.md", Data: []byte(b.String())})
+	y, err := yaml.Marshal(&cfg)
+	if err != nil {
+		return nil, fmt.Errorf("marshal mkdocs.yml of %s: %w", pp.name, err)
+	}
+	files = append(files, File{Path: "mkdocs.yml", Data: y})
+	return files, nil
+}
+
+func months(d pathway.Duration) string {
+	switch {
+	case d.MinMonths > 0 && d.MaxMonths > 0 && d.MinMonths != d.MaxMonths:
+		return strconv.Itoa(d.MinMonths) + "-" + strconv.Itoa(d.MaxMonths) + " months"
+	case d.MaxMonths > 0:
+		return strconv.Itoa(d.MaxMonths) + " months"
+	}
+	return strconv.Itoa(d.MinMonths) + " months"
+}
+
+// roleLink links the role's archetype page when its URL is known.
+func roleLink(role pathway.Role, r *planned) string {
+	u := role.URL
+	if rp := r.roleByKey[key(role.Title)]; u == "" && rp != nil {
+		u = rp.url
+	}
+	return mdLink(role.Title, u)
+}
+
+// paragraph writes a blank line and s as one escaped paragraph, if any.
+func paragraph(b *strings.Builder, s string) {
+	if e := escapeInline(s); e != "" {
+		b.WriteString("\n" + e + "\n")
+	}
+}
+
+func heading(b *strings.Builder, s string) {
+	if e := escapeInline(s); e != "" {
+		b.WriteString("\n## " + e + "\n")
+	}
+}
+
+// bullets writes a blank line and one list item per non-empty string.
+func bullets(b *strings.Builder, items []string) {
+	b.WriteString("\n")
+	for _, it := range items {
+		if e := escapeInline(it); e != "" {
+			b.WriteString("- " + e + "\n")
+		}
+	}
+}
+
+func numbered(b *strings.Builder, items []string) {
+	b.WriteString("\n")
+	n := 0
+	for _, it := range items {
+		if e := escapeInline(it); e != "" {
+			n++
+			b.WriteString(strconv.Itoa(n) + ". " + e + "\n")
+		}
+	}
+}
+
+func focusAreasPage(b *strings.Builder, p *pathway.Pathway) {
+	for _, f := range p.FocusAreas {
+		heading(b, f.Title)
+		paragraph(b, f.Text)
+	}
+}
+
+func aiLiteracyPage(b *strings.Builder, p *pathway.Pathway) {
+	if t := escapeInline(p.AILiteracy.Theme); t != "" {
+		b.WriteString("\n**Theme:** " + t + "\n")
+	}
+	if len(p.AILiteracy.Items) > 0 {
+		numbered(b, p.AILiteracy.Items)
+	}
+}
+
+func readingPage(b *strings.Builder, p *pathway.Pathway) {
+	for _, bk := range p.Reading {
+		heading(b, bk.Title)
+		if a := escapeInline(bk.Authors); a != "" {
+			b.WriteString("\n*By " + a + "*\n")
+		}
+		paragraph(b, bk.Description)
+	}
+}
+
+func coursesPage(b *strings.Builder, p *pathway.Pathway) {
+	for _, c := range p.Courses {
+		heading(b, c.Title)
+		if pr := escapeInline(c.Provider); pr != "" {
+			b.WriteString("\n*Provider: " + pr + "*\n")
+		}
+		paragraph(b, c.Description)
+	}
+}
+
+func archetypesPage(b *strings.Builder, p *pathway.Pathway) {
+	paragraph(b, p.Archetypes.Intro)
+	if len(p.Archetypes.Roles) == 0 {
+		return
+	}
+	b.WriteString("\n")
+	for _, role := range p.Archetypes.Roles {
+		if l := mdLink(role.Title, role.URL); l != "" {
+			b.WriteString("- " + l + "\n")
+		}
+	}
+}
