@@ -1,0 +1,101 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// extensions are the file types a folder walk picks up.
+var extensions = map[string]bool{
+	".txt": true, ".text": true,
+	".html": true, ".htm": true,
+	".yaml": true, ".yml": true,
+}
+
+// IsPathwayFile reports whether a file name has an extension a folder walk
+// picks up (.txt .text .html .htm .yaml .yml, any case) and is not hidden.
+func IsPathwayFile(name string) bool {
+	base := filepath.Base(name)
+	return !strings.HasPrefix(base, ".") && extensions[strings.ToLower(filepath.Ext(base))]
+}
+
+// listFiles returns the files a path spec names: the file itself, or the
+// pathway files under a folder walked recursively in lexical order, skipping
+// hidden files and folders. Names keep the spec's form (relative stays relative).
+func listFiles(spec string) ([]string, error) {
+	fi, err := os.Stat(spec)
+	if err != nil {
+		return nil, fmt.Errorf("read source: %w", err)
+	}
+	if !fi.IsDir() {
+		return []string{spec}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(spec, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == spec {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() && IsPathwayFile(p) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read source: %w", err)
+	}
+	return files, nil
+}
+
+// readFile reads one file, refusing folders, devices and anything larger
+// than max bytes; the limit is enforced while reading.
+func readFile(name string, max int64) ([]byte, error) {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, fmt.Errorf("read source: %w", err)
+	}
+	if fi.IsDir() {
+		return nil, fmt.Errorf("read source %s: is a directory", name)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("read source %s: not a regular file", name)
+	}
+	if fi.Size() > max {
+		return nil, tooLarge(name, max)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("read source: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("read source: %w", err)
+		}
+		return nil, fmt.Errorf("read source %s: %w", name, err)
+	}
+	if int64(len(data)) > max {
+		return nil, tooLarge(name, max)
+	}
+	return data, nil
+}
+
+// tooLarge names the document and the limit it exceeds.
+func tooLarge(name string, max int64) error {
+	return fmt.Errorf("read source %s: %w of %d bytes", name, ErrTooLarge, max)
+}

@@ -1,0 +1,22 @@
+package source
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// newHTTPClient returns the default client for URL sources: a retryablehttp
+// StandardClient that retries transient failures and hands the last
+// response back (so errors can name its status) instead of a generic error.
+func newHTTPClient(logger *slog.Logger) *http.Client {
+	c := retryablehttp.NewClient()
+	c.Logger = logger
+	c.RetryMax = 3
+	c.RetryWaitMin = 500 * time.Millisecond
+	c.RetryWaitMax = 10 * time.Second
+	c.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	return c.StandardClient()
+}

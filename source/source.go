@@ -1,0 +1,65 @@
+// Package source reads pathway sources — files, folders and http(s) URLs —
+// and imports them with pathway.Parse, applying the same size, content and
+// duplicate checks to every source.
+//
+// Load is the one-shot reader used by the CLI; Cache is the daemon's reader
+// that revalidates URLs with conditional GETs and keeps the last good
+// content of a source that fails.
+package source
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/pathwaysync/pathwaysync/pathway"
+)
+
+// DefaultMaxBytes is the size limit of one source document when
+// Options.MaxBytes is zero.
+const DefaultMaxBytes int64 = 5 << 20
+
+// DefaultTimeout bounds one URL fetch (retries included) when Options.Timeout
+// is zero.
+const DefaultTimeout = 30 * time.Second
+
+// DefaultUserAgent is sent with every URL fetch when Options.UserAgent is empty.
+const DefaultUserAgent = "pathwaysync"
+
+// Warning is an importer warning: a cut-off page, skipped chrome, an empty folder.
+type Warning = pathway.Warning
+
+// Options configures Load and Cache; the zero value is usable.
+type Options struct {
+	// MaxBytes is the size limit of one document (default DefaultMaxBytes).
+	MaxBytes int64
+	// HTTPClient fetches URLs; cmd passes its shared client. Nil means a
+	// retryablehttp StandardClient (3 retries, Retry-After honoured).
+	HTTPClient *http.Client
+	// Timeout bounds one URL fetch including retries (default DefaultTimeout).
+	Timeout time.Duration
+	// UserAgent is sent with every fetch (default DefaultUserAgent).
+	UserAgent string
+	// Logger receives debug and warning records; nil discards them.
+	Logger *slog.Logger
+}
+
+// withDefaults returns o with every zero field set to its default.
+func (o Options) withDefaults() Options {
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = DefaultUserAgent
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = newHTTPClient(o.Logger)
+	}
+	return o
+}
