@@ -24,6 +24,8 @@ type builder struct {
 	lastLine    int
 	docURL      string // the document's own URL, when it names one
 	resolveHref func(string) (string, bool)
+	// fallbackTitle is the HTML <title>, used when the body names no title.
+	fallbackTitle string
 }
 
 func newBuilder(file string) *builder {
@@ -139,7 +141,8 @@ func (b *builder) preamble(l line) {
 			b.setDuration(l.n, d, disc)
 			return
 		}
-		if b.p.Title == "" && (l.heading == 1 || (l.heading == 0 && titleLike(t) && !l.item)) {
+		// An h1 replaces an earlier title that did not read as "X to Y".
+		if b.p.Title == "" && l.heading <= 1 && titleLike(t) && !l.item || l.heading == 1 && b.p.From.Title == "" {
 			b.setTitle(l.n, t)
 			return
 		}
@@ -303,7 +306,7 @@ func (b *builder) archetypes(l line) {
 				if u, ok := b.resolveHref(k.href); ok {
 					r.URL = u
 				} else if k.href != "" {
-					b.warn(l.n, "link %q for role %q is relative and the page names no base URL: dropped", k.href, title)
+					b.warn(l.n, "link %q for role %q is not an http(s) URL and the page names no base URL to resolve it: dropped", k.href, title)
 				}
 			}
 			a.Roles = append(a.Roles, r)
@@ -360,6 +363,11 @@ func joinPara(s, t string) string {
 func (b *builder) finish() (*Pathway, []Warning, error) {
 	b.closeSection()
 	p := &b.p
+	if p.Title == "" || p.From.Title == "" {
+		if t, ok := titleFromHead(b.fallbackTitle); ok {
+			b.setTitle(0, t)
+		}
+	}
 	if p.Title == "" {
 		title, ok := titleFromName(b.file)
 		if !ok {
@@ -402,6 +410,26 @@ func (b *builder) finish() (*Pathway, []Warning, error) {
 		return nil, b.warns, err
 	}
 	return p, b.warns, nil
+}
+
+// titleFromHead finds "X to Y" in an HTML <title> such as
+// "Intermediate Platform Engineer to Senior Platform Engineer | Site".
+func titleFromHead(s string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	if _, _, ok := splitTitle(s); ok {
+		return s, true
+	}
+	for _, sep := range []string{" | ", " – ", " — ", " - ", " · ", " :: "} {
+		for _, part := range strings.Split(s, sep) {
+			part = strings.TrimSpace(part)
+			if _, _, ok := splitTitle(part); ok {
+				return part, true
+			}
+		}
+	}
+	return "", false
 }
 
 // complete reports whether the document reached its closing section: Role

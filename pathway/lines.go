@@ -193,7 +193,16 @@ func roleLike(s string) bool {
 	if !unicode.IsUpper(first) && !unicode.IsDigit(first) {
 		return false
 	}
-	return !strings.ContainsAny(s, ".,;:!?|()[]{}<>\"") && !strings.Contains(s, " - ")
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if strings.ContainsAny(s, ",;:!?|[]{}<>\"·") || last == '.' {
+		return false
+	}
+	for _, dash := range []string{" - ", " – ", " — "} {
+		if strings.Contains(s, dash) {
+			return false
+		}
+	}
+	return true
 }
 
 // splitTitle splits "X to Y" on the last " to " that leaves two role-like halves.
@@ -241,7 +250,7 @@ func titleFromName(name string) (string, bool) {
 	return title, true
 }
 
-var durationRE = regexp.MustCompile(`^(\d{1,3})(?:\s*(?:-|–|—|to)\s*(\d{1,3}))?(\+)?\s*(months?|years?)\b`)
+var durationRE = regexp.MustCompile(`^(\d{1,3})(?:\s*(?:-|–|—|to)\s*(\d{1,3}))?(\+)?\s*(months?|years?)(?:$|[^\p{Ll}])`)
 
 // parseDuration reads "18-36 months Platform Engineering" (after any emoji)
 // into a Duration and the discipline that follows it.
@@ -258,7 +267,8 @@ func parseDuration(s string) (Duration, string, bool) {
 		v, _ := strconv.Atoi(t[m[2*k]:m[2*k+1]])
 		return v
 	}
-	d := Duration{Text: t[:m[1]], MinMonths: num(1), MaxMonths: num(2)}
+	end := m[9] // the unit's end; the pattern may have matched one more character
+	d := Duration{Text: t[:end], MinMonths: num(1), MaxMonths: num(2)}
 	plus := m[6] >= 0
 	if d.MaxMonths == 0 && !plus {
 		d.MaxMonths = d.MinMonths
@@ -267,6 +277,6 @@ func parseDuration(s string) (Duration, string, bool) {
 		d.MinMonths *= 12
 		d.MaxMonths *= 12
 	}
-	rest := strings.TrimLeft(t[m[1]:], " ·|•-–—,")
+	rest := strings.TrimLeft(t[end:], " ·|•-–—,")
 	return d, strings.TrimSpace(rest), true
 }

@@ -286,6 +286,8 @@ func TestParseTextTitle(t *testing.T) {
 			"Move to Cloud Engineer to Senior Cloud Engineer", "Move to Cloud Engineer", "Senior Cloud Engineer", nil, ""},
 		{"last split wins even when short", "Junior Engineer to Senior Engineer to Be\n\nSome summary here.",
 			"Junior Engineer to Senior Engineer to Be", "Junior Engineer to Senior Engineer", "Be", nil, ""},
+		{"abbreviations and parentheses", "Sr. Engineer (Platform) to Staff Engineer\n\nSome summary here.",
+			"Sr. Engineer (Platform) to Staff Engineer", "Sr. Engineer (Platform)", "Staff Engineer", nil, ""},
 		{"no title", "Just a summary sentence with no title at all.\n", "", "", "", ErrNoTitle, "title"},
 		{"title without roles", "Platform Engineering Pathway\n\nA summary follows here.", "", "", "", nil, "title"},
 	}
