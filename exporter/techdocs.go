@@ -19,7 +19,6 @@ type mkdocsConfig struct {
 	Plugins         []string            `json:"plugins"`
 }
 
-
 // pages lists the section pages in nav order; each is written only when
 // its section has content.
 var pages = []struct {

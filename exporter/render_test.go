@@ -1,0 +1,334 @@
+package exporter
+
+import (
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+
+	"github.com/pathwaysync/pathwaysync/catalog"
+	"github.com/pathwaysync/pathwaysync/manifest"
+	"github.com/pathwaysync/pathwaysync/pathway"
+)
+
+func mkPathway(title, from, to, discipline string) pathway.Pathway {
+	return pathway.Pathway{
+		APIVersion: pathway.APIVersion, Kind: pathway.Kind,
+		Title: title, From: pathway.Role{Title: from}, To: pathway.Role{Title: to},
+		Discipline: discipline, Summary: "Summary of " + title + ".",
+		Skills: []string{"A skill."},
+	}
+}
+
+func filesByPath(res *Result) map[string][]byte {
+	m := make(map[string][]byte, len(res.Files))
+	for _, f := range res.Files {
+		m[f.Path] = f.Data
+	}
+	return m
+}
+
+func TestRenderDeterministic(t *testing.T) {
+	ps := loadExamples(t)
+	ps = append(ps, mkPathway("Foo Bar", "A", "B", "X"), mkPathway("Foo-Bar", "a", "C", "x"))
+	a, err := Render(ps, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 5; i++ {
+		shuffled := append([]pathway.Pathway(nil), ps...)
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		b, err := Render(shuffled, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Files) != len(b.Files) {
+			t.Fatalf("run %d: %d files, want %d", i, len(b.Files), len(a.Files))
+		}
+		for j := range a.Files {
+			if a.Files[j].Path != b.Files[j].Path || !bytes.Equal(a.Files[j].Data, b.Files[j].Data) {
+				t.Fatalf("run %d: %s differs", i, a.Files[j].Path)
+			}
+		}
+	}
+	for i := 1; i < len(a.Files); i++ {
+		if a.Files[i-1].Path >= a.Files[i].Path {
+			t.Errorf("files not sorted: %s before %s", a.Files[i-1].Path, a.Files[i].Path)
+		}
+	}
+}
+
+func TestRenderEntities(t *testing.T) {
+	long := strings.Repeat("Very Long Pathway Title ", 5)
+	ps := []pathway.Pathway{
+		mkPathway("Foo Bar", "Junior Engineer", "Senior Engineer", "Platform Engineering"),
+		mkPathway("Foo-Bar", "senior  engineer", "Lead Engineer", "platform engineering"),
+		mkPathway(long+"One", "Lead Engineer", "Principal Engineer", ""),
+		mkPathway(long+"Two", "Junior Engineer", "Principal Engineer", "Data"),
+	}
+	res, err := Render(ps, Options{Namespace: "learning", Owner: "group:default/x", Lifecycle: "experimental"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string][]catalog.Entity{}
+	names := map[string]bool{}
+	for _, e := range res.Entities {
+		kinds[e.Kind] = append(kinds[e.Kind], e)
+		if names[e.Ref()] {
+			t.Errorf("duplicate %s", e.Ref())
+		}
+		names[e.Ref()] = true
+		if e.Metadata.Namespace != "learning" {
+			t.Errorf("%s: namespace %q", e.Ref(), e.Metadata.Namespace)
+		}
+		if errs := catalog.Validate(&e); len(errs) > 0 {
+			t.Errorf("%s: %v", e.Ref(), errs)
+		}
+	}
+	if n := len(kinds[catalog.KindResource]); n != 4 {
+		t.Errorf("%d role Resources, want 4 (one per role, shared)", n)
+	}
+	if n := len(kinds[catalog.KindSystem]); n != 2 {
+		t.Errorf("%d Systems, want 2", n)
+	}
+	if n := len(kinds[catalog.KindLocation]); n != 1 {
+		t.Errorf("%d Locations, want 1", n)
+	}
+	comps := kinds[catalog.KindComponent]
+	if len(comps) != 4 {
+		t.Fatalf("%d Components, want 4", len(comps))
+	}
+	titles := map[string]string{}
+	for _, c := range comps {
+		titles[c.Metadata.Title] = c.Metadata.Name
+		if len(c.Metadata.Name) > 63 {
+			t.Errorf("name %q longer than 63", c.Metadata.Name)
+		}
+		for _, f := range []string{"dependsOn", "dependencyOf"} {
+			refs, _ := c.Spec[f].([]string)
+			if len(refs) != 1 || !strings.HasPrefix(refs[0], "resource:learning/") || !names[refs[0]] {
+				t.Errorf("%s: %s = %v, want one resource:learning/ ref to an emitted Resource", c.Metadata.Name, f, refs)
+			}
+		}
+		if c.Spec["lifecycle"] != "experimental" || c.Spec["owner"] != "group:default/x" || c.Spec["type"] != TypePathway {
+			t.Errorf("%s: spec %v", c.Metadata.Name, c.Spec)
+		}
+		if c.Metadata.Annotations[TechDocsAnnotation] != "dir:." {
+			t.Errorf("%s: no techdocs-ref", c.Metadata.Name)
+		}
+	}
+	// Colliding slugs get distinct, stable, suffixed names; exact titles kept.
+	if a, b := titles["Foo Bar"], titles["Foo-Bar"]; a == b || !strings.HasPrefix(a, "foo-bar-") || !strings.HasPrefix(b, "foo-bar-") {
+		t.Errorf("colliding names %q %q", a, b)
+	}
+	if a, b := titles[long+"One"], titles[long+"Two"]; a == b || len(a) > 63 || len(b) > 63 {
+		t.Errorf("long names %q %q", a, b)
+	}
+	if sys, _ := comps[0].Spec["system"].(string); sys != "" && !strings.HasPrefix(sys, "system:learning/") {
+		t.Errorf("system ref %q", sys)
+	}
+	// Every entity file is a Location target and in the manifest.
+	loc := kinds[catalog.KindLocation][0]
+	targets, _ := loc.Spec["targets"].([]string)
+	if len(targets) != len(res.Entities)-1 {
+		t.Errorf("%d targets for %d entities", len(targets), len(res.Entities))
+	}
+	files := filesByPath(res)
+	for _, tg := range targets {
+		if _, ok := files[strings.TrimPrefix(tg, "./")]; !ok {
+			t.Errorf("target %s is not a generated file", tg)
+		}
+	}
+	m, err := manifest.Parse(files[manifest.FileName])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Files) != len(res.Files)-1 || len(m.Pathways) != 4 {
+		t.Errorf("manifest lists %d files (want %d) and %d pathways", len(m.Files), len(res.Files)-1, len(m.Pathways))
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	good := mkPathway("T", "A", "B", "D")
+	tests := []struct {
+		name string
+		ps   []pathway.Pathway
+		o    Options
+		want string
+	}{
+		{"empty title", []pathway.Pathway{mkPathway(" ", "A", "B", "")}, Options{}, "title"},
+		{"no from", []pathway.Pathway{mkPathway("T", "", "B", "")}, Options{}, "from and to"},
+		{"duplicate", []pathway.Pathway{good, mkPathway("t", "A", "B", "")}, Options{}, "duplicate pathway"},
+		{"bad namespace", []pathway.Pathway{good}, Options{Namespace: "Bad_NS"}, "namespace"},
+		{"bad owner", []pathway.Pathway{good}, Options{Owner: "group:"}, "owner"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Render(tt.ps, tt.o)
+			if err == nil || res != nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Render = %v, %v; want an error containing %q", res, err, tt.want)
+			}
+		})
+	}
+	// Entity validation errors name the entity and the field.
+	res, err := Render([]pathway.Pathway{good}, Options{Lifecycle: "production"})
+	if err != nil || res == nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRenderValidationErrorNamesEntityAndField(t *testing.T) {
+	p := mkPathway("T", "A", "B", "D")
+	p.Source = "https://example.com/learn/t"
+	res, err := Render([]pathway.Pathway{p}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Corrupt an entity the way a bug would and check the error's shape.
+	e := res.Entities[len(res.Entities)-1]
+	e.Metadata.Tags = append(e.Metadata.Tags, "Bad Tag")
+	err = catalog.ValidateAll([]catalog.Entity{e})
+	var fe *catalog.FieldError
+	if !errors.As(err, &fe) || fe.Entity != e.Ref() || !strings.HasPrefix(fe.Field, "metadata.tags[") {
+		t.Errorf("error %v does not name entity and field", err)
+	}
+}
+
+// docsText renders every Markdown page of a pathway folder with goldmark and
+// returns the visible text.
+func docsText(t *testing.T, res *Result, name string) string {
+	t.Helper()
+	var all strings.Builder
+	for _, f := range res.Files {
+		if strings.HasPrefix(f.Path, "pathways/"+name+"/docs/") {
+			var out bytes.Buffer
+			if err := goldmark.Convert(f.Data, &out); err != nil {
+				t.Fatal(err)
+			}
+			all.WriteString(htmlText(t, out.String()) + " ")
+		}
+	}
+	return all.String()
+}
+
+// modelStrings lists every text of a pathway.
+func modelStrings(p *pathway.Pathway) []string {
+	s := []string{p.Title, p.Summary, p.Duration.Text, p.Discipline, p.From.Title, p.To.Title}
+	for _, f := range p.FocusAreas {
+		s = append(s, f.Title, f.Text)
+	}
+	s = append(s, p.Skills...)
+	s = append(s, p.Behaviours...)
+	s = append(s, p.Projects...)
+	if p.AILiteracy != nil {
+		s = append(s, p.AILiteracy.Theme)
+		s = append(s, p.AILiteracy.Items...)
+	}
+	for _, b := range p.Reading {
+		s = append(s, b.Title, b.Authors, b.Description)
+	}
+	for _, c := range p.Courses {
+		s = append(s, c.Title, c.Provider, c.Description)
+	}
+	if p.Archetypes != nil {
+		s = append(s, p.Archetypes.Intro)
+		for _, r := range p.Archetypes.Roles {
+			s = append(s, r.Title)
+		}
+	}
+	return s
+}
+
+// TestEveryStringLands checks that every text of every example (the seed
+// page included) reads, unescaped, in the rendered TechDocs.
+func TestEveryStringLands(t *testing.T) {
+	res := renderExamples(t)
+	seen := false
+	for i := range res.Pathways {
+		p := &res.Pathways[i]
+		name := res.Manifest.Pathways[i].Name
+		if p.Title == "Intermediate Platform Engineer to Senior Platform Engineer" {
+			seen = true
+		}
+		txt := docsText(t, res, name)
+		n := 0
+		for _, s := range modelStrings(p) {
+			if s = oneLine(s); s == "" {
+				continue
+			}
+			n++
+			if !strings.Contains(txt, s) {
+				t.Errorf("%s: %q is missing from the docs", name, s)
+			}
+		}
+		if n < 10 {
+			t.Errorf("%s: only %d strings checked", name, n)
+		}
+	}
+	if !seen {
+		t.Error("the seed pathway is not among the examples")
+	}
+}
+
+// TestMarkdownStructure parses every generated page: no raw HTML nodes, no
+// links other than the ones we make, one list item per model item.
+func TestMarkdownStructure(t *testing.T) {
+	res := renderExamples(t)
+	res2, err := Render([]pathway.Pathway{injectionPathway()}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := append(append([]File(nil), res.Files...), res2.Files...)
+	items := map[string]int{}
+	for i := range res.Pathways {
+		p, name := &res.Pathways[i], res.Manifest.Pathways[i].Name
+		items["pathways/"+name+"/docs/skills.md"] = len(p.Skills)
+		items["pathways/"+name+"/docs/behaviours.md"] = len(p.Behaviours)
+		items["pathways/"+name+"/docs/projects.md"] = len(p.Projects)
+	}
+	md := goldmark.New()
+	for _, f := range files {
+		if !strings.HasSuffix(f.Path, ".md") {
+			continue
+		}
+		doc := md.Parser().Parse(text.NewReader(f.Data))
+		lis, h1 := 0, 0
+		_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			switch n.Kind() {
+			case ast.KindRawHTML, ast.KindHTMLBlock, ast.KindAutoLink, ast.KindImage, ast.KindCodeSpan, ast.KindCodeBlock,
+				ast.KindFencedCodeBlock, ast.KindBlockquote, ast.KindThematicBreak:
+				t.Errorf("%s: %s node", f.Path, n.Kind())
+			case ast.KindLink:
+				dest := string(n.(*ast.Link).Destination)
+				if !strings.HasPrefix(dest, "https://") && !strings.HasPrefix(dest, "http://") && !strings.HasSuffix(dest, ".md") {
+					t.Errorf("%s: link to %q", f.Path, dest)
+				}
+			case ast.KindListItem:
+				lis++
+				if n.Parent().Parent().Kind() != ast.KindDocument {
+					t.Errorf("%s: nested list", f.Path)
+				}
+			case ast.KindHeading:
+				if n.(*ast.Heading).Level == 1 {
+					h1++
+				}
+			}
+			return ast.WalkContinue, nil
+		})
+		if h1 != 1 {
+			t.Errorf("%s: %d top headings, want 1", f.Path, h1)
+		}
+		if want, ok := items[f.Path]; ok && lis != want {
+			t.Errorf("%s: %d list items, want %d", f.Path, lis, want)
+		}
+	}
+}
