@@ -1,0 +1,296 @@
+package daemon
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// queryCursor is the opaque by-query cursor (base64 JSON), carrying the
+// query so that later pages need only the cursor, as in the catalog.
+type queryCursor struct {
+	OrderFields          []orderField    `json:"orderFields"`
+	FullTextFilter       *fullTextFilter `json:"fullTextFilter,omitempty"`
+	OrderFieldValues     []*string       `json:"orderFieldValues"`
+	Filter               []string        `json:"filter,omitempty"`
+	IsPrevious           bool            `json:"isPrevious"`
+	FirstSortFieldValues []*string       `json:"firstSortFieldValues,omitempty"`
+	TotalItems           *int            `json:"totalItems,omitempty"`
+}
+
+type orderField struct {
+	Field string `json:"field"`
+	Order string `json:"order"`
+}
+
+type fullTextFilter struct {
+	Term   string   `json:"term"`
+	Fields []string `json:"fields,omitempty"`
+}
+
+// sortedRow is an entity with its sort value.
+type sortedRow struct {
+	e   *served
+	val string
+}
+
+func (r sortedRow) values(sorted bool) []*string {
+	uid := r.e.uid
+	if !sorted {
+		return []*string{&uid}
+	}
+	v := r.val
+	return []*string{&v, &uid}
+}
+
+// handleByQuery is GET /entities/by-query: {items, totalItems, pageInfo}
+// with keyset cursors, ordered by orderField (entities without it left
+// out) or by uid.
+func (s *Server) handleByQuery(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	fields, err := parseFields(q["fields"], nil)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	limit := defaultQueryLimit
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			writeCatalogError(w, r, http.StatusBadRequest, "InputError", "Invalid limit, must be zero or greater")
+			return
+		}
+		limit = n
+	}
+	var cur queryCursor
+	initial := true
+	excludeTotal := false
+	offset := 0
+	if c := q.Get("cursor"); c != "" {
+		b, err := base64.StdEncoding.DecodeString(c)
+		if err == nil {
+			err = json.Unmarshal(b, &cur)
+		}
+		if err != nil || cur.OrderFieldValues == nil {
+			writeCatalogError(w, r, http.StatusBadRequest, "InputError", "Malformed cursor: could not be parsed")
+			return
+		}
+		initial = false
+	} else {
+		cur.Filter = q["filter"]
+		for _, of := range q["orderField"] {
+			field, order, _ := strings.Cut(of, ",")
+			if order == "" {
+				order = "asc"
+			}
+			if order != "asc" && order != "desc" {
+				writeCatalogError(w, r, http.StatusBadRequest, "InputError", "Invalid order field order, must be asc or desc")
+				return
+			}
+			cur.OrderFields = append(cur.OrderFields, orderField{Field: field, Order: order})
+		}
+		if term := strings.TrimSpace(q.Get("fullTextFilterTerm")); term != "" {
+			ft := &fullTextFilter{Term: term}
+			for _, p := range q["fullTextFilterFields"] {
+				for _, f := range strings.Split(p, ",") {
+					if f = strings.TrimSpace(f); f != "" {
+						ft.Fields = append(ft.Fields, f)
+					}
+				}
+			}
+			cur.FullTextFilter = ft
+		}
+		switch tm := q.Get("totalItems"); tm {
+		case "", "include":
+		case "exclude":
+			excludeTotal = true
+		default:
+			writeCatalogError(w, r, http.StatusBadRequest, "InputError",
+				"Invalid totalItems parameter \""+tm+"\", expected one of: include, exclude")
+			return
+		}
+		if v := q.Get("offset"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				writeCatalogError(w, r, http.StatusBadRequest, "InputError", "Invalid offset, must be zero or greater")
+				return
+			}
+			offset = n
+		}
+	}
+	f, err := parseFilter(cur.Filter)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	var sortKey string
+	desc := false
+	if len(cur.OrderFields) > 0 {
+		sortKey = strings.ToLower(cur.OrderFields[0].Field)
+		desc = cur.OrderFields[0].Order == "desc"
+	}
+	var ftTerm string
+	var ftFields []string
+	if cur.FullTextFilter != nil {
+		ftTerm = strings.ToLower(strings.TrimSpace(cur.FullTextFilter.Term))
+		for _, fld := range cur.FullTextFilter.Fields {
+			ftFields = append(ftFields, strings.ToLower(fld))
+		}
+		if len(ftFields) == 0 {
+			if sortKey != "" {
+				ftFields = []string{sortKey}
+			} else {
+				ftFields = []string{"metadata.uid"}
+			}
+		}
+	}
+
+	snap := s.snap.Load()
+	rows := make([]sortedRow, 0, 64)
+	for _, e := range snap.byUID {
+		if !f.match(e) || (ftTerm != "" && !fullTextMatch(e, ftFields, ftTerm)) {
+			continue
+		}
+		sr := sortedRow{e: e}
+		if sortKey != "" {
+			v, ok := e.value(sortKey)
+			if !ok {
+				continue
+			}
+			sr.val = v
+		}
+		rows = append(rows, sr)
+	}
+	less := func(a, b sortedRow) bool {
+		if sortKey != "" && a.val != b.val {
+			return (a.val < b.val) != desc
+		}
+		return (a.e.uid < b.e.uid) != desc
+	}
+	if sortKey != "" {
+		sort.SliceStable(rows, func(i, j int) bool { return less(rows[i], rows[j]) })
+	} else if desc {
+		sort.SliceStable(rows, func(i, j int) bool { return less(rows[i], rows[j]) })
+	}
+
+	total := len(rows)
+	if cur.TotalItems != nil {
+		total = *cur.TotalItems
+	} else if excludeTotal {
+		total = 0
+	}
+	// position: index of the first row strictly after the cursor values.
+	pivot := func() (sortedRow, bool) {
+		v := cur.OrderFieldValues
+		if sortKey != "" && len(v) == 2 && v[0] != nil && v[1] != nil {
+			return sortedRow{e: &served{uid: *v[1]}, val: *v[0]}, true
+		}
+		if len(v) == 1 && v[0] != nil {
+			return sortedRow{e: &served{uid: *v[0]}}, true
+		}
+		return sortedRow{}, false
+	}
+	var page []sortedRow
+	hasMore := false
+	switch {
+	case initial:
+		start := min(offset, len(rows))
+		end := min(start+limit, len(rows))
+		page = rows[start:end]
+		hasMore = limit > 0 && len(rows) > end
+	case !cur.IsPrevious:
+		p, ok := pivot()
+		start := 0
+		if ok {
+			start = sort.Search(len(rows), func(i int) bool { return less(p, rows[i]) })
+		}
+		end := min(start+limit, len(rows))
+		page = rows[start:end]
+		hasMore = limit > 0 && len(rows) > end
+	default:
+		p, ok := pivot()
+		end := len(rows)
+		if ok {
+			end = sort.Search(len(rows), func(i int) bool { return !less(rows[i], p) })
+		}
+		start := max(end-limit, 0)
+		page = rows[start:end]
+		hasMore = limit > 0
+	}
+
+	meta := struct {
+		TotalItems int               `json:"totalItems"`
+		PageInfo   map[string]string `json:"pageInfo"`
+	}{TotalItems: total, PageInfo: map[string]string{}}
+	sorted := sortKey != ""
+	if len(page) > 0 {
+		first := cur.FirstSortFieldValues
+		if first == nil {
+			first = page[0].values(sorted)
+		}
+		t := total
+		if hasMore {
+			next := cur
+			next.OrderFieldValues = page[len(page)-1].values(sorted)
+			next.FirstSortFieldValues = first
+			next.IsPrevious = false
+			next.TotalItems = &t
+			meta.PageInfo["nextCursor"] = encodeCursor(next)
+		}
+		if cur.FirstSortFieldValues != nil && !sameValues(page[0].values(sorted), cur.FirstSortFieldValues) {
+			prev := cur
+			prev.OrderFieldValues = page[0].values(sorted)
+			prev.IsPrevious = true
+			prev.TotalItems = &t
+			meta.PageInfo["prevCursor"] = encodeCursor(prev)
+		}
+	}
+	tail, err := json.Marshal(meta)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	ents := make([]*served, len(page))
+	for i := range page {
+		ents[i] = page[i].e
+	}
+	// {"items":[...],"totalItems":N,"pageInfo":{...}}
+	if err := writeEntityArray(w, ents, fields, `{"items":`, ","+string(tail[1:])); err != nil {
+		writeErr(w, r, err)
+	}
+}
+
+func fullTextMatch(e *served, fields []string, term string) bool {
+	for i := range e.rows {
+		rw := &e.rows[i]
+		if rw.null {
+			continue
+		}
+		for _, f := range fields {
+			if rw.key == f && strings.Contains(rw.val, term) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sameValues(a, b []*string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if (a[i] == nil) != (b[i] == nil) || (a[i] != nil && *a[i] != *b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func encodeCursor(c queryCursor) string {
+	b, _ := json.Marshal(c)
+	return base64.StdEncoding.EncodeToString(b)
+}

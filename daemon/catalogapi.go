@@ -1,0 +1,437 @@
+package daemon
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// catalogPrefix is where the Backstage-compatible read API is mounted.
+const catalogPrefix = "/api/catalog"
+
+// defaultQueryLimit is the catalog's page size for by-query.
+const defaultQueryLimit = 200
+
+func (s *Server) catalogRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+catalogPrefix+"/entities", s.handleEntities)
+	mux.HandleFunc("GET "+catalogPrefix+"/entities/by-query", s.handleByQuery)
+	mux.HandleFunc("GET "+catalogPrefix+"/entities/by-uid/{uid}", s.handleByUID)
+	mux.HandleFunc("GET "+catalogPrefix+"/entities/by-name/{kind}/{namespace}/{name}", s.handleByName)
+	mux.HandleFunc("POST "+catalogPrefix+"/entities/by-refs", s.handleByRefs)
+	mux.HandleFunc("GET "+catalogPrefix+"/entity-facets", s.handleFacets)
+	mux.HandleFunc(catalogPrefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		writeCatalogError(w, r, http.StatusNotFound, "NotFoundError", "Not found")
+	})
+}
+
+// writeCatalogError writes the catalog backend's error body; request.url is
+// relative to the plugin mount, as Backstage reports it.
+func writeCatalogError(w http.ResponseWriter, r *http.Request, status int, name, msg string) {
+	body := map[string]any{
+		"error":    map[string]string{"name": name, "message": msg},
+		"request":  map[string]string{"method": r.Method, "url": strings.TrimPrefix(r.URL.RequestURI(), catalogPrefix)},
+		"response": map[string]int{"statusCode": status},
+	}
+	writeJSON(w, status, body)
+}
+
+// writeErr maps err to the catalog's status codes.
+func writeErr(w http.ResponseWriter, r *http.Request, err error) {
+	var ie *inputError
+	if errors.As(err, &ie) {
+		writeCatalogError(w, r, http.StatusBadRequest, "InputError", ie.msg)
+		return
+	}
+	writeCatalogError(w, r, http.StatusInternalServerError, "Error", "internal error")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// entityJSON is the entity body, projected when fields are given.
+func entityJSON(e *served, fields []string) ([]byte, error) {
+	if len(fields) == 0 {
+		return e.raw, nil
+	}
+	return project(e.raw, fields)
+}
+
+// writeEntityArray writes entities as a JSON array, wrapped as
+// prefix[...]suffix.
+func writeEntityArray(w http.ResponseWriter, ents []*served, fields []string, prefix, suffix string) error {
+	var buf bytes.Buffer
+	size := len(prefix) + len(suffix) + 2
+	if len(fields) == 0 {
+		for _, e := range ents {
+			size += len(e.raw) + 1
+		}
+	}
+	buf.Grow(size)
+	buf.WriteString(prefix)
+	buf.WriteByte('[')
+	for i, e := range ents {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if e == nil {
+			buf.WriteString("null")
+			continue
+		}
+		b, err := entityJSON(e, fields)
+		if err != nil {
+			return err
+		}
+		buf.Write(b)
+	}
+	buf.WriteByte(']')
+	buf.WriteString(suffix)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(buf.Bytes())
+	if err != nil {
+		return nil // client went away
+	}
+	return nil
+}
+
+// orderSpec is one "asc:field" order parameter of /entities.
+type orderSpec struct {
+	field string
+	desc  bool
+}
+
+func parseOrder(params []string) ([]orderSpec, error) {
+	var out []orderSpec
+	for _, p := range params {
+		dir, field, ok := strings.Cut(p, ":")
+		if !ok || (dir != "asc" && dir != "desc") || field == "" {
+			return nil, inputErrorf("Invalid order parameter \"%s\", expected \"<asc or desc>:<field name>\"", p)
+		}
+		out = append(out, orderSpec{field: strings.ToLower(field), desc: dir == "desc"})
+	}
+	return out, nil
+}
+
+// sortByOrder sorts ents by the order specs (missing values last), then uid.
+func sortByOrder(ents []*served, order []orderSpec) {
+	type keyed struct {
+		e    *served
+		vals []string
+		has  []bool
+	}
+	ks := make([]keyed, len(ents))
+	for i, e := range ents {
+		k := keyed{e: e, vals: make([]string, len(order)), has: make([]bool, len(order))}
+		for j, o := range order {
+			k.vals[j], k.has[j] = e.value(o.field)
+		}
+		ks[i] = k
+	}
+	sort.SliceStable(ks, func(a, b int) bool {
+		for j, o := range order {
+			ha, hb := ks[a].has[j], ks[b].has[j]
+			if ha != hb {
+				return ha
+			}
+			va, vb := ks[a].vals[j], ks[b].vals[j]
+			if va != vb {
+				if o.desc {
+					return va > vb
+				}
+				return va < vb
+			}
+		}
+		return ks[a].e.uid < ks[b].e.uid
+	})
+	for i := range ks {
+		ents[i] = ks[i].e
+	}
+}
+
+// handleEntities is GET /entities: a bare array; with limit/offset/after it
+// pages in entity-ref order and links the next page.
+func (s *Server) handleEntities(w http.ResponseWriter, r *http.Request) {
+	snap := s.snap.Load()
+	q := r.URL.Query()
+	f, err := parseFilter(q["filter"])
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	fields, err := parseFields(q["fields"], nil)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	order, err := parseOrder(q["order"])
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	_, hasLimit := q["limit"]
+	_, hasOffset := q["offset"]
+	_, hasAfter := q["after"]
+	paged := hasLimit || hasOffset || hasAfter
+	base := snap.byUID
+	if paged {
+		base = snap.entities
+	}
+	var ents []*served
+	if len(f) == 0 {
+		ents = base
+	} else {
+		ents = make([]*served, 0, 64)
+		for _, e := range base {
+			if f.match(e) {
+				ents = append(ents, e)
+			}
+		}
+	}
+	if len(order) > 0 {
+		ents = append([]*served(nil), ents...)
+		sortByOrder(ents, order)
+	}
+	if !paged {
+		_ = writeEntityArray(w, ents, fields, "", "")
+		return
+	}
+	limit, offset, err := parsePagination(q)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if offset > len(ents) {
+		offset = len(ents)
+	}
+	ents = ents[offset:]
+	if limit >= 0 && len(ents) > limit {
+		ents = ents[:limit]
+		cur, _ := json.Marshal(map[string]int{"limit": limit, "offset": offset + limit})
+		w.Header().Set("Link", "<"+nextLink(r, base64.StdEncoding.EncodeToString(cur))+">; rel=\"next\"")
+	}
+	_ = writeEntityArray(w, ents, fields, "", "")
+}
+
+// parsePagination reads limit, offset and the after cursor; limit -1 means none.
+func parsePagination(q url.Values) (limit, offset int, err error) {
+	limit = -1
+	if v, ok := q["limit"]; ok {
+		n, err := strconv.Atoi(v[0])
+		if err != nil || n <= 0 {
+			return 0, 0, inputErrorf("Invalid limit, must be greater than zero")
+		}
+		limit = n
+	}
+	if v, ok := q["offset"]; ok {
+		n, err := strconv.Atoi(v[0])
+		if err != nil || n < 0 {
+			return 0, 0, inputErrorf("Invalid offset, must be zero or greater")
+		}
+		offset = n
+	}
+	if v, ok := q["after"]; ok {
+		if v[0] == "" {
+			return 0, 0, inputErrorf("Invalid after, must not be empty")
+		}
+		b, err := base64.StdEncoding.DecodeString(v[0])
+		var cur struct {
+			Limit  *json.Number `json:"limit"`
+			Offset *json.Number `json:"offset"`
+		}
+		if err != nil || json.Unmarshal(b, &cur) != nil {
+			return 0, 0, inputErrorf("Malformed after cursor, could not be parsed")
+		}
+		if cur.Limit != nil {
+			n, err := strconv.Atoi(cur.Limit.String())
+			if err != nil {
+				return 0, 0, inputErrorf("Malformed after cursor, limit was not an number")
+			}
+			limit = n
+		}
+		if cur.Offset != nil {
+			n, err := strconv.Atoi(cur.Offset.String())
+			if err != nil || n < 0 {
+				return 0, 0, inputErrorf("Malformed after cursor, offset was not a number")
+			}
+			offset = n
+		}
+	}
+	return limit, offset, nil
+}
+
+// nextLink is the request's URL relative to the catalog mount with offset
+// removed and after set, parameters otherwise in their original order.
+func nextLink(r *http.Request, after string) string {
+	var parts []string
+	set := false
+	for _, kv := range strings.Split(r.URL.RawQuery, "&") {
+		if kv == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(kv, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			key = k
+		}
+		switch key {
+		case "offset":
+			continue
+		case "after":
+			if set {
+				continue
+			}
+			set = true
+			kv = "after=" + url.QueryEscape(after)
+		}
+		parts = append(parts, kv)
+	}
+	if !set {
+		parts = append(parts, "after="+url.QueryEscape(after))
+	}
+	return strings.TrimPrefix(r.URL.Path, catalogPrefix) + "?" + strings.Join(parts, "&")
+}
+
+func (s *Server) handleByUID(w http.ResponseWriter, r *http.Request) {
+	uid := r.PathValue("uid")
+	e := s.snap.Load().uids[uid]
+	if e == nil {
+		writeCatalogError(w, r, http.StatusNotFound, "NotFoundError", "No entity with uid "+uid)
+		return
+	}
+	writeRaw(w, e.raw)
+}
+
+func (s *Server) handleByName(w http.ResponseWriter, r *http.Request) {
+	kind, ns, name := r.PathValue("kind"), r.PathValue("namespace"), r.PathValue("name")
+	e := s.snap.Load().byRef[strings.ToLower(kind+":"+ns+"/"+name)]
+	if e == nil {
+		writeCatalogError(w, r, http.StatusNotFound, "NotFoundError",
+			"No entity named '"+name+"' found, with kind '"+kind+"' in namespace '"+ns+"'")
+		return
+	}
+	writeRaw(w, e.raw)
+}
+
+func writeRaw(w http.ResponseWriter, b []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+}
+
+// maxBodyBytes bounds request bodies of the read API.
+const maxBodyBytes = 1 << 20
+
+// handleByRefs is POST /entities/by-refs: {entityRefs, fields?} → {items}
+// in request order with null for misses (and for entities the filter drops).
+func (s *Server) handleByRefs(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil || len(body) > maxBodyBytes {
+		writeCatalogError(w, r, http.StatusBadRequest, "InputError", "Malformed request body, too large or unreadable")
+		return
+	}
+	var req struct {
+		EntityRefs *[]string `json:"entityRefs"`
+		Fields     []string  `json:"fields"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil || req.EntityRefs == nil {
+		msg := "Required at \"entityRefs\""
+		if err != nil {
+			msg = err.Error()
+		}
+		writeCatalogError(w, r, http.StatusBadRequest, "InputError",
+			"Malformed request body (did you remember to specify an application/json content type?), Validation error: "+msg)
+		return
+	}
+	q := r.URL.Query()
+	f, err := parseFilter(q["filter"])
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	fields, err := parseFields(q["fields"], req.Fields)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	snap := s.snap.Load()
+	items := make([]*served, len(*req.EntityRefs))
+	for i, ref := range *req.EntityRefs {
+		if e := snap.byRef[strings.ToLower(ref)]; e != nil && f.match(e) {
+			items[i] = e
+		}
+	}
+	if err := writeEntityArray(w, items, fields, `{"items":`, "}"); err != nil {
+		writeErr(w, r, err)
+	}
+}
+
+// handleFacets is GET /entity-facets: {facets: {F: [{value, count}]}} over
+// the entities matching filter, values as written, sorted.
+func (s *Server) handleFacets(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var facets []string
+	for _, f := range q["facet"] {
+		if f != "" {
+			facets = append(facets, f)
+		}
+	}
+	if len(facets) == 0 {
+		writeCatalogError(w, r, http.StatusBadRequest, "InputError", "Missing facet parameter")
+		return
+	}
+	f, err := parseFilter(q["filter"])
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	type fv struct {
+		Value string `json:"value"`
+		Count int    `json:"count"`
+	}
+	counts := map[string]map[string]int{}
+	want := map[string]bool{}
+	for _, name := range facets {
+		lk := strings.ToLower(name)
+		want[lk] = true
+		counts[lk] = map[string]int{}
+	}
+	for _, e := range s.snap.Load().entities {
+		if !f.match(e) {
+			continue
+		}
+		for i := range e.rows {
+			rw := &e.rows[i]
+			if rw.null || !want[rw.key] {
+				continue
+			}
+			counts[rw.key][rw.original()]++
+		}
+	}
+	out := map[string][]fv{}
+	for _, name := range facets {
+		c := counts[strings.ToLower(name)]
+		list := make([]fv, 0, len(c))
+		for v, n := range c {
+			list = append(list, fv{Value: v, Count: n})
+		}
+		sort.Slice(list, func(i, j int) bool { return list[i].Value < list[j].Value })
+		out[name] = list
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"facets": out})
+}

@@ -1,0 +1,159 @@
+package daemon
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/pathwaysync/pathwaysync/catalog"
+	"github.com/pathwaysync/pathwaysync/pathway"
+)
+
+// catalogYAML renders the entities as files hold them (no uid, etag or
+// relations), sorted by ref, as one multi-document YAML. Location entities
+// are left out: their relative targets name files this server does not
+// serve, and every entity they point at is already in the document.
+func catalogYAML(in []catalog.Entity) ([]byte, string, error) {
+	ents := make([]catalog.Entity, 0, len(in))
+	seen := map[string]bool{}
+	for _, e := range in {
+		if strings.EqualFold(e.Kind, catalog.KindLocation) || seen[e.Ref()] {
+			continue
+		}
+		seen[e.Ref()] = true
+		e.Relations = nil
+		e.Metadata.UID, e.Metadata.Etag = "", ""
+		ents = append(ents, e)
+	}
+	sort.Slice(ents, func(i, j int) bool { return ents[i].Ref() < ents[j].Ref() })
+	var buf bytes.Buffer
+	for i := range ents {
+		b, err := yaml.Marshal(&ents[i])
+		if err != nil {
+			return nil, "", fmt.Errorf("marshal %s: %w", ents[i].Ref(), err)
+		}
+		buf.WriteString("---\n")
+		buf.Write(b)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	return buf.Bytes(), `"` + hex.EncodeToString(sum[:16]) + `"`, nil
+}
+
+// handleCatalogYAML is GET /catalog-info.yaml with ETag / If-None-Match.
+func (s *Server) handleCatalogYAML(w http.ResponseWriter, r *http.Request) {
+	snap := s.snap.Load()
+	w.Header().Set("ETag", snap.yamlETag)
+	w.Header().Set("Cache-Control", "no-cache")
+	if etagMatches(r.Header.Get("If-None-Match"), snap.yamlETag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+	_, _ = w.Write(snap.catalogYAML)
+}
+
+// etagMatches applies If-None-Match (weak comparison, lists and "*").
+func etagMatches(header, etag string) bool {
+	if header == "" || etag == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// LearningPath is one entry of Red Hat Developer Hub's learning-paths
+// feed (its LearningPathLink type).
+type LearningPath struct {
+	Label       string `json:"label"`
+	URL         string `json:"url"`
+	Description string `json:"description,omitempty"`
+	// Hours and Minutes are the time to read the pathway's pages at
+	// readingWPM words per minute.
+	Hours   int `json:"hours,omitempty"`
+	Minutes int `json:"minutes,omitempty"`
+	// Paths is the number of the pathway's focus areas (its tracks).
+	Paths int `json:"paths,omitempty"`
+}
+
+// readingWPM is the reading speed behind LearningPath hours and minutes.
+const readingWPM = 200
+
+// learningPathType is the spec.type of pathway Components.
+const learningPathType = "learning-pathway"
+
+// learningPaths builds the /api/learning-paths body: one entry per
+// learning-pathway Component, sorted by label, linking to its TechDocs
+// (techDocsBase/<namespace>/component/<name>, or the Backstage-relative
+// /docs/... when no base is configured).
+func learningPaths(ents []*catalog.Entity, pathways []pathway.Pathway, techDocsBase string) ([]byte, error) {
+	byTitle := map[string]*pathway.Pathway{}
+	for i := range pathways {
+		byTitle[strings.ToLower(pathways[i].Title)] = &pathways[i]
+	}
+	base := techDocsBase
+	if base == "" {
+		base = "/docs"
+	}
+	out := []LearningPath{}
+	for _, e := range ents {
+		if !strings.EqualFold(e.Kind, catalog.KindComponent) {
+			continue
+		}
+		if t, _ := e.Spec["type"].(string); t != learningPathType {
+			continue
+		}
+		ns := e.Metadata.Namespace
+		if ns == "" {
+			ns = "default"
+		}
+		label := e.Metadata.Title
+		if label == "" {
+			label = e.Metadata.Name
+		}
+		lp := LearningPath{
+			Label:       label,
+			URL:         base + "/" + url.PathEscape(strings.ToLower(ns)) + "/component/" + url.PathEscape(strings.ToLower(e.Metadata.Name)),
+			Description: e.Metadata.Description,
+		}
+		if p := byTitle[strings.ToLower(e.Metadata.Title)]; p != nil {
+			if lp.Description == "" {
+				lp.Description = p.Summary
+			}
+			words := len(strings.Fields(pathwayText(p)))
+			mins := (words + readingWPM - 1) / readingWPM
+			lp.Hours, lp.Minutes = mins/60, mins%60
+			lp.Paths = len(p.FocusAreas)
+		}
+		out = append(out, lp)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Label != out[j].Label {
+			return out[i].Label < out[j].Label
+		}
+		return out[i].URL < out[j].URL
+	})
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("marshal learning paths: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// handleLearningPaths is GET /api/learning-paths.
+func (s *Server) handleLearningPaths(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(s.snap.Load().learning)
+}
