@@ -135,7 +135,7 @@ func safeURL(u string) (string, bool) {
 	return urlReplacer.Replace(s), true
 }
 
-var urlReplacer = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", " ", "%20", `"`, "%22", "'", "%27", "\\", "%5C", "`", "%60", "*", "%2A", "_", "%5F", "[", "%5B", "]", "%5D")
+var urlReplacer = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", " ", "%20", `"`, "%22", "'", "%27", "\\", "%5C", "`", "%60")
 
 // mdLink renders a Markdown link to u, or the escaped text alone when u is
 // not a safe URL.
