@@ -78,8 +78,10 @@ func TestCacheURL(t *testing.T) {
 			},
 		},
 		{
-			name:       "content that no longer imports keeps the last good content",
-			change:     func() { srv.set("/etag.yaml", page{body: "apiVersion: pathwaysync.dev/v1\nkind: Pathway\n", etag: `"v3"`}) },
+			name: "content that no longer imports keeps the last good content",
+			change: func() {
+				srv.set("/etag.yaml", page{body: "apiVersion: pathwaysync.dev/v1\nkind: Pathway\n", etag: `"v3"`})
+			},
 			want:       []string{"Junior Prober to Senior Prober", "Junior Lamp to Senior Lamp"},
 			wantFailed: []string{srv.URL + "/etag.yaml"},
 			wantHits: []hit{
