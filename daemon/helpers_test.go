@@ -29,7 +29,9 @@ type fakeSyncer struct {
 	SyncFunc func(ctx context.Context, t Trigger) (*Outcome, error)
 }
 
-func (f *fakeSyncer) Sync(ctx context.Context, t Trigger) (*Outcome, error) { return f.SyncFunc(ctx, t) }
+func (f *fakeSyncer) Sync(ctx context.Context, t Trigger) (*Outcome, error) {
+	return f.SyncFunc(ctx, t)
+}
 
 // syncBuffer is a goroutine-safe log sink.
 type syncBuffer struct {

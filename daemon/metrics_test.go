@@ -58,11 +58,11 @@ func TestMetricsMove(t *testing.T) {
 	startServer(t, srv)
 	eventually(t, "first sync", func() bool { return metricValue(t, srv, `pathwaysync_syncs_total{outcome="success"}`) == 1 })
 	checks := map[string]float64{
-		`pathwaysync_pathways`:   1,
-		`pathwaysync_entities`:   5,
+		`pathwaysync_pathways`:                            1,
+		`pathwaysync_entities`:                            5,
 		`pathwaysync_pr_operations_total{kind="created"}`: 1,
 		`pathwaysync_source_fetch_failures_total{source="https://example.com/p"}`: 1,
-		`pathwaysync_sync_duration_seconds_count`: 1,
+		`pathwaysync_sync_duration_seconds_count`:                                 1,
 	}
 	for series, want := range checks {
 		if got := metricValue(t, srv, series); got != want {
