@@ -65,7 +65,7 @@ func (c *Cache) Load(ctx context.Context, specs []string) (pathways []pathway.Pa
 	fail := func(source string, err error, fallback bool) {
 		failures = append(failures, Failure{Source: source, Err: err})
 		if fallback {
-			c.o.Logger.Warn("source failed, keeping its last good content", "source", source, "error", err.Error())
+			c.o.Logger.Debug("source failed, keeping its last good content", "source", source, "error", err.Error())
 			return
 		}
 		fatal = append(fatal, err)

@@ -17,7 +17,7 @@ func doc(a, b string) string {
 
 // writeFiles creates files (name → content) under dir; a content of
 // "<dir>" makes a folder, "<symlink:T>" a symlink to T.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
+func writeFiles(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))

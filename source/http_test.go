@@ -37,7 +37,7 @@ type server struct {
 	hits  []hit
 }
 
-func newServer(t *testing.T, pages map[string]page) *server {
+func newServer(t testing.TB, pages map[string]page) *server {
 	s := &server{pages: pages}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)

@@ -230,18 +230,36 @@ func TestLoadSourceNamesAsGiven(t *testing.T) {
 func TestLoadExamples(t *testing.T) {
 	ps, ws, err := Load(t.Context(), []string{"../examples/pathways"}, Options{})
 	wantErr(t, err)
-	want := []string{
-		"Graduate Software Engineer to Junior Software Engineer",
-		"Intermediate Data Engineer to Senior Data Engineer",
-		"Intermediate Platform Engineer to Senior Platform Engineer",
-		"Junior Software Engineer to Intermediate Software Engineer",
-		"Senior Platform Engineer to Lead Platform Engineer",
+	// Section sizes prove every example imports completely, in its format.
+	type sizes struct {
+		title                               string
+		focus, skills, behaviours, projects int
+		ai, reading, courses, archetypes    int
 	}
-	if got := titles(ps); !slices.Equal(got, want) {
-		t.Errorf("titles = %q, want %q", got, want)
+	want := []sizes{
+		{"Graduate Software Engineer to Junior Software Engineer", 3, 4, 3, 3, 3, 2, 1, 2},
+		{"Intermediate Data Engineer to Senior Data Engineer", 6, 9, 6, 7, 5, 5, 4, 2},
+		{"Intermediate Platform Engineer to Senior Platform Engineer", 5, 8, 7, 6, 6, 5, 4, 2},
+		{"Junior Software Engineer to Intermediate Software Engineer", 4, 6, 5, 4, 0, 3, 2, 2},
+		{"Senior Platform Engineer to Lead Platform Engineer", 4, 6, 5, 5, 4, 4, 3, 2},
+	}
+	var got []sizes
+	for _, p := range ps {
+		s := sizes{title: p.Title, focus: len(p.FocusAreas), skills: len(p.Skills), behaviours: len(p.Behaviours),
+			projects: len(p.Projects), reading: len(p.Reading), courses: len(p.Courses)}
+		if p.AILiteracy != nil {
+			s.ai = len(p.AILiteracy.Items)
+		}
+		if p.Archetypes != nil {
+			s.archetypes = len(p.Archetypes.Roles)
+		}
+		got = append(got, s)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("examples\n got %+v\nwant %+v", got, want)
 	}
 	for _, w := range ws {
-		t.Logf("warning: %s:%d: %s", w.File, w.Line, w.Msg)
+		t.Errorf("unexpected warning: %s", w)
 	}
 }
 
