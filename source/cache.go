@@ -1,8 +1,8 @@
 package source
 
 import (
-	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sync"
@@ -30,10 +30,10 @@ type urlEntry struct {
 	doc       document
 }
 
-// fileEntry is a file's last good bytes and what they imported to.
+// fileEntry is a file's last good content (its SHA-256) and what it imported to.
 type fileEntry struct {
-	data []byte
-	doc  document
+	sum [sha256.Size]byte
+	doc document
 }
 
 // NewCache returns an empty Cache reading with o.
@@ -167,7 +167,8 @@ func (c *Cache) loadPath(ctx context.Context, spec string, seen map[string]bool,
 		seen[name] = true
 		prev := c.files[name]
 		data, err := readFile(name, c.o.MaxBytes)
-		if err == nil && prev != nil && bytes.Equal(prev.data, data) {
+		sum := sha256.Sum256(data)
+		if err == nil && prev != nil && prev.sum == sum {
 			g.docs = append(g.docs, prev.doc)
 			continue
 		}
@@ -182,7 +183,7 @@ func (c *Cache) loadPath(ctx context.Context, spec string, seen map[string]bool,
 			}
 			continue
 		}
-		c.files[name] = &fileEntry{data: data, doc: d}
+		c.files[name] = &fileEntry{sum: sum, doc: d}
 		g.docs = append(g.docs, d)
 	}
 	return g

@@ -53,6 +53,9 @@ type Failure struct {
 
 // Error reads "source: err".
 func (f Failure) Error() string {
+	if f.Err == nil {
+		return f.Source + ": failed"
+	}
 	if strings.Contains(f.Err.Error(), f.Source) {
 		return f.Err.Error()
 	}

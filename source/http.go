@@ -22,11 +22,15 @@ func hasScheme(spec string) bool {
 	return i > 0 && !strings.ContainsAny(spec[:i], `/\.`)
 }
 
-// redact returns a URL safe for errors and logs: any user info is replaced.
+// redact returns a URL safe for errors, logs and metrics: user info and the
+// values of query parameters that look like credentials are replaced.
 func redact(raw string) string {
 	if u, err := url.Parse(raw); err == nil {
 		if u.User != nil {
 			u.User = url.User("xxxxx")
+		}
+		if u.RawQuery != "" {
+			u.RawQuery = redactQuery(u.RawQuery)
 		}
 		return u.String()
 	}
@@ -40,9 +44,36 @@ func redact(raw string) string {
 		end = len(rest)
 	}
 	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
-		return raw[:i+3] + "xxxxx" + rest[at:]
+		rest = "xxxxx" + rest[at:]
 	}
-	return raw
+	if q := strings.IndexByte(rest, '?'); q >= 0 {
+		rest = rest[:q+1] + redactQuery(rest[q+1:])
+	}
+	return raw[:i+3] + rest
+}
+
+// secretParams are substrings of query parameter names whose values redact hides.
+var secretParams = []string{"token", "key", "secret", "sig", "pass", "auth", "credential"}
+
+// redactQuery replaces the values of credential-like parameters, keeping
+// the order and the other parameters as they were.
+func redactQuery(q string) string {
+	frag := ""
+	if i := strings.IndexByte(q, '#'); i >= 0 {
+		q, frag = q[:i], q[i:]
+	}
+	parts := strings.Split(q, "&")
+	for i, part := range parts {
+		name, _, hasValue := strings.Cut(part, "=")
+		lower := strings.ToLower(name)
+		for _, s := range secretParams {
+			if hasValue && strings.Contains(lower, s) {
+				parts[i] = name + "=xxxxx"
+				break
+			}
+		}
+	}
+	return strings.Join(parts, "&") + frag
 }
 
 // validator is what a conditional GET sends back to the server.

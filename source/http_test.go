@@ -143,6 +143,7 @@ func TestLoadURL(t *testing.T) {
 			want:  []string{"Junior Web Worker to Senior Web Worker", "Junior Tester to Senior Tester"},
 		},
 		{name: "status", specs: []string{srv.URL + "/gone.yaml"}, wantErr: []string{srv.URL + "/gone.yaml", "410 Gone"}},
+		{name: "token in the query", specs: []string{srv.URL + "/nope.yaml?ref=main&token=hunter2"}, wantErr: []string{"/nope.yaml?ref=main&token=xxxxx", "404"}},
 		{name: "missing", specs: []string{srv.URL + "/nope.yaml"}, wantErr: []string{srv.URL + "/nope.yaml", "404"}},
 		{
 			name:    "status with a token in the transport and a password in the URL",
@@ -215,6 +216,9 @@ func TestRedact(t *testing.T) {
 		{"https://token@example.com/p.yaml", "https://xxxxx@example.com/p.yaml"},
 		{"https://u:p w%zz@example.com/p", "https://xxxxx@example.com/p"},
 		{"ftp://a:b@host/x", "ftp://xxxxx@host/x"},
+		{"https://h/p.yaml?ref=main&token=abc&X-Amz-Signature=def", "https://h/p.yaml?ref=main&token=xxxxx&X-Amz-Signature=xxxxx"},
+		{"https://h/p?api_key=abc#frag", "https://h/p?api_key=xxxxx#frag"},
+		{"https://u:p%zz@h/p?access_token=abc&page=2", "https://xxxxx@h/p?access_token=xxxxx&page=2"},
 	}
 	for _, tt := range tests {
 		if got := redact(tt.in); got != tt.want {
