@@ -410,7 +410,13 @@ func (e *Emulator) dispatch(r *http.Request, tmpl string, p map[string]string) (
 	}
 	var in map[string]json.RawMessage
 	if r.Body != nil && isWrite(r.Method) && r.Method != http.MethodDelete {
-		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		var raw json.RawMessage
+		if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
+			return 0, nil, errMsg(http.StatusBadRequest, "Problems parsing JSON", docsRest)
+		}
+		if strings.HasPrefix(strings.TrimSpace(string(raw)), "[") {
+			in = map[string]json.RawMessage{"labels": raw} // POST issues/N/labels also takes a bare array
+		} else if err := json.Unmarshal(raw, &in); err != nil {
 			return 0, nil, errMsg(http.StatusBadRequest, "Problems parsing JSON", docsRest)
 		}
 	}

@@ -1,0 +1,189 @@
+package githubsync
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+)
+
+// repoAPI is the small adapter over go-github for one repository; every
+// method is one request (plus retries) and returns a classified error.
+type repoAPI struct {
+	c           *Client
+	owner, name string
+}
+
+func escapePath(p string) string {
+	seg := strings.Split(p, "/")
+	for i, s := range seg {
+		seg[i] = url.PathEscape(s)
+	}
+	return strings.Join(seg, "/")
+}
+
+func (a repoAPI) defaultBranch(ctx context.Context) (string, error) {
+	var r *github.Repository
+	err := a.c.call(ctx, "get repository", false, func() (resp *github.Response, err error) {
+		r, resp, err = a.c.gh.Repositories.Get(ctx, a.owner, a.name)
+		return resp, err
+	})
+	if err != nil {
+		return "", err
+	}
+	return r.GetDefaultBranch(), nil
+}
+
+// branch returns the head commit and root tree of a branch.
+func (a repoAPI) branch(ctx context.Context, name string) (commit, tree string, err error) {
+	var b github.Branch
+	err = a.c.call(ctx, "get branch "+name, false, func() (*github.Response, error) {
+		req, err := a.c.gh.NewRequest(http.MethodGet, "repos/"+a.owner+"/"+a.name+"/branches/"+url.PathEscape(name), nil)
+		if err != nil {
+			return nil, err
+		}
+		return a.c.gh.Do(ctx, req, &b)
+	})
+	if err != nil {
+		return "", "", err
+	}
+	return b.GetCommit().GetSHA(), b.GetCommit().GetCommit().GetTree().GetSHA(), nil
+}
+
+func (a repoAPI) tree(ctx context.Context, treeish string, recursive bool) (*github.Tree, error) {
+	var t *github.Tree
+	err := a.c.call(ctx, "get tree", false, func() (resp *github.Response, err error) {
+		t, resp, err = a.c.gh.Git.GetTree(ctx, a.owner, a.name, treeish, recursive)
+		return resp, err
+	})
+	return t, err
+}
+
+func (a repoAPI) blob(ctx context.Context, sha string) ([]byte, error) {
+	var b []byte
+	err := a.c.call(ctx, "get blob", false, func() (resp *github.Response, err error) {
+		b, resp, err = a.c.gh.Git.GetBlobRaw(ctx, a.owner, a.name, sha)
+		return resp, err
+	})
+	return b, err
+}
+
+func (a repoAPI) commit(ctx context.Context, sha string) (*github.Commit, error) {
+	var c *github.Commit
+	err := a.c.call(ctx, "get commit", false, func() (resp *github.Response, err error) {
+		c, resp, err = a.c.gh.Git.GetCommit(ctx, a.owner, a.name, sha)
+		return resp, err
+	})
+	return c, err
+}
+
+func (a repoAPI) ref(ctx context.Context, branch string) (string, error) {
+	var r *github.Reference
+	err := a.c.call(ctx, "get ref", false, func() (resp *github.Response, err error) {
+		r, resp, err = a.c.gh.Git.GetRef(ctx, a.owner, a.name, "heads/"+branch)
+		return resp, err
+	})
+	if err != nil {
+		return "", err
+	}
+	return r.GetObject().GetSHA(), nil
+}
+
+func (a repoAPI) pulls(ctx context.Context, branch, base, state string, perPage int) ([]*github.PullRequest, error) {
+	var prs []*github.PullRequest
+	opt := &github.PullRequestListOptions{State: state, Head: a.owner + ":" + branch, Base: base,
+		ListOptions: github.ListOptions{PerPage: perPage}}
+	err := a.c.call(ctx, "list pull requests", false, func() (resp *github.Response, err error) {
+		prs, resp, err = a.c.gh.PullRequests.List(ctx, a.owner, a.name, opt)
+		return resp, err
+	})
+	return prs, err
+}
+
+func (a repoAPI) createTree(ctx context.Context, base string, entries []*github.TreeEntry) (string, error) {
+	var t *github.Tree
+	err := a.c.call(ctx, "create tree", true, func() (resp *github.Response, err error) {
+		t, resp, err = a.c.gh.Git.CreateTree(ctx, a.owner, a.name, base, entries)
+		return resp, err
+	})
+	if err != nil {
+		return "", err
+	}
+	return t.GetSHA(), nil
+}
+
+func (a repoAPI) createCommit(ctx context.Context, c *github.Commit) (string, error) {
+	var out *github.Commit
+	err := a.c.call(ctx, "create commit", true, func() (resp *github.Response, err error) {
+		out, resp, err = a.c.gh.Git.CreateCommit(ctx, a.owner, a.name, c, nil)
+		return resp, err
+	})
+	if err != nil {
+		return "", err
+	}
+	return out.GetSHA(), nil
+}
+
+func (a repoAPI) createRef(ctx context.Context, branch, sha string) error {
+	return a.c.call(ctx, "create branch "+branch, true, func() (resp *github.Response, err error) {
+		_, resp, err = a.c.gh.Git.CreateRef(ctx, a.owner, a.name, &github.Reference{
+			Ref: github.String("refs/heads/" + branch), Object: &github.GitObject{SHA: github.String(sha)}})
+		return resp, err
+	})
+}
+
+func (a repoAPI) updateRef(ctx context.Context, branch, sha string, force bool) error {
+	return a.c.call(ctx, "update branch "+branch, true, func() (resp *github.Response, err error) {
+		_, resp, err = a.c.gh.Git.UpdateRef(ctx, a.owner, a.name, &github.Reference{
+			Ref: github.String("refs/heads/" + branch), Object: &github.GitObject{SHA: github.String(sha)}}, force)
+		return resp, err
+	})
+}
+
+func (a repoAPI) deleteRef(ctx context.Context, branch string) error {
+	return a.c.call(ctx, "delete branch "+branch, true, func() (*github.Response, error) {
+		return a.c.gh.Git.DeleteRef(ctx, a.owner, a.name, "heads/"+branch)
+	})
+}
+
+func (a repoAPI) createPR(ctx context.Context, pr *github.NewPullRequest) (*github.PullRequest, error) {
+	var out *github.PullRequest
+	err := a.c.call(ctx, "create pull request", true, func() (resp *github.Response, err error) {
+		out, resp, err = a.c.gh.PullRequests.Create(ctx, a.owner, a.name, pr)
+		return resp, err
+	})
+	return out, err
+}
+
+func (a repoAPI) editPR(ctx context.Context, n int, pr *github.PullRequest) (*github.PullRequest, error) {
+	var out *github.PullRequest
+	err := a.c.call(ctx, "edit pull request", true, func() (resp *github.Response, err error) {
+		out, resp, err = a.c.gh.PullRequests.Edit(ctx, a.owner, a.name, n, pr)
+		return resp, err
+	})
+	return out, err
+}
+
+func (a repoAPI) comment(ctx context.Context, n int, body string) error {
+	return a.c.call(ctx, "comment on pull request", true, func() (resp *github.Response, err error) {
+		_, resp, err = a.c.gh.Issues.CreateComment(ctx, a.owner, a.name, n, &github.IssueComment{Body: github.String(body)})
+		return resp, err
+	})
+}
+
+func (a repoAPI) addLabels(ctx context.Context, n int, labels []string) error {
+	return a.c.call(ctx, "add labels", true, func() (resp *github.Response, err error) {
+		_, resp, err = a.c.gh.Issues.AddLabelsToIssue(ctx, a.owner, a.name, n, labels)
+		return resp, err
+	})
+}
+
+func (a repoAPI) requestReviewers(ctx context.Context, n int, users, teams []string) error {
+	return a.c.call(ctx, "request reviewers", true, func() (resp *github.Response, err error) {
+		_, resp, err = a.c.gh.PullRequests.RequestReviewers(ctx, a.owner, a.name, n,
+			github.ReviewersRequest{Reviewers: users, TeamReviewers: teams})
+		return resp, err
+	})
+}

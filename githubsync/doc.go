@@ -1,0 +1,55 @@
+// Package githubsync makes one folder of a GitHub repository match a
+// generated tree of files through a single pull request, with as few API
+// requests as possible and never writing outside that folder.
+//
+// A Publish runs in this order:
+//
+//  1. GET branches/BASE gives the base head commit and its root tree in one
+//     request; GET git/trees/{base}:{path}?recursive=1 reads only the managed
+//     subtree (404: the folder is absent). Git blob SHA-1s of the desired
+//     files are computed locally and compared: added, modified, deleted
+//     (deletions only for blobs present in the base subtree). The
+//     fingerprint of the desired content is the git tree SHA of the folder.
+//  2. GET pulls?head=OWNER:BRANCH&base=BASE&state=open finds the bot PR.
+//  3. No difference from base: nothing is written, except that an open bot
+//     PR is commented on, closed (its marker records closed=bot) and its
+//     branch deleted, because its content was absorbed.
+//  4. The PR body ends with a hidden marker
+//     <!-- pathwaysync:v1 fingerprint=F base=B head=H -->. When the PR head
+//     is H, B is the current base and F the desired fingerprint, the branch
+//     already holds this tree on this base: nothing is written.
+//  5. Otherwise the base manifest blob is read (one request) for the
+//     per-pathway description and the mass-deletion guard, then ONE
+//     POST git/trees (base_tree = base root tree, only changed paths, inline
+//     content, sha null for deletions) and ONE POST git/commits on the base
+//     head. Its message carries a "Pathwaysync-Fingerprint:" trailer, which
+//     marks commits pathwaysync made.
+//  6. Moving the bot branch (the commit point of a sync). The new commit is
+//     built on the base head, so it is never a fast-forward of the old bot
+//     commit; the rules are:
+//     - open PR whose head is the marker's head (or a commit carrying our
+//     trailer): the branch holds only our own work, so it is updated with
+//     force (the window between our read and this write is the only race;
+//     a concurrent writer of the same content converges, see below);
+//     - open PR whose head is someone else's commit: never force-pushed.
+//     The PR gets one warning comment per foreign head, and its title and
+//     body are kept current; no commit is pushed;
+//     - no open PR: POST git/refs creates the branch; on 422 "Reference
+//     already exists" the branch is re-read: if its head is our commit with
+//     the same tree on the same base it is adopted as is (a racing sync won),
+//     if it is another commit of ours it is force-updated (a stale, merged or
+//     rejected bot branch), and if a human's commit is there the sync stops
+//     with an error rather than overwrite it.
+//  7. The PR is found or created (a 422 "already exists" is success: it is
+//     looked up); title and body are patched only when they differ. On
+//     creation labels and reviewers are added; a reviewer that cannot be
+//     requested and a repository without drafts become warnings.
+//  8. Before creating a PR, the most recent closed bot PR is read: if a
+//     human closed it unmerged and its fingerprint equals the desired one,
+//     nothing is done ("unchanged", with a warning) until the content
+//     differs from what was rejected.
+//
+// The mass-deletion guard runs before any write. DryRun does every read and
+// no write. All requests go through one retrying HTTP client built in
+// NewClient; writes are serialised per Client.
+package githubsync

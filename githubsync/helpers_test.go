@@ -1,0 +1,254 @@
+package githubsync
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pathwaysync/pathwaysync/internal/ghemu"
+	"github.com/pathwaysync/pathwaysync/manifest"
+)
+
+const (
+	testRepo  = "acme/platform"
+	testPath  = "catalog/pathways"
+	testToken = "ghp_SECRETtoken1234567890"
+)
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type env struct {
+	t    *testing.T
+	e    *ghemu.Emulator
+	logs *syncBuffer
+}
+
+// outside are the base files no sync may touch.
+var outside = map[string][]byte{
+	"README.md":                        []byte("# platform\n"),
+	"catalog/other/catalog-info.yaml":  []byte("kind: Component\n"),
+	"catalog/pathways-archive/keep.md": []byte("similar prefix, outside the folder\n"),
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	e := ghemu.New()
+	t.Cleanup(e.Close)
+	e.CreateRepo(testRepo, "main")
+	e.AddToken(testToken, true)
+	if _, err := e.Commit(testRepo, "main", outside, "Initial commit\n"); err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, e: e, logs: &syncBuffer{}}
+}
+
+// seedBase commits files into the managed folder of main, as if an earlier
+// pull request had been merged.
+func (v *env) seedBase(files map[string][]byte) {
+	v.t.Helper()
+	in := map[string][]byte{}
+	for p, d := range files {
+		in[testPath+"/"+p] = d
+	}
+	if _, err := v.e.Commit(testRepo, "main", in, "Earlier pathways\n"); err != nil {
+		v.t.Fatal(err)
+	}
+}
+
+func (v *env) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(v.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// fast makes waits short for tests.
+func fast(o *ClientOptions) {
+	o.retryWaitMin, o.retryWaitMax = 5*time.Millisecond, 20*time.Millisecond
+	o.secondaryFloor = 30 * time.Millisecond
+	o.attemptTimeout = 2 * time.Second
+	o.writePause = -1
+}
+
+func (v *env) client(mod ...func(*ClientOptions)) *Client {
+	v.t.Helper()
+	o := ClientOptions{APIURL: v.e.URL(), Token: testToken, Logger: v.logger()}
+	fast(&o)
+	for _, m := range mod {
+		m(&o)
+	}
+	c, err := NewClient(context.Background(), o)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	return c
+}
+
+func (v *env) publisher(c *Client, mod ...func(*Options)) *Publisher {
+	v.t.Helper()
+	if c == nil {
+		c = v.client()
+	}
+	o := Options{Repository: testRepo, BaseBranch: "main", Path: testPath, MaxDeletions: -1, Logger: v.logger(),
+		PullRequest: PullRequestOptions{Labels: []string{"pathways"}},
+		Commit:      CommitOptions{AuthorName: "pathwaysync", AuthorEmail: "pathwaysync@example.com"}}
+	for _, m := range mod {
+		m(&o)
+	}
+	p, err := NewPublisher(c, o)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	return p
+}
+
+func (v *env) publish(p *Publisher, files map[string][]byte) *Result {
+	v.t.Helper()
+	res, err := p.Publish(context.Background(), files)
+	if err != nil {
+		v.t.Fatalf("publish: %v", err)
+	}
+	return res
+}
+
+// tree generates an exported tree of n pathways; version changes the
+// skills of pathway 0 (and, when > 1, of every pathway).
+func tree(n, version int) map[string][]byte {
+	m := &manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version}
+	files := map[string][]byte{}
+	add := func(p string, data string) {
+		files[p] = []byte(data)
+		m.Files = append(m.Files, p)
+	}
+	add("catalog-info.yaml", fmt.Sprintf("apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: pathways\nspec:\n  targets: [%d]\n", n))
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("pathway-%04d", i)
+		skills := []string{manifest.Fingerprint("skill a"), manifest.Fingerprint("skill b")}
+		if (i == 0 && version > 0) || version > 1 {
+			skills = append(skills, manifest.Fingerprint("skill new", fmt.Sprint(version)), manifest.Fingerprint("skill newer", fmt.Sprint(version)))
+		}
+		m.Pathways = append(m.Pathways, manifest.Pathway{Name: name, Title: fmt.Sprintf("Pathway %d", i),
+			Summary: manifest.Fingerprint("summary"), Sections: map[string][]string{"Skills": skills}})
+		add("pathways/"+name+"/catalog-info.yaml", fmt.Sprintf("kind: Component\nmetadata:\n  name: %s\n", name))
+		add("pathways/"+name+"/docs/index.md", fmt.Sprintf("# Pathway %d\n\nskills: %d\n", i, len(skills)))
+	}
+	raw, err := m.Marshal()
+	if err != nil {
+		panic(err)
+	}
+	files[manifest.FileName] = raw
+	return files
+}
+
+// without drops pathways by index from a tree of n.
+func without(n, version int, drop ...int) map[string][]byte {
+	files := tree(n, version)
+	m, _ := manifest.Parse(files[manifest.FileName])
+	skip := map[string]bool{}
+	for _, i := range drop {
+		skip[fmt.Sprintf("pathway-%04d", i)] = true
+	}
+	var keep []manifest.Pathway
+	for _, p := range m.Pathways {
+		if !skip[p.Name] {
+			keep = append(keep, p)
+		}
+	}
+	m.Pathways = keep
+	for p := range files {
+		for name := range skip {
+			if strings.HasPrefix(p, "pathways/"+name+"/") {
+				delete(files, p)
+			}
+		}
+	}
+	m.Files = nil
+	for p := range files {
+		if p != manifest.FileName {
+			m.Files = append(m.Files, p)
+		}
+	}
+	files[manifest.FileName], _ = m.Marshal()
+	return files
+}
+
+// checkBranch asserts that branch holds exactly files under testPath and
+// exactly base's files elsewhere.
+func (v *env) checkBranch(branch, base string, files map[string][]byte) {
+	v.t.Helper()
+	got := v.e.Files(testRepo, branch)
+	ref := v.e.Files(testRepo, base)
+	for p, data := range got {
+		if rel, ok := strings.CutPrefix(p, testPath+"/"); ok {
+			if want, ok := files[rel]; !ok || string(want) != data {
+				v.t.Errorf("%s: %s differs from the generated tree", branch, p)
+			}
+			continue
+		}
+		if ref[p] != data {
+			v.t.Errorf("%s: %s outside %s changed", branch, p, testPath)
+		}
+	}
+	for rel := range files {
+		if _, ok := got[testPath+"/"+rel]; !ok {
+			v.t.Errorf("%s: %s missing", branch, rel)
+		}
+	}
+	for p := range ref {
+		if _, ok := got[p]; !ok && !strings.HasPrefix(p, testPath+"/") {
+			v.t.Errorf("%s: %s outside %s deleted", branch, p, testPath)
+		}
+	}
+	v.checkOutside(base)
+}
+
+// checkOutside asserts that the original files outside testPath are intact.
+func (v *env) checkOutside(branch string) {
+	v.t.Helper()
+	got := v.e.Files(testRepo, branch)
+	for p, data := range outside {
+		if got[p] != string(data) {
+			v.t.Errorf("%s: %s changed or deleted", branch, p)
+		}
+	}
+}
+
+func (v *env) pulls() []ghemu.PullRequest { return v.e.PullRequests(testRepo) }
+
+func (v *env) openPulls() []ghemu.PullRequest {
+	var out []ghemu.PullRequest
+	for _, pr := range v.pulls() {
+		if pr.State == "open" {
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+func keys(m map[string]int) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,92 @@
+package githubsync
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pathwaysync/pathwaysync/manifest"
+)
+
+// Result says what a Publish did.
+type Result struct {
+	Action     string // "created", "updated", "closed", "unchanged" or "dry-run"
+	PRNumber   int    // 0 when no PR is involved
+	PRURL      string
+	CompareURL string
+	Changes    []manifest.Change
+	Added      []string // paths relative to Options.Path, sorted
+	Modified   []string
+	Deleted    []string
+	CommitSHA  string // the commit the bot branch points to, when one was made or kept
+	Requests   int    // HTTP requests sent, retries included
+	Writes     int
+	Warnings   []string
+}
+
+// Summary is one line saying what happened, e.g. "created PR #12 https://…".
+func (r *Result) Summary() string {
+	pr := func(verb string) string {
+		return strings.TrimSpace(fmt.Sprintf("%s PR #%d %s", verb, r.PRNumber, r.PRURL))
+	}
+	switch r.Action {
+	case "created", "updated", "closed":
+		return pr(r.Action)
+	case "dry-run":
+		s := fmt.Sprintf("dry run: %d pathways changed, files +%d ~%d -%d",
+			len(r.Changes), len(r.Added), len(r.Modified), len(r.Deleted))
+		if r.PRNumber > 0 {
+			s += fmt.Sprintf(" (open PR #%d %s)", r.PRNumber, r.PRURL)
+		}
+		return s
+	}
+	if r.PRNumber > 0 {
+		return strings.TrimSpace(fmt.Sprintf("no changes (PR #%d is up to date %s)", r.PRNumber, r.PRURL))
+	}
+	return "no changes"
+}
+
+// DryRunReport lists the semantic change per pathway and the file changes,
+// one per line, for a terminal.
+func (r *Result) DryRunReport() string {
+	var b strings.Builder
+	if len(r.Changes) == 0 && len(r.Added)+len(r.Modified)+len(r.Deleted) == 0 {
+		b.WriteString("no changes\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%d pathways changed\n", len(r.Changes))
+	for _, c := range r.Changes {
+		line := string(c.Type) + " " + c.Name
+		if c.OldTitle != "" {
+			line += fmt.Sprintf(": title %q -> %q", c.OldTitle, c.Title)
+		}
+		var parts []string
+		if c.SummaryChanged {
+			parts = append(parts, "summary changed")
+		}
+		for _, s := range c.Sections {
+			if s.Added == 0 && s.Removed == 0 {
+				parts = append(parts, s.Name+": reordered")
+				continue
+			}
+			parts = append(parts, fmt.Sprintf("%s: +%d -%d", s.Name, s.Added, s.Removed))
+		}
+		if len(parts) > 0 {
+			line += " (" + strings.Join(parts, "; ") + ")"
+		}
+		b.WriteString("  " + line + "\n")
+	}
+	fmt.Fprintf(&b, "files: %d added, %d modified, %d deleted\n", len(r.Added), len(r.Modified), len(r.Deleted))
+	for _, p := range r.Added {
+		b.WriteString("  A " + p + "\n")
+	}
+	for _, p := range r.Modified {
+		b.WriteString("  M " + p + "\n")
+	}
+	for _, p := range r.Deleted {
+		b.WriteString("  D " + p + "\n")
+	}
+	for _, w := range r.Warnings {
+		b.WriteString("warning: " + w + "\n")
+	}
+	return b.String()
+}
