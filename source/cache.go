@@ -38,8 +38,9 @@ type fileEntry struct {
 
 // NewCache returns an empty Cache reading with o.
 func NewCache(o Options) *Cache {
+	o, _ = o.withDefaults().withClient()
 	return &Cache{
-		o:       o.withDefaults(),
+		o:       o,
 		urls:    map[string]*urlEntry{},
 		files:   map[string]*fileEntry{},
 		folders: map[string][]string{},

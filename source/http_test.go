@@ -1,7 +1,9 @@
 package source
 
 import (
+	"bytes"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -202,8 +204,19 @@ func TestDefaultClientRetries(t *testing.T) {
 		_, _ = w.Write([]byte(doc("Junior Tester", "Senior Tester")))
 	}))
 	defer srv.Close()
-	ps, _, err := Load(t.Context(), []string{srv.URL + "/p.yaml"}, Options{})
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	spec := strings.Replace(srv.URL, "http://", "http://bot:hunter2@", 1) + "/p.yaml?token=s3cr3t"
+	ps, _, err := Load(t.Context(), []string{spec}, Options{Logger: logger})
 	wantErr(t, err)
+	if !strings.Contains(logs.String(), "retrying source fetch") {
+		t.Errorf("no retry logged:\n%s", logs.String())
+	}
+	for _, secret := range []string{"hunter2", "s3cr3t"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("logs leak %q:\n%s", secret, logs.String())
+		}
+	}
 	if calls.Load() != 2 || len(ps) != 1 {
 		t.Fatalf("calls = %d, pathways = %d; want a retry then one pathway", calls.Load(), len(ps))
 	}

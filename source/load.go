@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/pathwaysync/pathwaysync/pathway"
@@ -26,6 +27,11 @@ func Load(ctx context.Context, specs []string, o Options) ([]pathway.Pathway, []
 		return nil, nil, ErrNoSources
 	}
 	o = o.withDefaults()
+	if slices.ContainsFunc(specs, isURL) {
+		var release func()
+		o, release = o.withClient()
+		defer release()
+	}
 	groups := make([]group, 0, len(specs))
 	var errs []error
 	for _, spec := range specs {
@@ -95,6 +101,7 @@ func loadSpec(ctx context.Context, spec string, o Options) (group, error) {
 		if err != nil {
 			return group{}, err
 		}
+		o.Logger.Debug("imported source", "source", d.name, "pathways", len(d.pathways))
 		return group{docs: []document{d}}, nil
 	}
 	if hasScheme(spec) {
@@ -117,7 +124,10 @@ func loadSpec(ctx context.Context, spec string, o Options) (group, error) {
 		if err == nil {
 			var d document
 			d, err = parseDocument(name, data, o.MaxBytes)
-			g.docs = append(g.docs, d)
+			if err == nil {
+				o.Logger.Debug("imported source", "source", name, "pathways", len(d.pathways))
+				g.docs = append(g.docs, d)
+			}
 		}
 		if err != nil {
 			errs = append(errs, err)

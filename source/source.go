@@ -58,8 +58,16 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = newHTTPClient(o.Logger)
-	}
 	return o
+}
+
+// withClient returns o with the default HTTP client when none was given, and
+// a function releasing that client's idle connections (a no-op for a
+// caller's client).
+func (o Options) withClient() (Options, func()) {
+	if o.HTTPClient != nil {
+		return o, func() {}
+	}
+	o.HTTPClient = newHTTPClient(o.Logger)
+	return o, o.HTTPClient.CloseIdleConnections
 }
