@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pathwaysync/pathwaysync/exporter"
+)
+
+type exportOptions struct {
+	out   string
+	force bool
+}
+
+func newExportCmd(a *app) *cobra.Command {
+	var o exportOptions
+	cmd := &cobra.Command{
+		Use:   "export --out DIR [SOURCE...]",
+		Short: "Render pathways as Backstage entities and TechDocs into a folder",
+		Long: `export reads every SOURCE (a file, a folder or an http(s) URL; by default the
+configured sources, or the embedded examples when none are configured) and
+writes a folder that a Backstage catalog ingests from its catalog-info.yaml.
+
+The folder is replaced atomically; files from an earlier export that are no
+longer generated disappear. A folder that pathwaysync did not create is left
+alone unless --force is given.`,
+		Example: "  pathwaysync export --out ./out\n  pathwaysync export --out ./out --config pathwaysync.yaml pathways/",
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.out == "" {
+				return usageError{fmt.Errorf("export: --out DIR is required")}
+			}
+			return a.runExport(cmd, o, args)
+		},
+	}
+	cmd.Flags().StringVarP(&o.out, "out", "o", "", "output folder (required)")
+	cmd.Flags().BoolVar(&o.force, "force", false, "write into a folder pathwaysync did not create")
+	return cmd
+}
+
+func (a *app) runExport(cmd *cobra.Command, o exportOptions, args []string) error {
+	start := time.Now()
+	cfg, err := a.loadConfig(nil, args)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	prog := newProgress(a.stderr)
+	defer prog.stop()
+
+	prog.phase("reading sources")
+	pathways, err := a.loadSources(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	prog.phase("rendering")
+	res, err := exporter.Render(pathways, exporterOptions(cfg))
+	if err != nil {
+		return err
+	}
+	prog.phase("writing")
+	stats, err := exporter.Write(ctx, o.out, res, exporter.WriteOptions{Force: o.force})
+	if err != nil {
+		return err
+	}
+	prog.stop()
+	fmt.Fprintf(a.stdout, "exported %d pathways, %d entities, %d files (%s) to %s in %s\n",
+		len(res.Pathways), len(res.Entities), stats.Files, byteSize(stats.Bytes), o.out,
+		time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pathwaysync/pathwaysync/config"
+	"github.com/pathwaysync/pathwaysync/exporter"
+	"github.com/pathwaysync/pathwaysync/githubsync"
+)
+
+type syncOptions struct {
+	dryRun            bool
+	allowMassDeletion bool
+	format            string
+}
+
+func newSyncCmd(a *app) *cobra.Command {
+	var o syncOptions
+	cmd := &cobra.Command{
+		Use:   "sync [--dry-run] [SOURCE...]",
+		Short: "Publish the rendered pathways to GitHub through one pull request",
+		Long: `sync renders the pathways exactly as export does and makes the folder
+github.path of github.repository match them: one commit on the bot branch and
+one pull request, opened or updated only when content changed, closed when the
+base branch already holds the content.`,
+		Example: "  PATHWAYSYNC_GITHUB_TOKEN=… pathwaysync sync --config pathwaysync.yaml\n  pathwaysync sync --dry-run",
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.format != "text" && o.format != "json" {
+				return usageError{fmt.Errorf("sync: --format must be text or json, not %q", o.format)}
+			}
+			return a.runSync(cmd, o, args)
+		},
+	}
+	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the change summary and file changes; write nothing")
+	cmd.Flags().BoolVar(&o.allowMassDeletion, "allow-mass-deletion", false, "publish even when more pathways would be deleted than sync.max_deletions allows")
+	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func (a *app) runSync(cmd *cobra.Command, o syncOptions, args []string) error {
+	cfg, err := a.loadConfig(nil, args)
+	if err != nil {
+		return err
+	}
+	if err := cfg.ValidateGitHub(); err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	log := a.logger(cfg)
+	ps, err := a.loadSources(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	res, err := exporter.Render(ps, exporterOptions(cfg))
+	if err != nil {
+		return err
+	}
+	client, err := newGitHubClient(ctx, cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	pub, err := githubsync.NewPublisher(client, publisherOptions(cfg, log, o.dryRun, o.allowMassDeletion))
+	if err != nil {
+		return err
+	}
+	r, err := pub.Publish(ctx, treeFiles(res))
+	if err != nil {
+		if errors.Is(err, githubsync.ErrMassDeletion) {
+			return fmt.Errorf("%w (refusing to publish; rerun with --allow-mass-deletion or raise sync.max_deletions if this is intended)", err)
+		}
+		return err
+	}
+	for _, w := range r.Warnings {
+		log.Warn(w)
+	}
+	if o.format == "json" {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	if o.dryRun {
+		fmt.Fprint(a.stdout, r.DryRunReport())
+	}
+	fmt.Fprintln(a.stdout, r.Summary())
+	return nil
+}
+
+// treeFiles turns the rendered tree into githubsync's input.
+func treeFiles(res *exporter.Result) map[string][]byte {
+	files := make(map[string][]byte, len(res.Files))
+	for _, f := range res.Files {
+		files[f.Path] = f.Data
+	}
+	return files
+}
+
+// newGitHubClient builds the one GitHub client from the configuration.
+func newGitHubClient(ctx context.Context, cfg *config.Config, log *slog.Logger, observe func(githubsync.RequestInfo)) (*githubsync.Client, error) {
+	o := githubsync.ClientOptions{
+		APIURL:         cfg.GitHub.APIURL,
+		Token:          cfg.GitHub.Token,
+		AppID:          cfg.GitHub.AppID,
+		InstallationID: cfg.GitHub.InstallationID,
+		UserAgent:      userAgent(),
+		Logger:         log,
+		Observe:        observe,
+	}
+	if cfg.GitHub.PrivateKeyFile != "" {
+		key, err := os.ReadFile(cfg.GitHub.PrivateKeyFile)
+		if err != nil {
+			return nil, &config.Error{Key: "github.private_key_file", Msg: "read private key", Err: err}
+		}
+		o.PrivateKey = key
+	}
+	return githubsync.NewClient(ctx, o)
+}
+
+// publisherOptions maps the configuration to githubsync's options.
+func publisherOptions(cfg *config.Config, log *slog.Logger, dryRun, allowMassDeletion bool) githubsync.Options {
+	g := cfg.GitHub
+	return githubsync.Options{
+		Repository: g.Repository,
+		BaseBranch: g.BaseBranch,
+		Branch:     g.Branch,
+		Path:       g.Path,
+		PullRequest: githubsync.PullRequestOptions{
+			Title:         g.PullRequest.Title,
+			Labels:        g.PullRequest.Labels,
+			Reviewers:     g.PullRequest.Reviewers,
+			TeamReviewers: g.PullRequest.TeamReviewers,
+			Draft:         g.PullRequest.Draft,
+		},
+		Commit: githubsync.CommitOptions{
+			AuthorName:  g.Commit.AuthorName,
+			AuthorEmail: g.Commit.AuthorEmail,
+			Message:     g.Commit.Message,
+		},
+		MaxDeletions:      cfg.Sync.MaxDeletions,
+		AllowMassDeletion: allowMassDeletion,
+		DryRun:            dryRun,
+		Logger:            log,
+	}
+}
