@@ -33,13 +33,13 @@ func TestVersion(t *testing.T) {
 
 func TestUsageErrorsExit2(t *testing.T) {
 	for _, args := range [][]string{
-		{"export"},                       // --out missing
+		{"export"},                         // --out missing
 		{"export", "--nope", "--out", "x"}, // unknown flag
-		{"frobnicate"},                   // unknown command
-		{"import"},                       // no source
-		{"validate", "--format", "xml"},  // bad format
-		{"version", "extra"},             // extra argument
-		{"sync", "--format", "yaml"},     // bad format
+		{"frobnicate"},                     // unknown command
+		{"import"},                         // no source
+		{"validate", "--format", "xml"},    // bad format
+		{"version", "extra"},               // extra argument
+		{"sync", "--format", "yaml"},       // bad format
 	} {
 		code, _, stderr := cli(t, nil, args...)
 		if code != exitUsage {
