@@ -78,7 +78,9 @@ func writeEntityArray(w http.ResponseWriter, ents []*served, fields []string, pr
 	size := len(prefix) + len(suffix) + 2
 	if len(fields) == 0 {
 		for _, e := range ents {
-			size += len(e.raw) + 1
+			if e != nil {
+				size += len(e.raw) + 1
+			}
 		}
 	}
 	buf.Grow(size)

@@ -184,3 +184,28 @@ func relations(e map[string]any) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestCatalogYAMLAcceptedByBackstage registers our /catalog-info.yaml with
+// the real catalog: every entity in it must be accepted.
+func TestCatalogYAMLAcceptedByBackstage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real Backstage catalog backend")
+	}
+	srv := serveSnapshot(t, testOutcome(t), Options{PublicURL: "https://pathwaysync.example.com"})
+	rec := do(srv.Handler(), "GET", "/catalog-info.yaml", "", nil)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "catalog-info.yaml"), rec.Body.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	real := realEntities(t, dir)
+	var got []string
+	for _, e := range real {
+		md := e["metadata"].(map[string]any)
+		got = append(got, strings.ToLower(e["kind"].(string)+":"+md["namespace"].(string)+"/"+md["name"].(string)))
+	}
+	sort.Strings(got)
+	want := []string{compRef, interRef, seniorRef, sysRef}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("catalog accepted %v, want %v", got, want)
+	}
+}
