@@ -39,4 +39,3 @@ func TestRealCatalogAcceptsTree(t *testing.T) {
 		t.Errorf("catalog accepted %d entities, we emitted %d: %v", len(rep.Accepted), len(res.Entities), rep.Accepted)
 	}
 }
-

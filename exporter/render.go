@@ -4,10 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
-
-	"sigs.k8s.io/yaml"
+	"sync"
+	"sync/atomic"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
 	"github.com/pathwaysync/pathwaysync/manifest"
@@ -33,7 +34,7 @@ func Render(pathways []pathway.Pathway, o Options) (*Result, error) {
 	var errs []error
 	add := func(p string, e catalog.Entity) {
 		errs = append(errs, catalog.Validate(&e)...)
-		b, err := yaml.Marshal(&e)
+		b, err := marshalYAML(&e)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("marshal %s: %w", e.Ref(), err))
 			return
@@ -54,18 +55,14 @@ func Render(pathways []pathway.Pathway, o Options) (*Result, error) {
 	}
 	m := manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version}
 	m.Pathways = make([]manifest.Pathway, 0, len(r.pathways))
-	for _, pp := range r.pathways {
-		dir := "pathways/" + pp.name + "/"
-		add(dir+"catalog-info.yaml", pathwayEntity(pp, r, o))
-		targets = append(targets, "./"+dir+"catalog-info.yaml")
-		docs, err := techdocs(pp, r)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		for _, d := range docs {
-			d.Path = dir + d.Path
-			files = append(files, d)
-		}
+	out := make([]renderedPathway, len(r.pathways))
+	parallel(len(r.pathways), func(i int) { out[i] = renderPathway(r.pathways[i], r, o) })
+	for i, pp := range r.pathways {
+		rp := &out[i]
+		errs = append(errs, rp.errs...)
+		files = append(files, rp.files...)
+		entities = append(entities, rp.entity)
+		targets = append(targets, "./"+rp.files[0].Path)
 		m.Pathways = append(m.Pathways, manifest.ForPathway(pp.name, pp.p))
 		res.Pathways = append(res.Pathways, *pp.p)
 	}
@@ -267,4 +264,62 @@ func sourceURL(p *pathway.Pathway, o Options) (string, bool) {
 		return safeURL(strings.TrimSuffix(o.SourceBaseURL, "/") + "/" + path.Clean("/" + strings.ReplaceAll(p.Source, "\\", "/"))[1:])
 	}
 	return "", false
+}
+
+// renderedPathway is everything one pathway contributes to the tree.
+type renderedPathway struct {
+	entity catalog.Entity
+	// files start with the entity's catalog-info.yaml.
+	files []File
+	errs  []error
+}
+
+func renderPathway(pp *pathwayPlan, r *planned, o Options) renderedPathway {
+	dir := "pathways/" + pp.name + "/"
+	rp := renderedPathway{entity: pathwayEntity(pp, r, o)}
+	rp.errs = catalog.Validate(&rp.entity)
+	b, err := marshalYAML(&rp.entity)
+	if err != nil {
+		rp.errs = append(rp.errs, fmt.Errorf("marshal %s: %w", rp.entity.Ref(), err))
+	}
+	docs, err := techdocs(pp, r)
+	if err != nil {
+		rp.errs = append(rp.errs, err)
+	}
+	rp.files = make([]File, 0, 1+len(docs))
+	rp.files = append(rp.files, File{Path: dir + "catalog-info.yaml", Data: b})
+	for _, d := range docs {
+		d.Path = dir + d.Path
+		rp.files = append(rp.files, d)
+	}
+	return rp
+}
+
+// parallel calls f(0..n-1) on GOMAXPROCS goroutines.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(64)) - 64
+				if i >= n {
+					return
+				}
+				for j := i; j < min(i+64, n); j++ {
+					f(j)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
+	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
 	"github.com/pathwaysync/pathwaysync/manifest"
@@ -331,4 +332,39 @@ func TestMarkdownStructure(t *testing.T) {
 			t.Errorf("%s: %d list items, want %d", f.Path, lis, want)
 		}
 	}
+}
+
+// TestMarshalYAMLMatchesSigs proves marshalYAML writes what
+// sigs.k8s.io/yaml.Marshal writes, for every entity and mkdocs.yml.
+func TestMarshalYAMLMatchesSigs(t *testing.T) {
+	res, err := Render(append(loadExamples(t), injectionPathway()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, v any) {
+		got, err := marshalYAML(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := sigsyaml.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s:\n%s\nwant (sigs.k8s.io/yaml):\n%s", what, got, want)
+		}
+	}
+	for i := range res.Entities {
+		check(res.Entities[i].Ref(), &res.Entities[i])
+	}
+	for _, f := range res.Files {
+		if strings.HasSuffix(f.Path, "mkdocs.yml") {
+			var cfg mkdocsConfig
+			if err := sigsyaml.UnmarshalStrict(f.Data, &cfg); err != nil {
+				t.Fatal(err)
+			}
+			check(f.Path, &cfg)
+		}
+	}
+	check("numbers", map[string]any{"a": 1000000, "b": 1.5, "c": []any{"yes", "no", "1e3", "", "null", "- x", ": y"}})
 }

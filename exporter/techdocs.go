@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
@@ -86,7 +84,7 @@ func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
 		b.WriteString(contents.String())
 	}
 	files = append(files, File{Path: "docs/index.md", Data: []byte(b.String())})
-	y, err := yaml.Marshal(&cfg)
+	y, err := marshalYAML(&cfg)
 	if err != nil {
 		return nil, fmt.Errorf("marshal mkdocs.yml of %s: %w", pp.name, err)
 	}
