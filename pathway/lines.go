@@ -142,7 +142,7 @@ var headings = map[string]section{
 
 // headingSection returns the section a heading line opens, if it is one.
 func headingSection(s string) (section, bool) {
-	if utf8.RuneCountInString(s) > 60 {
+	if len(s) > 100 { // the longest heading is well under this many bytes
 		return 0, false
 	}
 	h := strings.ToLower(trimMarker(s))
@@ -160,9 +160,13 @@ func isChrome(s string) bool {
 	if strings.HasPrefix(s, "←") {
 		return true
 	}
-	switch strings.ToLower(s) {
-	case "learning pathway", "learning pathways", "back to learning pathways":
-		return true
+	if len(s) > 30 {
+		return false
+	}
+	for _, c := range []string{"learning pathway", "learning pathways", "back to learning pathways"} {
+		if strings.EqualFold(s, c) {
+			return true
+		}
 	}
 	return false
 }
@@ -205,19 +209,17 @@ func roleLike(s string) bool {
 	return true
 }
 
-// splitTitle splits "X to Y" on the last " to " that leaves two role-like halves.
+// splitTitle splits "X to Y" on the last " to " (any case) that leaves two
+// role-like halves.
 func splitTitle(title string) (from, to string, ok bool) {
-	lower := strings.ToLower(title)
-	for end := len(lower); end > 0; {
-		i := strings.LastIndex(lower[:end], " to ")
-		if i < 0 {
-			break
+	for i := len(title) - 4; i > 0; i-- {
+		if title[i] != ' ' || title[i+3] != ' ' || !strings.EqualFold(title[i+1:i+3], "to") {
+			continue
 		}
 		from, to = title[:i], title[i+4:]
 		if roleLike(from) && roleLike(to) {
 			return from, to, true
 		}
-		end = i
 	}
 	return "", "", false
 }

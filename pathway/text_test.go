@@ -288,6 +288,8 @@ func TestParseTextTitle(t *testing.T) {
 			"Junior Engineer to Senior Engineer to Be", "Junior Engineer to Senior Engineer", "Be", nil, ""},
 		{"abbreviations and parentheses", "Sr. Engineer (Platform) to Staff Engineer\n\nSome summary here.",
 			"Sr. Engineer (Platform) to Staff Engineer", "Sr. Engineer (Platform)", "Staff Engineer", nil, ""},
+		{"case changes byte length", "İİİİİİ Lead TO B\n\nSome summary here.",
+			"İİİİİİ Lead TO B", "İİİİİİ Lead", "B", nil, ""},
 		{"no title", "Just a summary sentence with no title at all.\n", "", "", "", ErrNoTitle, "title"},
 		{"title without roles", "Platform Engineering Pathway\n\nA summary follows here.", "", "", "", nil, "title"},
 	}

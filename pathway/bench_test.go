@@ -1,0 +1,42 @@
+package pathway
+
+import "testing"
+
+func benchParse(b *testing.B, name string, data []byte) {
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Parse(name, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseText parses the seed page text.
+func BenchmarkParseText(b *testing.B) { benchParse(b, seedName, readSeed(b)) }
+
+// BenchmarkParseHTML parses the realistic HTML rendering of the seed.
+func BenchmarkParseHTML(b *testing.B) {
+	benchParse(b, "seed-page.html", readTestdataB(b, "seed-page.html"))
+}
+
+// BenchmarkParseYAML parses the seed's canonical YAML.
+func BenchmarkParseYAML(b *testing.B) {
+	benchParse(b, "seed.yaml", readTestdataB(b, "seed.golden.yaml"))
+}
+
+// BenchmarkMarshalYAML writes the seed as canonical YAML.
+func BenchmarkMarshalYAML(b *testing.B) {
+	ps, _, err := Parse(seedName, readSeed(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, _ := MarshalYAML(&ps[0])
+	b.SetBytes(int64(len(out)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := MarshalYAML(&ps[0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
