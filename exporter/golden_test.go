@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/pathwaysync/pathwaysync/pathway"
@@ -34,11 +33,6 @@ func loadExamples(t testing.TB) []pathway.Pathway {
 			t.Fatal(err)
 		}
 		ps, _, err := pathway.Parse(e.Name(), data)
-		if err != nil && strings.Contains(err.Error(), "not implemented") {
-			// The importer for this format has not landed yet.
-			t.Logf("skipping example %s: %v", e.Name(), err)
-			continue
-		}
 		if err != nil {
 			t.Fatalf("parse %s: %v", e.Name(), err)
 		}
