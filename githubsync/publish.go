@@ -43,7 +43,7 @@ type Options struct {
 	// files hold no pathway"; 0 refuses any deletion.
 	MaxDeletions      int
 	AllowMassDeletion bool // override the guard
-	DryRun            bool // read everything, write nothing
+	DryRun            bool // read everything, write nothing; a refusal by the guard becomes a warning
 	Logger            *slog.Logger
 }
 
@@ -285,7 +285,10 @@ func (p *Publisher) publishOnce(ctx context.Context, want *desired) (*Result, er
 		res.Action, res.CommitSHA = "unchanged", mk.head
 		if p.o.DryRun {
 			res.Action = "dry-run"
-			return res, p.describe(ctx, res, want, have)
+			if err := p.describe(ctx, res, want, have); err != nil && !errors.Is(err, ErrMassDeletion) {
+				return nil, err
+			}
+			return res, nil
 		}
 		if pr.GetTitle() != p.o.PullRequest.Title {
 			if _, err := p.api.editPR(ctx, pr.GetNumber(), &github.PullRequest{Title: github.String(p.o.PullRequest.Title)}); err != nil {
@@ -296,7 +299,10 @@ func (p *Publisher) publishOnce(ctx context.Context, want *desired) (*Result, er
 		return res, nil
 	}
 	if err := p.describe(ctx, res, want, have); err != nil {
-		return nil, err
+		if !p.o.DryRun || !errors.Is(err, ErrMassDeletion) {
+			return nil, err
+		}
+		res.Warnings = append(res.Warnings, "a real sync would be refused: "+err.Error())
 	}
 	if p.o.DryRun {
 		res.Action = "dry-run"

@@ -9,18 +9,18 @@ import (
 
 // Result says what a Publish did.
 type Result struct {
-	Action     string // "created", "updated", "closed", "unchanged" or "dry-run"
-	PRNumber   int    // 0 when no PR is involved
-	PRURL      string
-	CompareURL string
-	Changes    []manifest.Change
-	Added      []string // paths relative to Options.Path, sorted
-	Modified   []string
-	Deleted    []string
-	CommitSHA  string // the commit the bot branch points to, when one was made or kept
-	Requests   int    // HTTP requests sent, retries included
-	Writes     int
-	Warnings   []string
+	Action     string            `json:"action"`              // "created", "updated", "closed", "unchanged" or "dry-run"
+	PRNumber   int               `json:"pr_number,omitempty"` // 0 when no PR is involved
+	PRURL      string            `json:"pr_url,omitempty"`
+	CompareURL string            `json:"compare_url,omitempty"`
+	Changes    []manifest.Change `json:"changes"`
+	Added      []string          `json:"added"` // paths relative to Options.Path, sorted
+	Modified   []string          `json:"modified"`
+	Deleted    []string          `json:"deleted"`
+	CommitSHA  string            `json:"commit_sha,omitempty"` // the commit the bot branch points to, when one was made or kept
+	Requests   int               `json:"requests"`             // HTTP requests sent, retries included
+	Writes     int               `json:"writes"`
+	Warnings   []string          `json:"warnings"`
 }
 
 // Summary is one line saying what happened, e.g. "created PR #12 https://…".

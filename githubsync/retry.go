@@ -90,16 +90,25 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// peekBody reads up to 64 KiB of the body and puts it back.
+// peekedBody is a response body that was read ahead; it remembers the
+// bytes so the retry policy can look at them again after retryablehttp
+// drained the body.
+type peekedBody struct {
+	io.Reader
+	io.Closer
+	data []byte
+}
+
+// peekBody returns up to 64 KiB of the body, leaving the body readable.
 func peekBody(resp *http.Response) []byte {
+	if pb, ok := resp.Body.(*peekedBody); ok {
+		return pb.data
+	}
 	if resp.Body == nil {
 		return nil
 	}
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(b), resp.Body), resp.Body}
+	resp.Body = &peekedBody{Reader: io.MultiReader(bytes.NewReader(b), resp.Body), Closer: resp.Body, data: b}
 	return b
 }
 

@@ -315,6 +315,10 @@ func TestMassDeletionRefused(t *testing.T) {
 			}
 		})
 	}
+	dry := v.publish(v.publisher(nil, func(o *Options) { o.DryRun = true }), without(4, 0, 0, 1, 2))
+	if dry.Action != "dry-run" || len(dry.Warnings) != 1 || !strings.Contains(dry.Warnings[0], "would be refused") {
+		t.Errorf("dry run %+v", dry)
+	}
 	res := v.publish(v.publisher(nil, func(o *Options) { o.AllowMassDeletion = true }), without(4, 0, 0, 1, 2))
 	if res.Action != "created" || len(res.Deleted) != 6 {
 		t.Errorf("override %+v", res)
