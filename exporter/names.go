@@ -8,6 +8,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
 // maxName is the longest metadata.name the catalog accepts.
@@ -89,4 +91,25 @@ func assignNames(keys []string) map[string]string {
 		used[n] = true
 	}
 	return names
+}
+
+// PathwayNames returns, for each pathway, the Component name Render gives
+// it (also its folder under pathways/); pathways whose titles differ only
+// in case or spacing get the same name, as Render rejects them as
+// duplicates.
+func PathwayNames(ps []pathway.Pathway) []string {
+	seen := make(map[string]bool, len(ps))
+	keys := make([]string, 0, len(ps))
+	for i := range ps {
+		if k := key(ps[i].Title); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	names := assignNames(keys)
+	out := make([]string, len(ps))
+	for i := range ps {
+		out[i] = names[key(ps[i].Title)]
+	}
+	return out
 }

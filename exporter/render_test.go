@@ -368,3 +368,51 @@ func TestMarshalYAMLMatchesSigs(t *testing.T) {
 	}
 	check("numbers", map[string]any{"a": 1000000, "b": 1.5, "c": []any{"yes", "no", "1e3", "", "null", "- x", ": y"}})
 }
+
+func TestPathwayNames(t *testing.T) {
+	ps := append(loadExamples(t), mkPathway("Foo Bar", "A", "B", ""), mkPathway("Foo-Bar", "A", "B", ""),
+		mkPathway(strings.Repeat("Long Title ", 10), "A", "B", ""))
+	names := PathwayNames(ps)
+	res, err := Render(ps, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byTitle := map[string]string{}
+	for _, e := range res.Entities {
+		if e.Kind == catalog.KindComponent {
+			byTitle[e.Metadata.Title] = e.Metadata.Name
+		}
+	}
+	for i, p := range ps {
+		if names[i] != byTitle[oneLine(p.Title)] || names[i] == "" {
+			t.Errorf("PathwayNames[%d] = %q, Render named %q %q", i, names[i], p.Title, byTitle[p.Title])
+		}
+	}
+}
+
+func TestAssignNames(t *testing.T) {
+	keys := []string{"foo bar", "foo-bar", "", "développeur senior", strings.Repeat("x", 70), "ok"}
+	a := assignNames(keys)
+	rev := append([]string(nil), keys...)
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	b := assignNames(rev)
+	used := map[string]bool{}
+	for _, k := range keys {
+		n := a[k]
+		if n != b[k] {
+			t.Errorf("%q: %q then %q: depends on order", k, n, b[k])
+		}
+		var e catalog.Entity
+		e.APIVersion, e.Kind, e.Metadata.Name = catalog.APIVersion, catalog.KindSystem, n
+		e.Spec = map[string]any{"owner": "x"}
+		if errs := catalog.Validate(&e); len(errs) > 0 || used[n] {
+			t.Errorf("%q: name %q invalid or reused: %v", k, n, errs)
+		}
+		used[n] = true
+	}
+	if a["ok"] != "ok" || a["développeur senior"] != "developpeur-senior" {
+		t.Errorf("plain slugs changed: %v", a)
+	}
+}
