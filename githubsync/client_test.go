@@ -291,3 +291,22 @@ type netErr struct{}
 func (netErr) Error() string   { return "connection reset" }
 func (netErr) Timeout() bool   { return false }
 func (netErr) Temporary() bool { return true }
+
+// TestRemembersExhaustedLimit: a 200 reporting X-RateLimit-Remaining: 0
+// makes go-github refuse the next call locally until the reset; the client
+// waits for a short reset instead of failing.
+func TestRemembersExhaustedLimit(t *testing.T) {
+	v := newEnv(t)
+	reset := time.Now().Add(1500 * time.Millisecond).Truncate(time.Second)
+	v.e.SetRateLimit(2, reset) // the 2nd request reports 0 remaining
+	res := v.publish(v.publisher(nil), tree(1, 0))
+	if res.Action != "created" || time.Now().Before(reset) {
+		t.Errorf("result %s at %v (reset %v)", res.Action, time.Now(), reset)
+	}
+	v.e.SetRateLimit(1, time.Now().Add(time.Hour))
+	c := v.client(func(o *ClientOptions) { o.MaxRateWait = time.Second })
+	_, err := v.publisher(c).Publish(context.Background(), tree(1, 1))
+	if d, ok := RetryAfter(err); !IsTransient(err) || !ok || d < 50*time.Minute {
+		t.Errorf("long reset: %v (%v)", err, d)
+	}
+}

@@ -37,9 +37,10 @@
 //     - no open PR: POST git/refs creates the branch; on 422 "Reference
 //     already exists" the branch is re-read: if its head is our commit with
 //     the same tree on the same base it is adopted as is (a racing sync won),
-//     if it is another commit of ours it is force-updated (a stale, merged or
-//     rejected bot branch), and if a human's commit is there the sync stops
-//     with an error rather than overwrite it.
+//     if it is another commit of ours, or the head of the last closed bot
+//     PR (which keeps it reachable), it is force-updated (a stale, merged or
+//     rejected bot branch), and if any other commit is there the sync stops
+//     with ErrForeignBranch rather than overwrite it.
 //  7. The PR is found or created (a 422 "already exists" is success: it is
 //     looked up); title and body are patched only when they differ. On
 //     creation labels and reviewers are added; a reviewer that cannot be

@@ -512,8 +512,10 @@ func (p *Publisher) createPR(ctx context.Context, res *Result, want *desired, ba
 	if err != nil {
 		return nil, err
 	}
+	closedHead := ""
 	if len(closed) > 0 {
 		c := closed[0]
+		closedHead = c.GetHead().GetSHA()
 		cm := parseMarker(c.GetBody())
 		if c.MergedAt == nil && cm.ok && !cm.closedByBot && cm.fingerprint == want.fingerprint {
 			res.Action, res.PRNumber, res.PRURL = "unchanged", c.GetNumber(), c.GetHTMLURL()
@@ -525,7 +527,7 @@ func (p *Publisher) createPR(ctx context.Context, res *Result, want *desired, ba
 	if err != nil {
 		return nil, err
 	}
-	if commitSHA, err = p.placeBranch(ctx, commitSHA, treeSHA, baseSHA); err != nil {
+	if commitSHA, err = p.placeBranch(ctx, commitSHA, treeSHA, baseSHA, closedHead); err != nil {
 		return nil, err
 	}
 	res.CommitSHA = commitSHA
@@ -599,8 +601,9 @@ func (p *Publisher) requestReviewers(ctx context.Context, res *Result, n int) {
 
 // placeBranch points the bot branch at commitSHA when no PR is open; it
 // returns the commit the branch ends at (a racing sync's identical commit
-// is adopted).
-func (p *Publisher) placeBranch(ctx context.Context, commitSHA, treeSHA, baseSHA string) (string, error) {
+// is adopted). A branch whose head is the head of the last closed bot PR
+// (closedHead) is preserved by that PR, so it may be reset too.
+func (p *Publisher) placeBranch(ctx context.Context, commitSHA, treeSHA, baseSHA, closedHead string) (string, error) {
 	err := p.api.createRef(ctx, p.o.Branch, commitSHA)
 	if err == nil {
 		return commitSHA, nil
@@ -622,6 +625,10 @@ func (p *Publisher) placeBranch(ctx context.Context, commitSHA, treeSHA, baseSHA
 	c, mine, err := p.ours(ctx, head, "")
 	if err != nil {
 		return "", err
+	}
+	if !mine && head == closedHead {
+		p.log.Info("resetting bot branch kept by a closed pull request", "branch", p.o.Branch, "head", short(head))
+		mine = true
 	}
 	if !mine {
 		return "", &Error{Op: "update branch " + p.o.Branch, Err: ErrForeignBranch,

@@ -229,6 +229,24 @@ func TestHumanPushedToBotBranch(t *testing.T) {
 		t.Errorf("body not kept current: %s", pr.Body)
 	}
 	v.checkOutside("pathwaysync/update")
+
+	// Once the human's PR is merged (branch kept), the bot takes the branch back.
+	if _, err := v.e.MergePR(testRepo, 1, "squash"); err != nil {
+		t.Fatal(err)
+	}
+	files := tree(2, 3)
+	if res := v.publish(v.publisher(nil), files); res.Action != "created" || res.PRNumber != 2 {
+		t.Fatalf("after merge: %+v", res)
+	}
+	v.checkBranch("pathwaysync/update", "main", files)
+
+	// A human commit on a branch no PR knows about is never overwritten.
+	v.e.ClosePR(testRepo, 2)
+	v.e.Commit(testRepo, "pathwaysync/update", map[string][]byte{"notes.md": []byte("mine\n")}, "Human work\n")
+	_, err := v.publisher(nil).Publish(context.Background(), tree(2, 4))
+	if !errors.Is(err, ErrForeignBranch) || IsTransient(err) {
+		t.Errorf("foreign branch: %v", err)
+	}
 }
 
 func TestTwoSyncsRacing(t *testing.T) {

@@ -135,6 +135,16 @@ func (e *Emulator) Inject(f Fault) {
 	e.faults = append(e.faults, &f)
 }
 
+// SetRateLimit sets the primary rate limit: remaining requests until reset
+// (the count reported after the next request is remaining-1); at reset the
+// limit refills to 5000. Requests are still answered when it reaches 0, so
+// clients must honour the headers themselves.
+func (e *Emulator) SetRateLimit(remaining int, reset time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rate, e.reset = remaining, reset
+}
+
 // Stats returns a copy of the request counters.
 func (e *Emulator) Stats() Stats {
 	e.mu.Lock()
@@ -284,6 +294,9 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	e.stats.ByRoute[route]++
 	e.log = append(e.log, route)
+	if time.Now().After(e.reset) { // the window is over: refill
+		e.rate, e.reset = 5000, time.Now().Add(time.Hour).Truncate(time.Second)
+	}
 	if e.rate > 0 {
 		e.rate--
 	}
