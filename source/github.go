@@ -5,16 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 )
 
-// DefaultGitHubMaxFileBytes is the per-file size limit GitHubFolder applies
+// DefaultGitHubMaxFileBytes is the per-file size limit FetchVersion applies
 // when MaxFileBytes is zero.
 const DefaultGitHubMaxFileBytes = 5 << 20
 
 // GitHubFolder is a source that reads the pathway files of one folder in a
 // GitHub repository through an injected Read function (cmd wires it to
 // githubsync's folder reader), so this package needs no GitHub client.
+//
+// Its pathway files are those IsPathwayFile accepts anywhere under the
+// folder, skipping hidden files and folders, like a local folder walk. A
+// file is named in errors and Pathway.Source as
+// github://OWNER/REPO/FOLDER/FILE[@REF] (FILE relative to the folder, REF
+// only when the spec gives one): the file's own path in the spec's notation,
+// unambiguous because a path holds no "@" while a ref may hold "/".
 type GitHubFolder struct {
 	// Repository is "owner/name".
 	Repository string
@@ -22,92 +30,106 @@ type GitHubFolder struct {
 	Ref string
 	// Path is the folder inside the repository; empty means the root.
 	Path string
-	// Read returns the files of the folder, keyed by path (relative to the
-	// folder or to the repository root), and a version string (e.g. the
-	// tree SHA) that changes when the content changes.
+	// Read returns the files under the folder keyed by slash path relative
+	// to it (nested paths allowed), and a version string (e.g. the tree
+	// SHA) that changes when the content changes.
 	Read func(ctx context.Context, repository, ref, path string) (map[string][]byte, string, error)
-	// MaxFileBytes limits each file; zero means DefaultGitHubMaxFileBytes.
+	// MaxFileBytes limits each file in FetchVersion; zero means
+	// DefaultGitHubMaxFileBytes. Load and Cache apply Options.MaxBytes.
 	MaxFileBytes int64
 }
 
-// pathwayExts are the file extensions that hold pathways.
-var pathwayExts = map[string]bool{".txt": true, ".html": true, ".htm": true, ".yaml": true, ".yml": true}
-
-// String names the folder as "github:owner/name@ref:path" for logs and errors.
+// String names the folder as its canonical spec, github://OWNER/REPO[/PATH][@REF].
 func (g *GitHubFolder) String() string {
-	s := "github:" + g.Repository
+	return g.DocumentName("")
+}
+
+// DocumentName names a file of the folder (rel is relative to the folder,
+// "" names the folder itself) as github://OWNER/REPO/PATH/REL[@REF].
+func (g *GitHubFolder) DocumentName(rel string) string {
+	s := GitHubScheme + g.Repository
+	if p := path.Join(strings.Trim(g.Path, "/"), rel); p != "" && p != "." {
+		s += "/" + p
+	}
 	if g.Ref != "" {
 		s += "@" + g.Ref
-	}
-	if p := strings.Trim(g.Path, "/"); p != "" {
-		s += ":" + p
 	}
 	return s
 }
 
-// Fetch returns file name → content for the pathway files (.txt, .html,
-// .htm, .yaml, .yml) directly in the folder; names are relative to the folder.
+// Fetch returns file name → content for the folder's pathway files; names
+// are relative to the folder.
 func (g *GitHubFolder) Fetch(ctx context.Context) (map[string][]byte, error) {
 	files, _, err := g.FetchVersion(ctx)
 	return files, err
 }
 
-// FetchVersion is Fetch that also returns the version string Read reported.
+// FetchVersion is Fetch that also returns the version string Read
+// reported; a file larger than MaxFileBytes fails the fetch (ErrTooLarge).
 func (g *GitHubFolder) FetchVersion(ctx context.Context) (map[string][]byte, string, error) {
-	if g.Read == nil {
-		return nil, "", fmt.Errorf("fetch %s: no reader configured", g)
-	}
-	if !validRepository(g.Repository) {
-		return nil, "", fmt.Errorf("fetch %s: repository must be owner/name", g)
-	}
-	dir := strings.Trim(g.Path, "/")
-	if dir != "" && (path.Clean(dir) != dir || dir == ".." || strings.HasPrefix(dir, "../")) {
-		return nil, "", fmt.Errorf("fetch %s: path %q is not a clean relative folder", g, g.Path)
-	}
-	raw, version, err := g.Read(ctx, g.Repository, g.Ref, dir)
+	files, version, err := g.read(ctx)
 	if err != nil {
-		return nil, "", fmt.Errorf("fetch %s: %w", g, err)
+		return nil, "", err
 	}
 	limit := g.MaxFileBytes
 	if limit <= 0 {
 		limit = DefaultGitHubMaxFileBytes
 	}
-	out := make(map[string][]byte, len(raw))
 	var errs []error
-	for name, data := range raw {
-		rel, ok := relativeName(dir, name)
-		if !ok {
-			continue
+	for _, rel := range sortedKeys(files) {
+		if int64(len(files[rel])) > limit {
+			errs = append(errs, tooLarge(g.DocumentName(rel), limit))
 		}
-		if !pathwayExts[strings.ToLower(path.Ext(rel))] {
-			continue
-		}
-		if int64(len(data)) > limit {
-			errs = append(errs, fmt.Errorf("%s: %d bytes exceeds the %d-byte limit", rel, len(data), limit))
-			continue
-		}
-		out[rel] = data
 	}
 	if len(errs) > 0 {
 		return nil, "", fmt.Errorf("fetch %s: %w", g, errors.Join(errs...))
 	}
+	return files, version, nil
+}
+
+// read validates the folder, calls Read and keeps the pathway files, keyed
+// by clean path relative to the folder; it applies no size limit.
+func (g *GitHubFolder) read(ctx context.Context) (map[string][]byte, string, error) {
+	if err := g.check(); err != nil {
+		return nil, "", fmt.Errorf("fetch %s: %w", g, err)
+	}
+	if g.Read == nil {
+		return nil, "", fmt.Errorf("fetch %s: %w", g, ErrNoGitHubClient)
+	}
+	raw, version, err := g.Read(ctx, g.Repository, g.Ref, strings.Trim(g.Path, "/"))
+	if err != nil {
+		return nil, "", fmt.Errorf("fetch %s: %w", g, err)
+	}
+	out := make(map[string][]byte, len(raw))
+	for name, data := range raw {
+		if rel, ok := relativeName(name); ok && IsPathwayFile(rel) {
+			out[rel] = data
+		}
+	}
 	return out, version, nil
 }
 
-// relativeName maps a key returned by Read to a file name directly inside
-// dir, refusing hidden files, subfolders and anything that would escape.
-func relativeName(dir, name string) (string, bool) {
-	name = strings.TrimPrefix(strings.ReplaceAll(name, "\\", "/"), "/")
-	if dir != "" && strings.HasPrefix(name, dir+"/") {
-		name = strings.TrimPrefix(name, dir+"/")
-	}
-	if name == "" || strings.Contains(name, "/") || name == "." || name == ".." || strings.HasPrefix(name, ".") {
+// relativeName cleans a key returned by Read, refusing absolute or escaping
+// paths and anything inside a hidden file or folder, as a local walk does.
+func relativeName(name string) (string, bool) {
+	name = strings.ReplaceAll(name, "\\", "/")
+	if name == "" || strings.HasPrefix(name, "/") || !cleanRelative(name) {
 		return "", false
+	}
+	for seg := range strings.SplitSeq(name, "/") {
+		if strings.HasPrefix(seg, ".") {
+			return "", false
+		}
 	}
 	return name, true
 }
 
-func validRepository(r string) bool {
-	owner, name, ok := strings.Cut(r, "/")
-	return ok && owner != "" && name != "" && !strings.Contains(name, "/") && name != "." && name != ".."
+// sortedKeys returns m's keys in lexical order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
