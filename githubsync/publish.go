@@ -120,8 +120,12 @@ func (p *Publisher) Publish(ctx context.Context, files map[string][]byte) (res *
 	}
 	for attempt := 1; ; attempt++ {
 		res, err = p.publishOnce(ctx, want)
-		if !errors.Is(err, errResync) || attempt == maxSyncRetries {
+		if !errors.Is(err, errResync) {
 			break
+		}
+		if attempt == maxSyncRetries {
+			return nil, &Error{Op: "publish", Transient: true, Err: err,
+				Hint: fmt.Sprintf("the repository kept changing during %d attempts", attempt)}
 		}
 		p.log.Info("repository changed during sync, recomputing", "attempt", attempt)
 	}

@@ -457,6 +457,16 @@ func TestFilesOutsideManagedPathUntouched(t *testing.T) {
 	}
 }
 
+func TestTruncatedListingRefused(t *testing.T) {
+	v := newEnv(t)
+	v.seedBase(tree(3, 0))
+	v.e.SetTreeLimit(4)
+	_, err := v.publisher(nil).Publish(context.Background(), tree(3, 1))
+	if err == nil || !strings.Contains(err.Error(), "truncated") || v.e.Stats().Writes != 0 {
+		t.Errorf("error %v, writes %d", err, v.e.Stats().Writes)
+	}
+}
+
 func TestDryRunWritesNothing(t *testing.T) {
 	v := newEnv(t)
 	v.seedBase(tree(3, 0))

@@ -82,16 +82,19 @@ type Emulator struct {
 	rate   int
 	reset  time.Time
 	seq    int
+	// treeLimit caps recursive tree listings (GitHub: 100,000 entries).
+	treeLimit int
 }
 
 // New starts an emulator on a loopback httptest server; Close stops it.
 func New() *Emulator {
 	e := &Emulator{
-		repos:  map[string]*Repo{},
-		tokens: map[string]bool{},
-		stats:  Stats{ByRoute: map[string]int{}},
-		clock:  time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
-		rate:   5000,
+		repos:     map[string]*Repo{},
+		tokens:    map[string]bool{},
+		stats:     Stats{ByRoute: map[string]int{}},
+		clock:     time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		rate:      5000,
+		treeLimit: 100000,
 	}
 	e.now = time.Now
 	e.reset = time.Now().Add(time.Hour).Truncate(time.Second)
@@ -143,6 +146,14 @@ func (e *Emulator) SetRateLimit(remaining int, reset time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.rate, e.reset = remaining, reset
+}
+
+// SetTreeLimit caps recursive tree listings at n entries; longer listings
+// are cut and flagged "truncated": true, as GitHub does past 100,000.
+func (e *Emulator) SetTreeLimit(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.treeLimit = n
 }
 
 // Stats returns a copy of the request counters.
@@ -451,7 +462,7 @@ func (e *Emulator) dispatch(r *http.Request, tmpl string, p map[string]string) (
 	case "DELETE /repos/{owner}/{repo}/git/refs/{ref}":
 		return repo.deleteRef(p["ref"])
 	case "GET /repos/{owner}/{repo}/git/trees/{sha}":
-		return repo.getTree(p["sha"], q.Get("recursive") != "" && q.Get("recursive") != "0" && q.Get("recursive") != "false")
+		return repo.getTree(p["sha"], q.Get("recursive") != "" && q.Get("recursive") != "0" && q.Get("recursive") != "false", e.treeLimit)
 	case "POST /repos/{owner}/{repo}/git/trees":
 		return repo.createTree(in)
 	case "GET /repos/{owner}/{repo}/git/blobs/{sha}":

@@ -267,7 +267,7 @@ func (r *Repo) treeEntries(sha, prefix string, recursive bool) []any {
 	return out
 }
 
-func (r *Repo) getTree(ish string, recursive bool) (int, any, error) {
+func (r *Repo) getTree(ish string, recursive bool, limit int) (int, any, error) {
 	if r.empty() {
 		return 0, nil, errEmpty
 	}
@@ -279,7 +279,12 @@ func (r *Repo) getTree(ish string, recursive bool) (int, any, error) {
 	if !ok {
 		return 0, nil, notFound(docsTrees)
 	}
-	return 200, map[string]any{"sha": sha, "tree": r.treeEntries(sha, "", recursive), "truncated": false}, nil
+	entries := r.treeEntries(sha, "", recursive)
+	truncated := recursive && len(entries) > limit
+	if truncated {
+		entries = entries[:limit]
+	}
+	return 200, map[string]any{"sha": sha, "tree": entries, "truncated": truncated}, nil
 }
 
 func validPath(p string) bool {
