@@ -55,6 +55,19 @@ type ClientOptions struct {
 	writePause     time.Duration // 1s between writes, except against loopback; negative none
 }
 
+// String describes the options without secrets, so printing them cannot
+// leak a token or key.
+func (o ClientOptions) String() string {
+	auth := "token"
+	if o.Token == "" {
+		auth = fmt.Sprintf("app %d installation %d", o.AppID, o.InstallationID)
+	}
+	return fmt.Sprintf("github client %s (%s, credentials redacted)", o.APIURL, auth)
+}
+
+// GoString is String, for %#v.
+func (o ClientOptions) GoString() string { return o.String() }
+
 // Client is an authenticated GitHub API client with a GitHub-aware retry
 // policy; it is safe for concurrent use and sends writes one at a time.
 type Client struct {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/pathwaysync/pathwaysync/manifest"
@@ -151,6 +152,16 @@ func (p *Publisher) prepare(files map[string][]byte) (*desired, error) {
 			return nil, fmt.Errorf("publish: file path %q is not a clean relative path", path)
 		}
 		d.blobs[path] = blobSHA(data)
+	}
+	paths := make([]string, 0, len(files))
+	for path := range files {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for i := 1; i < len(paths); i++ {
+		if strings.HasPrefix(paths[i], paths[i-1]+"/") {
+			return nil, fmt.Errorf("publish: %q is both a file and a folder", paths[i-1])
+		}
 	}
 	raw, ok := files[manifest.FileName]
 	if !ok {
@@ -427,8 +438,18 @@ func (p *Publisher) commit(ctx context.Context, res *Result, want *desired, base
 	entries := make([]*github.TreeEntry, 0, len(res.Added)+len(res.Modified)+len(res.Deleted))
 	for _, list := range [][]string{res.Added, res.Modified} {
 		for _, path := range list {
-			entries = append(entries, &github.TreeEntry{Path: github.String(p.o.Path + "/" + path),
-				Mode: github.String("100644"), Type: github.String("blob"), Content: github.String(string(want.files[path]))})
+			e := &github.TreeEntry{Path: github.String(p.o.Path + "/" + path), Mode: github.String("100644"), Type: github.String("blob")}
+			if data := want.files[path]; utf8.Valid(data) {
+				e.Content = github.String(string(data))
+			} else {
+				// JSON strings cannot carry other bytes: upload a blob (rare).
+				sha, err := p.api.createBlob(ctx, data)
+				if err != nil {
+					return "", "", err
+				}
+				e.SHA = github.String(sha)
+			}
+			entries = append(entries, e)
 		}
 	}
 	for _, path := range res.Deleted {

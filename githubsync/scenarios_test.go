@@ -3,6 +3,7 @@ package githubsync
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -446,6 +447,20 @@ func TestFilesOutsideManagedPathUntouched(t *testing.T) {
 	v.checkBranch("pathwaysync/update", "main", files)
 	if v.e.Files(testRepo, "pathwaysync/update")["catalog/pathways.md"] != "sibling\n" {
 		t.Error("sibling file changed")
+	}
+	bin := tree(2, 1)
+	bin["pathways/pathway-0000/docs/logo.bin"] = []byte{0xff, 0xfe, 0x00, 0x80, 'x'}
+	if res := v.publish(v.publisher(nil), bin); res.Action != "updated" {
+		t.Errorf("binary file: %+v", res)
+	}
+	v.checkBranch("pathwaysync/update", "main", bin)
+	clash := tree(1, 0)
+	clash["pathways/x"], clash["pathways/x/y"] = []byte("a"), []byte("b")
+	if _, err := v.publisher(nil).Publish(context.Background(), clash); err == nil || !strings.Contains(err.Error(), "both a file and a folder") {
+		t.Errorf("file/folder clash: %v", err)
+	}
+	if s := fmt.Sprintf("%v %+v %#v", ClientOptions{Token: testToken}, ClientOptions{Token: testToken}, ClientOptions{Token: testToken}); strings.Contains(s, "SECRET") {
+		t.Errorf("options print the token: %s", s)
 	}
 	if _, err := NewPublisher(v.client(), Options{Repository: testRepo, Path: "../etc"}); err == nil {
 		t.Error("path escaping the repository accepted")
