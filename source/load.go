@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
@@ -18,7 +17,9 @@ type group struct {
 
 // Load reads every spec (a file, a folder walked recursively in sorted order
 // picking .txt .text .html .htm .yaml .yml and skipping hidden files and
-// folders, or an http(s) URL) and imports its pathways with pathway.Parse.
+// folders, an http(s) URL, or a github://OWNER/REPO/PATH[@REF] folder read
+// the same way through Options.ReadGitHubFolder) and imports its pathways
+// with pathway.Parse.
 // Pathways come back in spec order, sorted by title within a spec. Every
 // failing document is reported (errors joined), and a pathway title defined
 // twice across all sources is an ErrDuplicate naming both.
@@ -61,7 +62,7 @@ func LoadBytes(name string, data []byte, o Options) ([]pathway.Pathway, []Warnin
 	return LoadFiles(map[string][]byte{name: data}, o)
 }
 
-// LoadFiles imports documents fetched elsewhere (e.g. a GitHub folder, name
+// LoadFiles imports documents fetched elsewhere (e.g. embedded files, name
 // → content) in name order with the same checks as Load; every failing
 // document is reported and a title defined twice is an ErrDuplicate.
 func LoadFiles(files map[string][]byte, o Options) ([]pathway.Pathway, []Warning, error) {
@@ -69,30 +70,17 @@ func LoadFiles(files map[string][]byte, o Options) ([]pathway.Pathway, []Warning
 		return nil, nil, ErrNoSources
 	}
 	o = o.withDefaults()
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var g group
-	var errs []error
-	for _, name := range names {
-		d, err := parseDocument(name, files[name], o.MaxBytes)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		g.docs = append(g.docs, d)
-	}
-	if len(errs) > 0 {
-		return nil, nil, errors.Join(errs...)
+	g, err := parseAll(context.Background(), sortedKeys(files), lookup(files), o)
+	if err != nil {
+		return nil, nil, err
 	}
 	return assemble([]group{g})
 }
 
 // loadSpec reads one spec without any cache.
 func loadSpec(ctx context.Context, spec string, o Options) (group, error) {
-	if isURL(spec) {
+	switch {
+	case isURL(spec):
 		f, err := fetch(ctx, o, spec, validator{})
 		if err != nil {
 			return group{}, err
@@ -103,24 +91,80 @@ func loadSpec(ctx context.Context, spec string, o Options) (group, error) {
 		}
 		o.Logger.Debug("imported source", "source", d.name, "pathways", len(d.pathways))
 		return group{docs: []document{d}}, nil
-	}
-	if hasScheme(spec) {
-		return group{}, fmt.Errorf("read source %s: unsupported URL scheme (want http or https)", redact(spec))
+	case IsGitHubSpec(spec):
+		return loadGitHub(ctx, spec, o)
+	case hasScheme(spec):
+		return group{}, unsupportedScheme(spec)
 	}
 	files, err := listFiles(spec)
 	if err != nil {
 		return group{}, err
 	}
-	var g group
+	g, err := parseAll(ctx, files, func(name string) ([]byte, error) { return readFile(name, o.MaxBytes) }, o)
+	if err != nil {
+		return group{}, err
+	}
 	if len(files) == 0 {
 		g.warnings = append(g.warnings, emptyFolder(spec))
 	}
+	return g, nil
+}
+
+// loadGitHub reads one github:// spec without any cache.
+func loadGitHub(ctx context.Context, spec string, o Options) (group, error) {
+	gf, err := o.gitHubFolder(spec)
+	if err != nil {
+		return group{}, err
+	}
+	files, _, err := gf.read(ctx)
+	if err != nil {
+		return group{}, fmt.Errorf("read source: %w", err)
+	}
+	docs := gitHubDocuments(gf, files)
+	g, err := parseAll(ctx, sortedKeys(docs), lookup(docs), o)
+	if err != nil {
+		return group{}, err
+	}
+	if len(docs) == 0 {
+		g.warnings = append(g.warnings, emptyFolder(gf.String()))
+	}
+	return g, nil
+}
+
+// gitHubFolder parses a github:// spec and attaches o's reader; without
+// one the error is ErrNoGitHubClient naming the spec.
+func (o Options) gitHubFolder(spec string) (*GitHubFolder, error) {
+	gf, err := ParseGitHubSpec(spec)
+	if err != nil {
+		return nil, fmt.Errorf("read source: %w", err)
+	}
+	if o.ReadGitHubFolder == nil {
+		return nil, fmt.Errorf("read source %s: %w", gf, ErrNoGitHubClient)
+	}
+	gf.Read = o.ReadGitHubFolder
+	return gf, nil
+}
+
+// gitHubDocuments renames a folder's files (relative name → content) to
+// their document names.
+func gitHubDocuments(gf *GitHubFolder, files map[string][]byte) map[string][]byte {
+	docs := make(map[string][]byte, len(files))
+	for rel, data := range files {
+		docs[gf.DocumentName(rel)] = data
+	}
+	return docs
+}
+
+// parseAll reads and imports the named documents in order with read and
+// parseDocument, reporting every failing one (errors joined).
+func parseAll(ctx context.Context, names []string, read func(string) ([]byte, error), o Options) (group, error) {
+	var g group
 	var errs []error
-	for _, name := range files {
+	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return group{}, err
 		}
-		data, err := readFile(name, o.MaxBytes)
+		data, err := read(name)
 		if err == nil {
 			var d document
 			d, err = parseDocument(name, data, o.MaxBytes)
@@ -137,6 +181,16 @@ func loadSpec(ctx context.Context, spec string, o Options) (group, error) {
 		return group{}, errors.Join(errs...)
 	}
 	return g, nil
+}
+
+// lookup reads documents from memory.
+func lookup(files map[string][]byte) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) { return files[name], nil }
+}
+
+// unsupportedScheme is the error for a URL spec that is neither http(s) nor github.
+func unsupportedScheme(spec string) error {
+	return fmt.Errorf("read source %s: unsupported URL scheme (want http, https or github)", redact(spec))
 }
 
 // emptyFolder is the warning for a folder holding no pathway file.

@@ -1,13 +1,17 @@
-// Package source reads pathway sources — files, folders and http(s) URLs —
-// and imports them with pathway.Parse, applying the same size, content and
+// Package source reads pathway sources — files, folders, http(s) URLs and
+// folders of GitHub repositories (github://OWNER/REPO/PATH[@REF]) — and
+// imports them with pathway.Parse, applying the same size, content and
 // duplicate checks to every source.
 //
 // Load is the one-shot reader used by the CLI; Cache is the daemon's reader
-// that revalidates URLs with conditional GETs and keeps the last good
-// content of a source that fails.
+// that revalidates URLs with conditional GETs, skips GitHub folders whose
+// version is unchanged, and keeps the last good content of a source that
+// fails. A file of a GitHub folder is named
+// github://OWNER/REPO/PATH/FILE[@REF] in errors and Pathway.Source.
 package source
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -42,6 +46,13 @@ type Options struct {
 	UserAgent string
 	// Logger receives debug and warning records; nil discards them.
 	Logger *slog.Logger
+	// ReadGitHubFolder reads github:// sources: the files under path at
+	// ref ("" = default branch) of repository ("owner/name"), keyed by
+	// slash path relative to path, and a version (the tree SHA) that
+	// changes with the content. cmd wires (*githubsync.Client).ReadFolder;
+	// nil makes every github:// spec fail with ErrNoGitHubClient. It bounds
+	// its own requests: Timeout applies to URL fetches only.
+	ReadGitHubFolder func(ctx context.Context, repository, ref, path string) (files map[string][]byte, version string, err error)
 }
 
 // withDefaults returns o with every zero field set to its default.
