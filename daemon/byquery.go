@@ -149,20 +149,12 @@ func (s *Server) handleByQuery(w http.ResponseWriter, r *http.Request) {
 	}
 
 	snap := s.snap.Load()
-	rows := make([]sortedRow, 0, 64)
-	for _, e := range snap.byUID {
-		if !f.match(e) || (ftTerm != "" && !fullTextMatch(e, ftFields, ftTerm)) {
-			continue
+	cf := f.compile(snap.table)
+	var ftKeys []uint32
+	for _, fld := range ftFields {
+		if id, ok := snap.table.lookup(fld); ok {
+			ftKeys = append(ftKeys, id)
 		}
-		sr := sortedRow{e: e}
-		if sortKey != "" {
-			v, ok := e.value(sortKey)
-			if !ok {
-				continue
-			}
-			sr.val = v
-		}
-		rows = append(rows, sr)
 	}
 	less := func(a, b sortedRow) bool {
 		if sortKey != "" && a.val != b.val {
@@ -170,10 +162,22 @@ func (s *Server) handleByQuery(w http.ResponseWriter, r *http.Request) {
 		}
 		return (a.e.uid < b.e.uid) != desc
 	}
+	var order []sortedRow
 	if sortKey != "" {
-		sort.SliceStable(rows, func(i, j int) bool { return less(rows[i], rows[j]) })
-	} else if desc {
-		sort.SliceStable(rows, func(i, j int) bool { return less(rows[i], rows[j]) })
+		order = snap.sortedBy(sortKey)
+	} else {
+		order = snap.uidOrder()
+	}
+	rows := make([]sortedRow, 0, 64)
+	for i := range order {
+		sr := order[i]
+		if desc {
+			sr = order[len(order)-1-i]
+		}
+		if !cf.match(sr.e) || (ftTerm != "" && !snap.fullTextMatch(sr.e, ftKeys, ftTerm)) {
+			continue
+		}
+		rows = append(rows, sr)
 	}
 
 	total := len(rows)
@@ -263,19 +267,55 @@ func (s *Server) handleByQuery(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func fullTextMatch(e *served, fields []string, term string) bool {
-	for i := range e.rows {
-		rw := &e.rows[i]
-		if rw.null {
+func (s *snapshot) fullTextMatch(e *served, keys []uint32, term string) bool {
+	for _, rw := range e.rows {
+		if rw.val == nullID {
 			continue
 		}
-		for _, f := range fields {
-			if rw.key == f && strings.Contains(rw.val, term) {
+		for _, k := range keys {
+			if rw.key == k && strings.Contains(s.table.str(rw.val), term) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// maxSortCache bounds how many sort orders a snapshot keeps.
+const maxSortCache = 32
+
+// sortedBy returns the entities having key, ascending by (value, uid);
+// orders are computed once per snapshot and key.
+func (s *snapshot) sortedBy(key string) []sortedRow {
+	s.sortMu.Lock()
+	defer s.sortMu.Unlock()
+	if rows, ok := s.sortCache[key]; ok {
+		return rows
+	}
+	rows := make([]sortedRow, 0, len(s.byUID))
+	for _, e := range s.byUID {
+		if v, ok := s.value(e, key); ok {
+			rows = append(rows, sortedRow{e: e, val: v})
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].val != rows[j].val {
+			return rows[i].val < rows[j].val
+		}
+		return rows[i].e.uid < rows[j].e.uid
+	})
+	if s.sortCache == nil {
+		s.sortCache = map[string][]sortedRow{}
+	}
+	if len(s.sortCache) < maxSortCache {
+		s.sortCache[key] = rows
+	}
+	return rows
+}
+
+// uidOrder returns all entities ascending by uid.
+func (s *snapshot) uidOrder() []sortedRow {
+	return s.sortedByUID()
 }
 
 func sameValues(a, b []*string) bool {
@@ -293,4 +333,16 @@ func sameValues(a, b []*string) bool {
 func encodeCursor(c queryCursor) string {
 	b, _ := json.Marshal(c)
 	return base64.StdEncoding.EncodeToString(b)
+}
+
+func (s *snapshot) sortedByUID() []sortedRow {
+	s.sortMu.Lock()
+	defer s.sortMu.Unlock()
+	if s.uidRows == nil {
+		s.uidRows = make([]sortedRow, len(s.byUID))
+		for i, e := range s.byUID {
+			s.uidRows[i] = sortedRow{e: e}
+		}
+	}
+	return s.uidRows
 }

@@ -131,7 +131,7 @@ func parseOrder(params []string) ([]orderSpec, error) {
 }
 
 // sortByOrder sorts ents by the order specs (missing values last), then uid.
-func sortByOrder(ents []*served, order []orderSpec) {
+func sortByOrder(snap *snapshot, ents []*served, order []orderSpec) {
 	type keyed struct {
 		e    *served
 		vals []string
@@ -141,7 +141,7 @@ func sortByOrder(ents []*served, order []orderSpec) {
 	for i, e := range ents {
 		k := keyed{e: e, vals: make([]string, len(order)), has: make([]bool, len(order))}
 		for j, o := range order {
-			k.vals[j], k.has[j] = e.value(o.field)
+			k.vals[j], k.has[j] = snap.value(e, o.field)
 		}
 		ks[i] = k
 	}
@@ -190,6 +190,13 @@ func (s *Server) handleEntities(w http.ResponseWriter, r *http.Request) {
 	_, hasOffset := q["offset"]
 	_, hasAfter := q["after"]
 	paged := hasLimit || hasOffset || hasAfter
+	limit, offset := -1, 0
+	if paged {
+		if limit, offset, err = parsePagination(q); err != nil {
+			writeErr(w, r, err)
+			return
+		}
+	}
 	base := snap.byUID
 	if paged {
 		base = snap.entities
@@ -198,24 +205,28 @@ func (s *Server) handleEntities(w http.ResponseWriter, r *http.Request) {
 	if len(f) == 0 {
 		ents = base
 	} else {
+		// Without an order, a page needs only its own matches plus one.
+		need := -1
+		if paged && limit >= 0 && len(order) == 0 {
+			need = offset + limit + 1
+		}
+		cf := f.compile(snap.table)
 		ents = make([]*served, 0, 64)
 		for _, e := range base {
-			if f.match(e) {
+			if cf.match(e) {
 				ents = append(ents, e)
+				if len(ents) == need {
+					break
+				}
 			}
 		}
 	}
 	if len(order) > 0 {
 		ents = append([]*served(nil), ents...)
-		sortByOrder(ents, order)
+		sortByOrder(snap, ents, order)
 	}
 	if !paged {
 		_ = writeEntityArray(w, ents, fields, "", "")
-		return
-	}
-	limit, offset, err := parsePagination(q)
-	if err != nil {
-		writeErr(w, r, err)
 		return
 	}
 	if offset > len(ents) {
@@ -372,9 +383,10 @@ func (s *Server) handleByRefs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	snap := s.snap.Load()
+	cf := f.compile(snap.table)
 	items := make([]*served, len(*req.EntityRefs))
 	for i, ref := range *req.EntityRefs {
-		if e := snap.byRef[strings.ToLower(ref)]; e != nil && f.match(e) {
+		if e := snap.byRef[strings.ToLower(ref)]; e != nil && cf.match(e) {
 			items[i] = e
 		}
 	}
@@ -406,31 +418,39 @@ func (s *Server) handleFacets(w http.ResponseWriter, r *http.Request) {
 		Value string `json:"value"`
 		Count int    `json:"count"`
 	}
-	counts := map[string]map[string]int{}
-	want := map[string]bool{}
+	snap := s.snap.Load()
+	cf := f.compile(snap.table)
+	counts := map[uint32]map[uint32]int{} // key id → original value id → count
 	for _, name := range facets {
-		lk := strings.ToLower(name)
-		want[lk] = true
-		counts[lk] = map[string]int{}
+		if id, ok := snap.table.lookup(strings.ToLower(name)); ok {
+			counts[id] = map[uint32]int{}
+		}
 	}
-	for _, e := range s.snap.Load().entities {
-		if !f.match(e) {
+	for _, e := range snap.entities {
+		if !cf.match(e) {
 			continue
 		}
-		for i := range e.rows {
-			rw := &e.rows[i]
-			if rw.null || !want[rw.key] {
+		for _, rw := range e.rows {
+			c, ok := counts[rw.key]
+			if !ok || rw.val == nullID {
 				continue
 			}
-			counts[rw.key][rw.original()]++
+			orig := rw.orig
+			if orig == 0 {
+				orig = rw.val
+			}
+			c[orig]++
 		}
 	}
 	out := map[string][]fv{}
 	for _, name := range facets {
-		c := counts[strings.ToLower(name)]
+		var c map[uint32]int
+		if id, ok := snap.table.lookup(strings.ToLower(name)); ok {
+			c = counts[id]
+		}
 		list := make([]fv, 0, len(c))
 		for v, n := range c {
-			list = append(list, fv{Value: v, Count: n})
+			list = append(list, fv{Value: snap.table.str(v), Count: n})
 		}
 		sort.Slice(list, func(i, j int) bool { return list[i].Value < list[j].Value })
 		out[name] = list

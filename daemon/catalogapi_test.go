@@ -1,7 +1,9 @@
 package daemon
 
 import (
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -379,5 +381,29 @@ func TestStatusPageEscapes(t *testing.T) {
 	}
 	if rec := do(srv.Handler(), "GET", "/healthz", "", nil); rec.Code != 200 {
 		t.Errorf("/healthz = %d", rec.Code)
+	}
+}
+
+func TestCatalogInfoYAMLGzip(t *testing.T) {
+	srv := serveSnapshot(t, testOutcome(t), Options{})
+	plain := do(srv.Handler(), "GET", "/catalog-info.yaml", "", nil)
+	rec := do(srv.Handler(), "GET", "/catalog-info.yaml", "", map[string]string{"Accept-Encoding": "br, gzip"})
+	if rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("no gzip encoding: %v", rec.Header())
+	}
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil || string(got) != plain.Body.String() {
+		t.Fatalf("gzip body differs from plain (%v)", err)
+	}
+	if rec := do(srv.Handler(), "GET", "/catalog-info.yaml", "", map[string]string{"Accept-Encoding": "gzip;q=0"}); rec.Header().Get("Content-Encoding") != "" {
+		t.Fatal("gzip sent despite q=0")
+	}
+	etag := rec.Header().Get("ETag")
+	if rec := do(srv.Handler(), "GET", "/catalog-info.yaml", "", map[string]string{"If-None-Match": etag}); rec.Code != 304 {
+		t.Fatalf("weak gzip etag not honoured: %d", rec.Code)
 	}
 }

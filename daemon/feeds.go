@@ -2,10 +2,12 @@ package daemon
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -17,7 +19,7 @@ import (
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
-// catalogYAML renders the entities as files hold them (no uid, etag or
+// catalogYAML renders, gzip-compressed (kept small in memory), the entities as files hold them (no uid, etag or
 // relations), sorted by ref, as one multi-document YAML. Location entities
 // are left out: their relative targets name files this server does not
 // serve, and every entity they point at is already in the document.
@@ -44,20 +46,59 @@ func catalogYAML(in []catalog.Entity) ([]byte, string, error) {
 		buf.Write(b)
 	}
 	sum := sha256.Sum256(buf.Bytes())
-	return buf.Bytes(), `"` + hex.EncodeToString(sum[:16]) + `"`, nil
+	var gz bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	if err != nil {
+		return nil, "", fmt.Errorf("compress catalog-info.yaml: %w", err)
+	}
+	if _, err := zw.Write(buf.Bytes()); err != nil {
+		return nil, "", fmt.Errorf("compress catalog-info.yaml: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, "", fmt.Errorf("compress catalog-info.yaml: %w", err)
+	}
+	return gz.Bytes(), `"` + hex.EncodeToString(sum[:16]) + `"`, nil
 }
 
-// handleCatalogYAML is GET /catalog-info.yaml with ETag / If-None-Match.
+// handleCatalogYAML is GET /catalog-info.yaml with ETag / If-None-Match,
+// sent gzip-encoded to clients that accept it.
 func (s *Server) handleCatalogYAML(w http.ResponseWriter, r *http.Request) {
 	snap := s.snap.Load()
-	w.Header().Set("ETag", snap.yamlETag)
+	gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
+	etag := snap.yamlETag
+	if gz {
+		etag = "W/" + etag
+	}
+	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Vary", "Accept-Encoding")
 	if etagMatches(r.Header.Get("If-None-Match"), snap.yamlETag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
-	_, _ = w.Write(snap.catalogYAML)
+	if gz {
+		w.Header().Set("Content-Encoding", "gzip")
+		_, _ = w.Write(snap.catalogYAML)
+		return
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(snap.catalogYAML))
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	_, _ = io.Copy(w, zr)
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip.
+func acceptsGzip(h string) bool {
+	for _, part := range strings.Split(h, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			return strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0"
+		}
+	}
+	return false
 }
 
 // etagMatches applies If-None-Match (weak comparison, lists and "*").

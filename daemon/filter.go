@@ -58,14 +58,60 @@ func parseFilter(params []string) (filter, error) {
 	return f, nil
 }
 
-// match reports whether the entity satisfies f (an empty filter matches all).
-func (f filter) match(e *served) bool {
+// compiled is a filter resolved against one snapshot's string table.
+type compiled struct {
+	all  bool // empty filter: everything matches
+	alts [][]cstatement
+}
+
+type cstatement struct {
+	key    uint32
+	exists bool     // key only
+	values []uint32 // known values; none known = cannot match
+}
+
+// compile resolves f's keys and values to ids of t.
+func (f filter) compile(t *strTable) compiled {
 	if len(f) == 0 {
+		return compiled{all: true}
+	}
+	var c compiled
+	for _, inner := range f {
+		var alt []cstatement
+		possible := true
+		for _, st := range inner {
+			key, ok := t.lookup(st.key)
+			if !ok {
+				possible = false
+				break
+			}
+			cs := cstatement{key: key, exists: st.values == nil}
+			for _, v := range st.values {
+				if id, ok := t.lookup(v); ok {
+					cs.values = append(cs.values, id)
+				}
+			}
+			if !cs.exists && len(cs.values) == 0 {
+				possible = false
+				break
+			}
+			alt = append(alt, cs)
+		}
+		if possible {
+			c.alts = append(c.alts, alt)
+		}
+	}
+	return c
+}
+
+// match reports whether the entity satisfies the filter.
+func (c compiled) match(e *served) bool {
+	if c.all {
 		return true
 	}
-	for _, all := range f {
+	for _, alt := range c.alts {
 		ok := true
-		for _, st := range all {
+		for _, st := range alt {
 			if !st.match(e) {
 				ok = false
 				break
@@ -78,17 +124,13 @@ func (f filter) match(e *served) bool {
 	return false
 }
 
-func (st statement) match(e *served) bool {
-	for i := range e.rows {
-		r := &e.rows[i]
+func (st cstatement) match(e *served) bool {
+	for _, r := range e.rows {
 		if r.key != st.key {
 			continue
 		}
-		if st.values == nil {
+		if st.exists {
 			return true
-		}
-		if r.null {
-			continue
 		}
 		for _, v := range st.values {
 			if r.val == v {
@@ -99,13 +141,18 @@ func (st statement) match(e *served) bool {
 	return false
 }
 
-// value returns the entity's first non-null lowercased value for key.
-func (e *served) value(key string) (string, bool) {
+// value returns the entity's smallest non-null lowercased value for key.
+func (s *snapshot) value(e *served, key string) (string, bool) {
+	id, ok := s.table.lookup(key)
+	if !ok {
+		return "", false
+	}
 	best, found := "", false
-	for i := range e.rows {
-		r := &e.rows[i]
-		if r.key == key && !r.null && (!found || r.val < best) {
-			best, found = r.val, true
+	for _, r := range e.rows {
+		if r.key == id && r.val != nullID {
+			if v := s.table.str(r.val); !found || v < best {
+				best, found = v, true
+			}
 		}
 	}
 	return best, found

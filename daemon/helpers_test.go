@@ -177,3 +177,5 @@ func do(h http.Handler, method, target string, body string, hdr map[string]strin
 	h.ServeHTTP(rec, req)
 	return rec
 }
+
+func newLoopbackListener() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
@@ -21,9 +22,14 @@ type snapshot struct {
 	byUID    []*served // sorted by uid (the unpaged and by-query order)
 	byRef    map[string]*served
 	uids     map[string]*served
-	pathways []pathway.Pathway
+	table    *strTable
 
-	catalogYAML []byte
+	sortMu    sync.Mutex
+	sortCache map[string][]sortedRow // by-query orders, by sort key
+	uidRows   []sortedRow
+	pathways  []pathway.Pathway
+
+	catalogYAML []byte // gzip-compressed
 	yamlETag    string
 	learning    []byte // /api/learning-paths body
 }
@@ -36,19 +42,49 @@ type served struct {
 	rows []row  // search rows, as the catalog's search table holds them
 }
 
-// row is one search row: a lowercased key and value; orig is the original
-// value when it differs from val; null marks a value the catalog stores as NULL.
+// row is one search row, as interned string ids: the lowercased key and
+// value, and orig, the value as written when it differs (0 = same as val).
+// val is nullID when the catalog would store NULL (e.g. values over 200
+// characters).
 type row struct {
-	key, val, orig string
-	null           bool
+	key, val, orig uint32
 }
 
-// original is the row's value as written.
-func (r row) original() string {
-	if r.orig != "" {
-		return r.orig
+// nullID marks a NULL search value.
+const nullID = ^uint32(0)
+
+// strTable interns the strings of search rows: ids index strs (id 0 unused).
+type strTable struct {
+	strs []string
+	ids  map[string]uint32
+}
+
+func newStrTable() *strTable { return &strTable{strs: []string{""}, ids: map[string]uint32{}} }
+
+func (t *strTable) id(s string) uint32 {
+	if id, ok := t.ids[s]; ok {
+		return id
 	}
-	return r.val
+	id := uint32(len(t.strs))
+	t.strs = append(t.strs, s)
+	t.ids[s] = id
+	return id
+}
+
+// lookup returns the id of s, or false when no row holds it.
+func (t *strTable) lookup(s string) (uint32, bool) {
+	id, ok := t.ids[s]
+	return id, ok
+}
+
+func (t *strTable) str(id uint32) string { return t.strs[id] }
+
+// original returns the row's value as written.
+func (t *strTable) original(r row) string {
+	if r.orig != 0 {
+		return t.strs[r.orig]
+	}
+	return t.strs[r.val]
 }
 
 // servedEntity is the JSON shape of a served entity: relations always present.
@@ -61,7 +97,7 @@ type servedEntity struct {
 }
 
 func emptySnapshot() *snapshot {
-	return &snapshot{byRef: map[string]*served{}, uids: map[string]*served{}, learning: []byte("[]\n")}
+	return &snapshot{byRef: map[string]*served{}, uids: map[string]*served{}, table: newStrTable(), learning: []byte("[]\n")}
 }
 
 // ManagedByAnnotation and OriginAnnotation are set on served entities when
@@ -91,8 +127,7 @@ func buildSnapshot(in []catalog.Entity, pathways []pathway.Pathway, publicURL, t
 		ents = append(ents, e)
 	}
 	rels := computeRelations(ents)
-	intern := map[string]string{}
-	s := &snapshot{at: at, byRef: make(map[string]*served, len(ents)), uids: make(map[string]*served, len(ents)), pathways: pathways}
+	s := &snapshot{at: at, table: newStrTable(), byRef: make(map[string]*served, len(ents)), uids: make(map[string]*served, len(ents)), pathways: pathways}
 	for _, e := range ents {
 		ref := e.Ref()
 		se := servedEntity{APIVersion: e.APIVersion, Kind: e.Kind, Metadata: e.Metadata, Spec: e.Spec, Relations: rels[ref]}
@@ -107,7 +142,7 @@ func buildSnapshot(in []catalog.Entity, pathways []pathway.Pathway, publicURL, t
 		if body, err = json.Marshal(se); err != nil {
 			return nil, fmt.Errorf("marshal %s: %w", ref, err)
 		}
-		rows, err := searchRows(body, intern)
+		rows, err := searchRows(body, s.table)
 		if err != nil {
 			return nil, fmt.Errorf("index %s: %w", ref, err)
 		}
@@ -188,14 +223,7 @@ const maxSearchLen = 200
 // searchRows flattens a served entity the way the catalog's search table
 // does (buildEntitySearch): lowercased dotted keys, string-array members as
 // "key.item" = true, relations as "relations.<type>" = targetRef.
-func searchRows(body []byte, intern map[string]string) ([]row, error) {
-	in := func(s string) string {
-		if v, ok := intern[s]; ok {
-			return v
-		}
-		intern[s] = s
-		return s
-	}
+func searchRows(body []byte, table *strTable) ([]row, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var root map[string]any
@@ -254,42 +282,32 @@ func searchRows(body []byte, intern map[string]string) ([]row, error) {
 		}
 	}
 	out := make([]row, 0, len(raw))
-	seen := make(map[[2]string]bool, len(raw))
+	seen := make(map[[2]uint32]bool, len(raw))
 	for _, r := range raw {
 		key := strings.ToLower(r.key)
 		if len(key) > maxSearchLen {
 			continue
 		}
-		var rw row
-		rw.key = key
+		var orig string
+		null := false
 		switch v := r.val.(type) {
 		case nil:
-			rw.null = true
+			null = true
 		case string:
-			rw.val, rw.orig = v, v
+			orig = v
 		case bool:
-			rw.val = fmt.Sprint(v)
-			rw.orig = rw.val
+			orig = fmt.Sprint(v)
 		case json.Number:
-			rw.val = v.String()
-			rw.orig = rw.val
+			orig = v.String()
 		}
-		if !rw.null {
-			lower := strings.ToLower(rw.orig)
-			if len(lower) > maxSearchLen {
-				rw = row{key: key, null: true}
-			} else {
-				rw.val = lower
-				if rw.orig == lower {
-					rw.orig = ""
-				}
+		rw := row{key: table.id(key), val: nullID}
+		if lower := strings.ToLower(orig); !null && len(lower) <= maxSearchLen {
+			rw.val = table.id(lower)
+			if orig != lower {
+				rw.orig = table.id(orig)
 			}
 		}
-		rw.key, rw.val, rw.orig = in(rw.key), in(rw.val), in(rw.orig)
-		k := [2]string{rw.key, rw.val}
-		if rw.null {
-			k[1] = "\x00null"
-		}
+		k := [2]uint32{rw.key, rw.val}
 		if seen[k] {
 			continue
 		}
