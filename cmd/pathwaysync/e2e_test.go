@@ -1,0 +1,413 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pathwaysync/pathwaysync/internal/ghemu"
+)
+
+// binary is the pathwaysync binary built once for the end-to-end tests.
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  error
+)
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "pathwaysync-e2e-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binary = filepath.Join(dir, "pathwaysync")
+		out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binary
+}
+
+const (
+	e2eRepo    = "acme/catalog"
+	e2eToken   = "ghp_e2eSECRETtoken0123456789"
+	e2eSecret  = "webhook-SECRET-e2e"
+	e2ePath    = "catalog/pathways"
+	e2eSources = "acme/pathways"
+)
+
+// e2eEnv is the environment the binary runs with: the emulator as GitHub.
+func e2eEnv(emu *ghemu.Emulator, sources string, extra ...string) []string {
+	return append([]string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + os.Getenv("HOME"),
+		"PATHWAYSYNC_GITHUB_API_URL=" + emu.URL(),
+		"PATHWAYSYNC_GITHUB_REPOSITORY=" + e2eRepo,
+		"PATHWAYSYNC_GITHUB_PATH=" + e2ePath,
+		"PATHWAYSYNC_GITHUB_TOKEN=" + e2eToken,
+		"PATHWAYSYNC_GITHUB_BASE_BRANCH=main",
+		"PATHWAYSYNC_SOURCES=" + sources,
+	}, extra...)
+}
+
+func runBinary(t *testing.T, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(buildBinary(t), args...)
+	cmd.Env = env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String()+errb.String(), e2eToken) {
+		t.Fatalf("token leaked in output:\n%s\n%s", out.String(), errb.String())
+	}
+	return code, out.String(), errb.String()
+}
+
+// copyExamples copies examples/pathways into a fresh folder the test may edit.
+func copyExamples(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files, err := filepath.Glob("../../examples/pathways/*")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("examples: %v", err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// addSkill appends a skill to the graduate pathway's canonical YAML.
+func addSkill(t *testing.T, dir, skill string) {
+	t.Helper()
+	p := filepath.Join(dir, "graduate-software-engineer-to-junior-software-engineer.yaml")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(b), "skills:\n", "skills:\n  - "+skill+"\n", 1)
+	if s == string(b) {
+		t.Fatal("no skills list in the example")
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func newE2ERepo(t *testing.T) *ghemu.Emulator {
+	t.Helper()
+	emu := ghemu.New()
+	t.Cleanup(emu.Close)
+	emu.AddToken(e2eToken, true)
+	emu.CreateRepo(e2eRepo, "main")
+	if _, err := emu.Commit(e2eRepo, "main", map[string][]byte{
+		"README.md":          []byte("# catalog\n"),
+		"catalog/other.yaml": []byte("kind: Component\n"),
+	}, "initial"); err != nil {
+		t.Fatal(err)
+	}
+	return emu
+}
+
+func openPRs(emu *ghemu.Emulator) []ghemu.PullRequest {
+	var open []ghemu.PullRequest
+	for _, pr := range emu.PullRequests(e2eRepo) {
+		if pr.State == "open" {
+			open = append(open, pr)
+		}
+	}
+	return open
+}
+
+// TestSyncBinary drives `pathwaysync sync` against the emulator: a first
+// sync opens a PR, a rerun writes nothing, a dry run writes nothing, and
+// files outside github.path are never touched.
+func TestSyncBinary(t *testing.T) {
+	emu := newE2ERepo(t)
+	src := copyExamples(t)
+	env := e2eEnv(emu, src)
+
+	code, out, errOut := runBinary(t, env, "sync")
+	if code != 0 || !strings.HasPrefix(out, "created PR #1 ") {
+		t.Fatalf("first sync: exit %d\n%s\n%s", code, out, errOut)
+	}
+	files := emu.Files(e2eRepo, "pathwaysync/update")
+	if files["README.md"] != "# catalog\n" || files["catalog/other.yaml"] != "kind: Component\n" {
+		t.Fatal("files outside github.path changed")
+	}
+	if _, ok := files[e2ePath+"/catalog-info.yaml"]; !ok {
+		t.Fatalf("no catalog-info.yaml under %s: %v", e2ePath, keys(files))
+	}
+
+	emu.ResetStats()
+	code, out, _ = runBinary(t, env, "sync", "--format", "json")
+	var res struct {
+		Action   string `json:"action"`
+		PRNumber int    `json:"pr_number"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Action != "unchanged" || res.PRNumber != 1 {
+		t.Fatalf("rerun: exit %d %s", code, out)
+	}
+	if st := emu.Stats(); st.Writes != 0 || st.Total > 3 {
+		t.Fatalf("unchanged rerun: %d requests, %d writes", st.Total, st.Writes)
+	}
+
+	addSkill(t, src, "Write a design document for a small feature")
+	emu.ResetStats()
+	code, out, _ = runBinary(t, env, "sync", "--dry-run")
+	if code != 0 || !strings.Contains(out, "added graduate-software-engineer-to-junior-software-engineer") || !strings.Contains(out, "67 added") {
+		t.Fatalf("dry run: exit %d\n%s", code, out)
+	}
+	if st := emu.Stats(); st.Writes != 0 {
+		t.Fatalf("dry run wrote %d times", st.Writes)
+	}
+
+	code, out, _ = runBinary(t, env, "sync")
+	if code != 0 || !strings.HasPrefix(out, "updated PR #1 ") || len(openPRs(emu)) != 1 {
+		t.Fatalf("change: exit %d %s", code, out)
+	}
+	if body := openPRs(emu)[0].Body; !strings.Contains(body, "Graduate Software Engineer to Junior Software Engineer") {
+		t.Fatalf("PR body does not name the pathways:\n%s", body)
+	}
+
+	// A broken source fails the sync before anything is written.
+	if err := os.WriteFile(filepath.Join(src, "broken.yaml"), []byte("apiVersion: pathwaysync.dev/v1\nkind: Pathway\ntitle: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	emu.ResetStats()
+	code, _, errOut = runBinary(t, env, "sync")
+	if code != 1 || !strings.Contains(errOut, "broken.yaml") || emu.Stats().Total != 0 {
+		t.Fatalf("broken source: exit %d, %d requests\n%s", code, emu.Stats().Total, errOut)
+	}
+}
+
+// TestServeBinary runs `pathwaysync serve` against the emulator: it becomes
+// ready after its start-up sync, a signed push webhook makes it open a PR,
+// unsigned webhooks are refused, the read API and metrics answer, and
+// SIGTERM stops it with exit code 0.
+func TestServeBinary(t *testing.T) {
+	emu := newE2ERepo(t)
+	src := copyExamples(t)
+
+	// Publish the examples and merge them, so the start-up sync finds nothing to do.
+	env := e2eEnv(emu, src)
+	if code, out, errOut := runBinary(t, env, "sync"); code != 0 {
+		t.Fatalf("seed sync: %d %s %s", code, out, errOut)
+	}
+	if _, err := emu.MergePR(e2eRepo, 1, "squash"); err != nil {
+		t.Fatal(err)
+	}
+
+	addr := freeAddr(t)
+	base := "http://" + addr
+	env = e2eEnv(emu, src,
+		"PATHWAYSYNC_SERVER_ADDR="+addr,
+		"PATHWAYSYNC_SERVER_WEBHOOK_SECRET="+e2eSecret,
+		"PATHWAYSYNC_SERVER_WEBHOOK_REPOSITORIES="+e2eSources,
+		"PATHWAYSYNC_SERVER_API_TOKEN=api-SECRET",
+		"PATHWAYSYNC_SERVER_LOG_FORMAT=json",
+		"PATHWAYSYNC_SYNC_SCHEDULE=1h",
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, buildBinary(t), "serve")
+	cmd.Env = env
+	var logs syncBuffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+		if strings.Contains(logs.String(), e2eToken) || strings.Contains(logs.String(), e2eSecret) {
+			t.Errorf("secret in logs:\n%s", logs.String())
+		}
+		if t.Failed() {
+			t.Logf("daemon logs:\n%s", logs.String())
+		}
+	}()
+
+	waitFor(t, 20*time.Second, "ready", func() bool { return get(base+"/readyz") == http.StatusOK })
+	if n := len(emu.PullRequests(e2eRepo)); n != 1 {
+		t.Fatalf("start-up sync with nothing to do made PRs: %d", n)
+	}
+
+	// Unsigned and badly signed webhooks are refused.
+	payload := []byte(`{"ref":"refs/heads/main","repository":{"full_name":"` + e2eSources + `"},"commits":[{"added":[],"removed":[],"modified":["pathways/graduate.yaml"]}]}`)
+	if code := postWebhook(t, base, payload, "", "d-0"); code != http.StatusUnauthorized {
+		t.Fatalf("unsigned webhook: %d", code)
+	}
+	if code := postWebhook(t, base, payload, "sha256="+strings.Repeat("0", 64), "d-1"); code != http.StatusUnauthorized {
+		t.Fatalf("badly signed webhook: %d", code)
+	}
+
+	addSkill(t, src, "Pair with a senior engineer on an incident review")
+	start := time.Now()
+	if code := postWebhook(t, base, payload, sign(payload), "d-2"); code != http.StatusAccepted {
+		t.Fatalf("signed webhook: %d", code)
+	}
+	waitFor(t, 20*time.Second, "a PR after the webhook", func() bool { return len(openPRs(emu)) == 1 })
+	t.Logf("webhook → PR opened in %s", time.Since(start).Round(time.Millisecond))
+	pr := openPRs(emu)[0]
+	if pr.Number != 2 || !strings.Contains(pr.Body, "Skills: +1") {
+		t.Fatalf("PR #%d body:\n%s", pr.Number, pr.Body)
+	}
+
+	// The read API, the catalog file and the metrics answer.
+	var ents []map[string]any
+	if err := getJSON(base+"/api/catalog/entities?filter=kind=component", &ents); err != nil || len(ents) != 5 {
+		t.Fatalf("read API: %v, %d entities", err, len(ents))
+	}
+	metrics := getBody(t, base+"/metrics")
+	for _, want := range []string{`pathwaysync_syncs_total{outcome="success"}`, `pathwaysync_pr_operations_total{kind="created"}`, "pathwaysync_github_requests_total"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve did not exit cleanly on SIGTERM: %v", err)
+	}
+}
+
+func sign(body []byte) string {
+	m := hmac.New(sha256.New, []byte(e2eSecret))
+	m.Write(body)
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+func postWebhook(t *testing.T, base string, body []byte, sig, delivery string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/github", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Event", "push")
+	req.Header.Set("X-GitHub-Delivery", delivery)
+	if sig != "" {
+		req.Header.Set("X-Hub-Signature-256", sig)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func get(url string) int {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func getBody(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func getJSON(url string, v any) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// syncBuffer is a bytes.Buffer safe for the child's two output streams.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
