@@ -269,6 +269,9 @@ func (s *Server) record(log *slog.Logger, id string, t Trigger, started time.Tim
 		return err
 	}
 	s.snap.Store(snap)
+	// Building a snapshot churns through several times its size; hand the
+	// garbage back to the OS so an idle daemon stays small.
+	debug.FreeOSMemory()
 	out := r.out
 	rec.Outcome = "success"
 	rec.Action = out.Action
