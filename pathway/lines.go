@@ -177,14 +177,14 @@ func titleLike(s string) bool {
 	if s == "" || utf8.RuneCountInString(s) > 120 || len(strings.Fields(s)) > 16 {
 		return false
 	}
-	last, _ := utf8.DecodeLastRuneInString(s)
-	return !strings.ContainsRune(".!?;:,", last)
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s, "\"'”’)]*"))
+	return !strings.ContainsRune(".!?;:,…", last)
 }
 
 // proseLike reports whether s reads as a sentence of several words.
 func proseLike(s string) bool {
-	last, _ := utf8.DecodeLastRuneInString(s)
-	return strings.ContainsRune(".!?", last) && len(strings.Fields(s)) >= 6
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s, "\"'”’)]*"))
+	return strings.ContainsRune(".!?…", last) && len(strings.Fields(s)) >= 6
 }
 
 // roleLike reports whether s can be a role title: a few words, capitalised,

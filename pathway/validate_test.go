@@ -69,6 +69,10 @@ func TestParseTextSections(t *testing.T) {
 			func(p *Pathway) bool {
 				return len(p.FocusAreas) == 1 && strings.HasSuffix(p.Summary, "\n\nAn intro sentence for the focus areas section.")
 			}, "text before the first focus area title"},
+		{"compact focus text ending in quotes or brackets", "Topic\nShe said \"ship it.\"\nOther Topic\nRead the guide (all of it.)\n",
+			func(p *Pathway) bool {
+				return len(p.FocusAreas) == 2 && p.FocusAreas[0].Text == `She said "ship it."` && p.FocusAreas[1].Title == "Other Topic"
+			}, ""},
 		{"book without authors", "📚 Recommended Reading\nBook One\nA description long enough to be prose here.\nBook Two\nSomeone\n",
 			func(p *Pathway) bool {
 				return len(p.Reading) == 2 && p.Reading[0].Authors == "" && p.Reading[0].Description != "" && p.Reading[1].Authors == "Someone"
