@@ -173,8 +173,10 @@ func TestGitHubAppAuthentication(t *testing.T) {
 	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
 	v.e.AddApp(42, 7, &key.PublicKey)
 	app := func(o *ClientOptions) { o.Token, o.AppID, o.InstallationID, o.PrivateKey = "", 42, 7, pemKey }
+	// The token refresh sits under the retries: a 502 on it is retried.
+	v.e.Inject(ghemu.Fault{Route: "POST /app/installations/{id}/access_tokens", Kind: ghemu.FaultStatus, Status: 502})
 	res := v.publish(v.publisher(v.client(app)), tree(1, 0))
-	if res.Action != "created" || v.e.Stats().ByRoute["POST /app/installations/{id}/access_tokens"] != 1 {
+	if res.Action != "created" || v.e.Stats().ByRoute["POST /app/installations/{id}/access_tokens"] != 2 {
 		t.Errorf("result %+v; routes %v", res, keys(v.e.Stats().ByRoute))
 	}
 	other, _ := rsa.GenerateKey(rand.Reader, 2048)

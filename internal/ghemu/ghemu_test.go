@@ -2,15 +2,20 @@ package ghemu
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func git(t *testing.T, dir string, env []string, stdin string, args ...string) string {
@@ -92,7 +97,6 @@ func TestObjectsMatchGitCLI(t *testing.T) {
 	if want := git(t, dir, env2, c2.Message, "commit-tree", c2.Tree, "-p", sha); sha2 != want {
 		t.Errorf("child commit %s, git says %s", sha2, want)
 	}
-	_ = filepath.Join
 }
 
 type client struct {
@@ -280,5 +284,35 @@ func TestFaults(t *testing.T) {
 	}
 	if s := e.Stats(); s.ByRoute["GET /repos/{owner}/{repo}"] != 5 {
 		t.Errorf("stats %v", s)
+	}
+}
+
+func TestVerifyJWT(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	sign := func(header, claims string) string {
+		h := base64.RawURLEncoding.EncodeToString([]byte(header))
+		c := base64.RawURLEncoding.EncodeToString([]byte(claims))
+		sum := sha256.Sum256([]byte(h + "." + c))
+		sig, _ := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+		return h + "." + c + "." + base64.RawURLEncoding.EncodeToString(sig)
+	}
+	claims := fmt.Sprintf(`{"iss":"42","iat":%d,"exp":%d}`, now.Unix()-30, now.Unix()+90)
+	good := sign(`{"alg":"RS256","typ":"JWT"}`, claims)
+	if iss, err := verifyJWT(good, &key.PublicKey, now); err != nil || iss != "42" {
+		t.Errorf("good JWT: %q %v", iss, err)
+	}
+	for name, tok := range map[string]string{
+		"alg none":  sign(`{"alg":"none"}`, claims),
+		"expired":   sign(`{"alg":"RS256"}`, fmt.Sprintf(`{"iss":"42","iat":%d,"exp":%d}`, now.Unix()-300, now.Unix()-60)),
+		"tampered":  good[:len(good)-4] + "AAAA",
+		"not a JWT": "abc",
+	} {
+		if _, err := verifyJWT(tok, &key.PublicKey, now); err == nil {
+			t.Errorf("%s accepted", name)
+		}
 	}
 }
