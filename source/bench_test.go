@@ -69,3 +69,63 @@ func BenchmarkCacheNotModifiedURL(b *testing.B) {
 		srv.takeHits()
 	}
 }
+
+// benchGitHub returns a fake GitHub folder of n pathway files at version t1.
+func benchGitHub(n int) *fakeGitHub {
+	gh := newFakeGitHub()
+	files := map[string]string{}
+	for i := range n {
+		files[fmt.Sprintf("d%02d/p%04d.yaml", i%10, i)] = doc(fmt.Sprintf("Junior Role%04d", i), fmt.Sprintf("Senior Role%04d", i)) +
+			"skills:\n  - Write clear design notes\n  - Review pull requests promptly\n"
+	}
+	gh.set("acme/pathways@main:catalog", "t1", files)
+	return gh
+}
+
+// BenchmarkCacheGitHubUnchanged200 is the daemon's steady state for a
+// GitHub folder: the tree SHA is unchanged, so nothing is hashed or parsed
+// (the fake's read, which copies the files, dominates).
+func BenchmarkCacheGitHubUnchanged200(b *testing.B) {
+	gh := benchGitHub(200)
+	c := NewCache(Options{ReadGitHubFolder: gh.Read})
+	spec := []string{"github://acme/pathways/catalog@main"}
+	if _, _, _, err := c.Load(b.Context(), spec); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, _, err := c.Load(b.Context(), spec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCacheGitHubNewVersion200 is a new tree SHA with unchanged files:
+// every file is hashed, none is re-imported.
+func BenchmarkCacheGitHubNewVersion200(b *testing.B) {
+	gh := benchGitHub(200)
+	c := NewCache(Options{ReadGitHubFolder: gh.Read})
+	spec := []string{"github://acme/pathways/catalog@main"}
+	if _, _, _, err := c.Load(b.Context(), spec); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c.github["github://acme/pathways/catalog@main"].version = "old"
+		if _, _, _, err := c.Load(b.Context(), spec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadGitHub200 imports a GitHub folder of 200 files from scratch.
+func BenchmarkLoadGitHub200(b *testing.B) {
+	gh := benchGitHub(200)
+	spec := []string{"github://acme/pathways/catalog@main"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Load(b.Context(), spec, Options{ReadGitHubFolder: gh.Read}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

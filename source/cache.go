@@ -12,16 +12,28 @@ import (
 
 // Cache is Load for the daemon: it revalidates URLs with conditional GETs
 // (ETag / Last-Modified, so a 304 transfers no body), re-imports only files
-// whose bytes changed, and keeps the last good content of a source that
-// fails so a failing source never silently vanishes. It is safe for
-// concurrent use; loads are serialised.
+// whose bytes changed, skips a GitHub folder whose version is unchanged, and
+// keeps the last good content of a source that fails so a failing source
+// never silently vanishes. It is safe for concurrent use; loads are
+// serialised.
 type Cache struct {
 	o Options
 
 	mu      sync.Mutex
-	urls    map[string]*urlEntry  // by spec
-	files   map[string]*fileEntry // by file name
-	folders map[string][]string   // by spec: last listed files
+	urls    map[string]*urlEntry    // by spec
+	files   map[string]*fileEntry   // by file name
+	folders map[string][]string     // by spec: last listed files
+	github  map[string]*gitHubEntry // by canonical spec
+}
+
+// gitHubEntry is what a GitHub folder last listed: its version and the
+// document names of its pathway files, whose content is in Cache.files.
+type gitHubEntry struct {
+	version string
+	names   []string
+	// clean means every file of this version imported, so an unchanged
+	// version can reuse the documents without reporting any failure.
+	clean bool
 }
 
 // urlEntry is a URL's last good content and its validators.
@@ -44,6 +56,7 @@ func NewCache(o Options) *Cache {
 		urls:    map[string]*urlEntry{},
 		files:   map[string]*fileEntry{},
 		folders: map[string][]string{},
+		github:  map[string]*gitHubEntry{},
 	}
 }
 
@@ -61,6 +74,7 @@ func (c *Cache) Load(ctx context.Context, specs []string) (pathways []pathway.Pa
 	seenURLs := map[string]bool{}
 	seenFiles := map[string]bool{}
 	seenFolders := map[string]bool{}
+	seenGitHub := map[string]bool{}
 	groups := make([]group, 0, len(specs))
 	var fatal []error
 	fail := func(source string, err error, fallback bool) {
@@ -80,8 +94,10 @@ func (c *Cache) Load(ctx context.Context, specs []string) (pathways []pathway.Pa
 		case isURL(spec):
 			seenURLs[spec] = true
 			g = c.loadURL(ctx, spec, fail)
+		case IsGitHubSpec(spec):
+			g = c.loadGitHub(ctx, spec, seenGitHub, seenFiles, fail)
 		case hasScheme(spec):
-			fail(redact(spec), fmt.Errorf("read source %s: unsupported URL scheme (want http or https)", redact(spec)), false)
+			fail(redact(spec), unsupportedScheme(spec), false)
 		default:
 			seenFolders[spec] = true
 			g = c.loadPath(ctx, spec, seenFiles, fail)
@@ -91,7 +107,7 @@ func (c *Cache) Load(ctx context.Context, specs []string) (pathways []pathway.Pa
 	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, err
 	}
-	c.prune(seenURLs, seenFiles, seenFolders)
+	c.prune(seenURLs, seenFiles, seenFolders, seenGitHub)
 	if len(fatal) > 0 {
 		return nil, nil, failures, errors.Join(fatal...)
 	}
@@ -147,27 +163,40 @@ func (c *Cache) loadPath(ctx context.Context, spec string, seen map[string]bool,
 		if !ok {
 			return group{}
 		}
-		var g group
-		for _, name := range prev {
-			seen[name] = true
-			if e := c.files[name]; e != nil {
-				g.docs = append(g.docs, e.doc)
-			}
-		}
-		return g
+		return c.fallback(prev, seen)
 	}
-	var g group
+	c.folders[spec] = files
+	g, _ := c.loadDocs(ctx, files, func(name string) ([]byte, error) { return readFile(name, c.o.MaxBytes) }, seen, fail)
 	if len(files) == 0 {
 		g.warnings = append(g.warnings, emptyFolder(spec))
 	}
-	c.folders[spec] = files
-	for _, name := range files {
+	return g
+}
+
+// fallback returns the last good documents of names, marking them seen.
+func (c *Cache) fallback(names []string, seen map[string]bool) group {
+	var g group
+	for _, name := range names {
+		seen[name] = true
+		if e := c.files[name]; e != nil {
+			g.docs = append(g.docs, e.doc)
+		}
+	}
+	return g
+}
+
+// loadDocs reads and imports the named documents, reusing the cached
+// document of one whose bytes are unchanged and falling back per document
+// to the last good one; clean reports that every document imported.
+func (c *Cache) loadDocs(ctx context.Context, names []string, read func(string) ([]byte, error), seen map[string]bool, fail func(string, error, bool)) (g group, clean bool) {
+	clean = true
+	for _, name := range names {
 		if ctx.Err() != nil {
-			return group{}
+			return group{}, false
 		}
 		seen[name] = true
 		prev := c.files[name]
-		data, err := readFile(name, c.o.MaxBytes)
+		data, err := read(name)
 		sum := sha256.Sum256(data)
 		if err == nil && prev != nil && prev.sum == sum {
 			g.docs = append(g.docs, prev.doc)
@@ -178,20 +207,27 @@ func (c *Cache) loadPath(ctx context.Context, spec string, seen map[string]bool,
 			d, err = parseDocument(name, data, c.o.MaxBytes)
 		}
 		if err != nil {
+			clean = false
 			fail(name, err, prev != nil)
 			if prev != nil {
 				g.docs = append(g.docs, prev.doc)
 			}
 			continue
 		}
+		c.o.Logger.Debug("imported source", "source", name, "pathways", len(d.pathways))
 		c.files[name] = &fileEntry{sum: sum, doc: d}
 		g.docs = append(g.docs, d)
 	}
-	return g
+	return g, clean
 }
 
 // prune forgets sources no spec named in the last load.
-func (c *Cache) prune(urls, files, folders map[string]bool) {
+func (c *Cache) prune(urls, files, folders, github map[string]bool) {
+	for k := range c.github {
+		if !github[k] {
+			delete(c.github, k)
+		}
+	}
 	for k := range c.urls {
 		if !urls[k] {
 			delete(c.urls, k)
