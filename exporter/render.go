@@ -63,7 +63,7 @@ func Render(pathways []pathway.Pathway, o Options) (*Result, error) {
 		files = append(files, rp.files...)
 		entities = append(entities, rp.entity)
 		targets = append(targets, "./"+rp.files[0].Path)
-		m.Pathways = append(m.Pathways, manifest.ForPathway(pp.name, pp.p))
+		m.Pathways = append(m.Pathways, compactManifest(manifest.ForPathway(pp.name, pp.p)))
 		res.Pathways = append(res.Pathways, *pp.p)
 	}
 	sort.Strings(targets)
@@ -322,4 +322,16 @@ func parallel(n int, f func(i int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// compactManifest copies the fingerprints out of the 64-character hashes
+// they are cut from, so a large tree does not keep every full hash alive.
+func compactManifest(mp manifest.Pathway) manifest.Pathway {
+	for _, fps := range mp.Sections {
+		for i, f := range fps {
+			fps[i] = strings.Clone(f)
+		}
+	}
+	mp.Summary = strings.Clone(mp.Summary)
+	return mp
 }

@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -25,7 +26,7 @@ func marshalYAML(v any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshal yaml: %w", err)
 	}
-	return b, nil
+	return bytes.Clone(b), nil // exact size: a tree holds many of these
 }
 
 // intify turns whole float64s back into integers, as the YAML decoder
