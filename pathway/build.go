@@ -19,7 +19,8 @@ type builder struct {
 	titleLine   int  // line of the title, 0 when none
 	sawDuration bool // the duration line has been read
 	sawProse    bool // the summary has started
-	pending     int  // 1-based line of a bare item number awaiting its text, 0 when none
+	pending     bool // a bare item number awaits its text
+	pendingLine int  // the line of that number (0 when unknown)
 	triple      int  // position in a reading/course entry: 0 title next, 1 authors/provider, 2 description
 	lastLine    int
 	docURL      string // the document's own URL, when it names one
@@ -91,7 +92,7 @@ func (b *builder) add(l line) {
 			b.p.AILiteracy = &AILiteracy{}
 		}
 		ai := b.p.AILiteracy
-		if ai.Theme == "" && len(ai.Items) == 0 && b.pending == 0 && !l.item && !numberRE.MatchString(t) && !numberOnlyRE.MatchString(t) {
+		if ai.Theme == "" && len(ai.Items) == 0 && !b.pending && !l.item && !numberRE.MatchString(t) && !numberOnlyRE.MatchString(t) {
 			ai.Theme = t
 			return
 		}
@@ -115,9 +116,9 @@ func (b *builder) open(sec section, n int) {
 // closeSection finishes the current section: a bare item number that never
 // got its text is dropped.
 func (b *builder) closeSection() {
-	if b.pending > 0 {
-		b.warn(b.pending, "item number without text in %q: dropped", b.sec.String())
-		b.pending = 0
+	if b.pending {
+		b.warn(b.pendingLine, "item number without text in %q: dropped", b.sec.String())
+		b.pending = false
 	}
 }
 
@@ -224,15 +225,12 @@ var (
 func (b *builder) numbered(items []string, l line) []string {
 	t := l.text
 	next := len(items) + 1
-	if b.pending > 0 {
-		b.pending = 0
+	if b.pending {
+		b.pending = false
 		return append(items, bulletText(l))
 	}
 	if m := numberOnlyRE.FindStringSubmatch(t); m != nil && atoi(m[1]) == next {
-		b.pending = l.n
-		if b.pending == 0 {
-			b.pending = -1
-		}
+		b.pending, b.pendingLine = true, l.n
 		return items
 	}
 	if m := numberRE.FindStringSubmatch(t); m != nil && atoi(m[1]) == next {

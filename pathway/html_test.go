@@ -106,6 +106,14 @@ func TestParseHTMLDetails(t *testing.T) {
 	}
 }
 
+func TestParseHTMLDanglingNumber(t *testing.T) {
+	page := `<h1>A to B</h1><p>Summary.</p><h2>Hands-On Projects</h2><ol><li><span>1</span><p>One.</p></li><li><span>2</span>`
+	p, ws := parseOne(t, "p.html", []byte(page))
+	if len(p.Projects) != 1 || !hasWarning(ws, "item number without text") || !hasWarning(ws, "cut off") {
+		t.Errorf("projects %q warnings %v", p.Projects, ws)
+	}
+}
+
 // TestParseHTMLTruncated cuts the realistic page at many points: never a
 // panic, and a cut-off warning whenever the page parses.
 func TestParseHTMLTruncated(t *testing.T) {

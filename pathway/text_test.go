@@ -341,6 +341,14 @@ func TestParseTextTitle(t *testing.T) {
 	}
 }
 
+func TestParseTextSourceURL(t *testing.T) {
+	in := "https://www.raganmcgill.co.uk/learn/pathway-software-junior-to-intermediate\n" + string(readSeed(t))
+	p, _ := parseOne(t, "saved.txt", []byte(in))
+	if p.Source != "https://www.raganmcgill.co.uk/learn/pathway-software-junior-to-intermediate" {
+		t.Errorf("Source = %q", p.Source)
+	}
+}
+
 func TestTitleFromName(t *testing.T) {
 	tests := []struct{ name, want string }{
 		{"junior-software-engineer-to-intermediate-software-engineer.txt", "Junior Software Engineer to Intermediate Software Engineer"},
@@ -358,11 +366,18 @@ func TestTitleFromName(t *testing.T) {
 	}
 }
 
-// TestParseTextTruncated cuts the seed at every character: parsing never
-// panics, never invents content, and warns that the page is cut off.
+// TestParseTextTruncated cuts both renderings of the seed at every
+// character: parsing never panics, never invents content, and warns that
+// the page is cut off.
 func TestParseTextTruncated(t *testing.T) {
 	seed := string(readSeed(t))
-	full := strings.TrimSpace(seed)
+	for name, page := range map[string]string{"blank-line": seed, "compact": compact(seed, true, true)} {
+		t.Run(name, func(t *testing.T) { checkTruncations(t, page) })
+	}
+}
+
+func checkTruncations(t *testing.T, page string) {
+	full := strings.TrimSpace(page)
 	completeAt := strings.LastIndex(full, "Senior Platform Engineer") + len("Senior Platform Engineer")
 	titleAt := strings.Index(full, "Intermediate Platform Engineer to Senior Platform Engineer")
 	for cut := 0; cut < len(full); cut++ {
