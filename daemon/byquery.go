@@ -168,25 +168,38 @@ func (s *Server) handleByQuery(w http.ResponseWriter, r *http.Request) {
 	} else {
 		order = snap.uidOrder()
 	}
-	rows := make([]sortedRow, 0, 64)
-	for i := range order {
-		sr := order[i]
+	// The matching rows in response order, as a view: the cached order
+	// itself when nothing is filtered out, else indexes into it.
+	n := len(order)
+	at := func(i int) sortedRow {
 		if desc {
-			sr = order[len(order)-1-i]
+			return order[len(order)-1-i]
 		}
-		if !cf.match(sr.e) || (ftTerm != "" && !snap.fullTextMatch(sr.e, ftKeys, ftTerm)) {
-			continue
+		return order[i]
+	}
+	if !cf.all || ftTerm != "" {
+		idx := make([]int32, 0, 64)
+		for i := range order {
+			j := i
+			if desc {
+				j = len(order) - 1 - i
+			}
+			e := order[j].e
+			if cf.match(e) && (ftTerm == "" || snap.fullTextMatch(e, ftKeys, ftTerm)) {
+				idx = append(idx, int32(j))
+			}
 		}
-		rows = append(rows, sr)
+		n = len(idx)
+		at = func(i int) sortedRow { return order[idx[i]] }
 	}
 
-	total := len(rows)
+	total := n
 	if cur.TotalItems != nil {
 		total = *cur.TotalItems
 	} else if excludeTotal {
 		total = 0
 	}
-	// position: index of the first row strictly after the cursor values.
+	// pivot is the row the cursor points at.
 	pivot := func() (sortedRow, bool) {
 		v := cur.OrderFieldValues
 		if sortKey != "" && len(v) == 2 && v[0] != nil && v[1] != nil {
@@ -197,32 +210,30 @@ func (s *Server) handleByQuery(w http.ResponseWriter, r *http.Request) {
 		}
 		return sortedRow{}, false
 	}
-	var page []sortedRow
+	var start, end int
 	hasMore := false
 	switch {
 	case initial:
-		start := min(offset, len(rows))
-		end := min(start+limit, len(rows))
-		page = rows[start:end]
-		hasMore = limit > 0 && len(rows) > end
+		start = min(offset, n)
+		end = min(start+limit, n)
+		hasMore = limit > 0 && n > end
 	case !cur.IsPrevious:
-		p, ok := pivot()
-		start := 0
-		if ok {
-			start = sort.Search(len(rows), func(i int) bool { return less(p, rows[i]) })
+		if p, ok := pivot(); ok {
+			start = sort.Search(n, func(i int) bool { return less(p, at(i)) })
 		}
-		end := min(start+limit, len(rows))
-		page = rows[start:end]
-		hasMore = limit > 0 && len(rows) > end
+		end = min(start+limit, n)
+		hasMore = limit > 0 && n > end
 	default:
-		p, ok := pivot()
-		end := len(rows)
-		if ok {
-			end = sort.Search(len(rows), func(i int) bool { return !less(rows[i], p) })
+		end = n
+		if p, ok := pivot(); ok {
+			end = sort.Search(n, func(i int) bool { return !less(at(i), p) })
 		}
-		start := max(end-limit, 0)
-		page = rows[start:end]
+		start = max(end-limit, 0)
 		hasMore = limit > 0
+	}
+	page := make([]sortedRow, 0, end-start)
+	for i := start; i < end; i++ {
+		page = append(page, at(i))
 	}
 
 	meta := struct {

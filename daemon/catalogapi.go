@@ -421,25 +421,31 @@ func (s *Server) handleFacets(w http.ResponseWriter, r *http.Request) {
 	snap := s.snap.Load()
 	cf := f.compile(snap.table)
 	counts := map[uint32]map[uint32]int{} // key id → original value id → count
+	var keyIDs []uint32
 	for _, name := range facets {
 		if id, ok := snap.table.lookup(strings.ToLower(name)); ok {
-			counts[id] = map[uint32]int{}
+			if _, dup := counts[id]; !dup {
+				counts[id] = map[uint32]int{}
+				keyIDs = append(keyIDs, id)
+			}
 		}
 	}
 	for _, e := range snap.entities {
+		if len(keyIDs) == 0 {
+			break
+		}
 		if !cf.match(e) {
 			continue
 		}
 		for _, rw := range e.rows {
-			c, ok := counts[rw.key]
-			if !ok || rw.val == nullID {
+			if rw.val == nullID || !containsID(keyIDs, rw.key) {
 				continue
 			}
 			orig := rw.orig
 			if orig == 0 {
 				orig = rw.val
 			}
-			c[orig]++
+			counts[rw.key][orig]++
 		}
 	}
 	out := map[string][]fv{}
@@ -456,4 +462,13 @@ func (s *Server) handleFacets(w http.ResponseWriter, r *http.Request) {
 		out[name] = list
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"facets": out})
+}
+
+func containsID(ids []uint32, id uint32) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
 }
