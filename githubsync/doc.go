@@ -12,8 +12,10 @@
 //     fingerprint of the desired content is the git tree SHA of the folder.
 //  2. GET pulls?head=OWNER:BRANCH&base=BASE&state=open finds the bot PR.
 //  3. No difference from base: nothing is written, except that an open bot
-//     PR is commented on, closed (its marker records closed=bot) and its
-//     branch deleted, because its content was absorbed.
+//     PR is commented on, closed (its marker records closed=bot, so it is
+//     not mistaken for a human rejection) and its branch deleted, because
+//     its content was absorbed. A branch holding someone else's commit is
+//     kept.
 //  4. The PR body ends with a hidden marker
 //     <!-- pathwaysync:v1 fingerprint=F base=B head=H -->. When the PR head
 //     is H, B is the current base and F the desired fingerprint, the branch
@@ -29,8 +31,11 @@
 //     commit; the rules are:
 //     - open PR whose head is the marker's head (or a commit carrying our
 //     trailer): the branch holds only our own work, so it is updated with
-//     force (the window between our read and this write is the only race;
-//     a concurrent writer of the same content converges, see below);
+//     force. REST has no compare-and-swap for refs, so the window between
+//     our read and this write is the one race left: two syncs racing here
+//     each write a complete tree and the last ref write wins; if the body
+//     then names the other commit, the next sync sees a head carrying our
+//     trailer and rebuilds, so the branch always holds one whole tree;
 //     - open PR whose head is someone else's commit: never force-pushed.
 //     The PR gets one warning comment per foreign head, and its title and
 //     body are kept current; no commit is pushed;
@@ -51,6 +56,26 @@
 //     differs from what was rejected.
 //
 // The mass-deletion guard runs before any write. DryRun does every read and
-// no write. All requests go through one retrying HTTP client built in
-// NewClient; writes are serialised per Client.
+// no write (a guard refusal becomes a warning).
+//
+// Request budget, independent of the number of files: an unchanged rerun
+// is 3 requests (branch, subtree, pulls) and no write; a content change
+// with the PR open is 8 (plus the manifest blob read, tree, commit, ref,
+// PR edit). With Options.BaseBranch empty, the first Publish of a
+// Publisher adds one GET /repos for the default branch. Files that are not
+// valid UTF-8 cost one blob upload each.
+//
+// HTTP: every request goes through one client built in NewClient:
+// go-github v60 over go-retryablehttp (PassthroughErrorHandler, so
+// go-github sees GitHub's answers). 5xx and network errors are retried with
+// capped exponential backoff; a primary rate limit (403/429 with
+// X-RateLimit-Remaining: 0) waits until X-RateLimit-Reset and a secondary
+// one for Retry-After (else 60 s), both only up to ClientOptions.MaxRateWait,
+// beyond which the error carries the wait (RetryAfter); other 4xx are not
+// retried. go-github's local refusal until a remembered reset is waited
+// out the same way. Each attempt has its own timeout under the caller's
+// ctx. Writes are sent one at a time per Client, paced one second apart
+// (except against a loopback emulator). Errors are *Error values
+// classified as transient or permanent; tokens and keys never appear in
+// errors or logs.
 package githubsync
