@@ -1,6 +1,16 @@
 package exporter
 
-import "github.com/pathwaysync/pathwaysync/pathway"
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"golang.org/x/net/html"
+
+	"github.com/pathwaysync/pathwaysync/pathway"
+)
 
 // Hostile strings a source page could carry.
 var hostile = []string{
@@ -37,4 +47,79 @@ func injectionPathway() pathway.Pathway {
 	}
 	p.Skills, p.Behaviours, p.Projects = hostile, hostile, hostile
 	return p
+}
+
+// TestInjectionGoldmark renders every page of the hostile pathway with
+// goldmark (unsafe mode: raw HTML would pass through) and checks that no
+// markup from the source survives.
+func TestInjectionGoldmark(t *testing.T) {
+	res, err := Render([]pathway.Pathway{injectionPathway()}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := goldmark.New(goldmark.WithRendererOptions(gmhtml.WithUnsafe()))
+	pages := 0
+	for _, f := range res.Files {
+		if !strings.HasSuffix(f.Path, ".md") {
+			continue
+		}
+		pages++
+		var out bytes.Buffer
+		if err := md.Convert(f.Data, &out); err != nil {
+			t.Fatal(err)
+		}
+		checkElements(t, f.Path, out.String())
+	}
+	if pages != 9 {
+		t.Errorf("%d pages, want 9", pages)
+	}
+	for _, f := range res.Files {
+		if strings.Contains(string(f.Data), "javascript:") && !strings.HasSuffix(f.Path, ".md") && f.Path != "pathwaysync-manifest.json" {
+			// YAML may hold the text (titles are free text), never as a link.
+			if strings.Contains(string(f.Data), "url: javascript:") {
+				t.Errorf("%s links to javascript:", f.Path)
+			}
+		}
+	}
+}
+
+// checkElements allows only the elements our Markdown produces, and links
+// only to http(s) pages or sibling .md pages.
+func checkElements(t *testing.T, name, s string) {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := map[string]bool{"html": true, "head": true, "body": true, "p": true, "ul": true, "ol": true,
+		"li": true, "h1": true, "h2": true, "strong": true, "em": true, "a": true}
+	h1 := 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if !allowed[n.Data] {
+				t.Errorf("%s: <%s> element", name, n.Data)
+			}
+			if n.Data == "h1" {
+				h1++
+			}
+			for _, a := range n.Attr {
+				ok := n.Data == "a" && a.Key == "href" &&
+					(strings.HasPrefix(a.Val, "https://") || strings.HasPrefix(a.Val, "http://") || strings.HasSuffix(a.Val, ".md"))
+				if !ok {
+					t.Errorf("%s: <%s %s=%q>", name, n.Data, a.Key, a.Val)
+				}
+			}
+		}
+		if n.Type == html.CommentNode {
+			t.Errorf("%s: HTML comment %q", name, n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if h1 != 1 {
+		t.Errorf("%s: %d h1 headings, want 1", name, h1)
+	}
 }
