@@ -3,14 +3,16 @@ package daemon
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Metrics are the daemon's Prometheus metrics (prefix pathwaysync_).
-// The daemon records each sync's Outcome itself (PR action, source
-// failures); cmd feeds GitHub requests through ObserveGitHub.
+// Metrics are the daemon's Prometheus metrics (prefix pathwaysync_). The
+// daemon records syncs, their duration, last success, pathways and
+// entities; the Syncer (cmd) reports GitHub requests, PR operations and
+// source failures through the Observe methods.
 type Metrics struct {
 	syncs        *prometheus.CounterVec
 	syncDuration prometheus.Histogram
@@ -66,28 +68,31 @@ func newMetrics(reg *prometheus.Registry) (*Metrics, error) {
 	return m, nil
 }
 
-// ObserveGitHub records one GitHub API request; rateRemaining < 0 means the
-// response carried no rate-limit header. Its signature fits githubsync's
-// ClientOptions.Observe hook.
+// ObserveGitHub records one GitHub API request; route is the templated
+// path (prefixed with method unless it already is); rateRemaining < 0 means
+// the response carried no rate-limit header.
 func (m *Metrics) ObserveGitHub(method, route string, status, rateRemaining int, d time.Duration) {
 	if route == "" {
 		route = "unknown"
 	}
-	m.ghRequests.WithLabelValues(method+" "+route, strconv.Itoa(status)).Inc()
+	if method != "" && !strings.HasPrefix(route, method+" ") {
+		route = method + " " + route
+	}
+	m.ghRequests.WithLabelValues(route, strconv.Itoa(status)).Inc()
 	m.ghDuration.Observe(d.Seconds())
 	if rateRemaining >= 0 {
 		m.ghRate.Set(float64(rateRemaining))
 	}
 }
 
-// ObserveSourceFailure counts a failed source fetch; the daemon already
-// counts the SourceFailures of every Outcome.
+// ObserveSourceFailure counts a failed source fetch (once per failure; the
+// daemon does not count Outcome.SourceFailures itself).
 func (m *Metrics) ObserveSourceFailure(source string) {
 	m.sourceFails.WithLabelValues(source).Inc()
 }
 
-// ObservePROperation counts a pull request operation; the daemon already
-// counts the Action of every successful Outcome.
+// ObservePROperation counts a pull request operation such as a sync's
+// githubsync action (the daemon does not count Outcome.Action itself).
 func (m *Metrics) ObservePROperation(kind string) {
 	m.prOps.WithLabelValues(kind).Inc()
 }

@@ -35,10 +35,16 @@ func TestMetricsMove(t *testing.T) {
 	var fail atomic.Bool
 	out := testOutcome(t)
 	out.SourceFailures = []string{"https://example.com/p"}
+	var srv *Server
 	srv, err := New(Options{Schedule: "1h", Registry: reg, BackoffMin: time.Hour, BackoffMax: time.Hour},
 		&fakeSyncer{SyncFunc: func(context.Context, Trigger) (*Outcome, error) {
 			if fail.Load() {
 				return nil, errors.New("nope")
+			}
+			// As cmd's Syncer does: report PR operations and source failures.
+			srv.Metrics().ObservePROperation(out.Action)
+			for _, s := range out.SourceFailures {
+				srv.Metrics().ObserveSourceFailure(s)
 			}
 			return out, nil
 		}})
@@ -77,8 +83,8 @@ func TestMetricsMove(t *testing.T) {
 	eventually(t, "failed sync", func() bool { return metricValue(t, srv, `pathwaysync_syncs_total{outcome="failure"}`) == 1 })
 
 	m := srv.Metrics()
-	m.ObserveGitHub("GET", "/repos/{owner}/{repo}/pulls", 200, 4999, 30*time.Millisecond)
-	m.ObserveGitHub("POST", "/repos/{owner}/{repo}/git/trees", 201, 4998, 10*time.Millisecond)
+	m.ObserveGitHub("GET", "GET /repos/{owner}/{repo}/pulls", 200, 4999, 30*time.Millisecond)
+	m.ObserveGitHub("POST", "POST /repos/{owner}/{repo}/git/trees", 201, 4998, 10*time.Millisecond)
 	m.ObserveGitHub("POST", "/repos/{owner}/{repo}/git/trees", 201, -1, 10*time.Millisecond)
 	if v := metricValue(t, srv, `pathwaysync_github_requests_total{route="POST /repos/{owner}/{repo}/git/trees",status="201"}`); v != 2 {
 		t.Errorf("github requests = %v, want 2", v)

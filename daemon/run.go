@@ -280,12 +280,6 @@ func (s *Server) record(log *slog.Logger, id string, t Trigger, started time.Tim
 	s.metrics.lastSuccess.Set(float64(s.now().UnixNano()) / 1e9)
 	s.metrics.pathways.Set(float64(len(out.Pathways)))
 	s.metrics.entities.Set(float64(len(out.Entities)))
-	if out.Action != "" {
-		s.metrics.ObservePROperation(out.Action)
-	}
-	for _, src := range out.SourceFailures {
-		s.metrics.ObserveSourceFailure(src)
-	}
 	if len(out.SourceFailures) > 0 {
 		log.Warn("sources failed and kept their last good content", "sources", out.SourceFailures)
 	}
