@@ -300,8 +300,11 @@ func (p *Publisher) publishOnce(ctx context.Context, want *desired) (*Result, er
 		res.Action, res.CommitSHA = "unchanged", mk.head
 		if p.o.DryRun {
 			res.Action = "dry-run"
-			if err := p.describe(ctx, res, want, have); err != nil && !errors.Is(err, ErrMassDeletion) {
-				return nil, err
+			if err := p.describe(ctx, res, want, have); err != nil {
+				if !errors.Is(err, ErrMassDeletion) {
+					return nil, err
+				}
+				res.Warnings = append(res.Warnings, "a real sync would be refused: "+err.Error())
 			}
 			return res, nil
 		}
@@ -543,8 +546,9 @@ func (p *Publisher) createPR(ctx context.Context, res *Result, want *desired, ba
 		closedHead = c.GetHead().GetSHA()
 		cm := parseMarker(c.GetBody())
 		if c.MergedAt == nil && cm.ok && !cm.closedByBot && cm.fingerprint == want.fingerprint {
-			res.Action, res.PRNumber, res.PRURL = "unchanged", c.GetNumber(), c.GetHTMLURL()
-			res.Warnings = append(res.Warnings, fmt.Sprintf("rejected content: PR #%d with exactly this content was closed without merging; no new PR until the content changes", c.GetNumber()))
+			res.Action = "unchanged"
+			res.Warnings = append(res.Warnings, fmt.Sprintf("rejected content: PR #%d (%s) with exactly this content was closed without merging; no new PR until the content changes",
+				c.GetNumber(), c.GetHTMLURL()))
 			return res, nil
 		}
 	}
