@@ -7,6 +7,27 @@
 //
 // The daemon does not know how a sync is done: cmd implements Syncer by
 // wiring sources, the exporter and githubsync.
+//
+// Endpoints:
+//
+//	GET  /                         HTML status page (recent syncs, open PR, pathways)
+//	GET  /healthz                  200 while the process runs
+//	GET  /readyz                   200 when a sync succeeded within ReadyMaxAge, else 503 + reason
+//	GET  /metrics                  Prometheus (pathwaysync_*)
+//	POST /webhooks/github          push events (X-Hub-Signature-256), 202 when a sync is queued
+//	POST /api/v1/sync              manual trigger, Authorization: Bearer <APIToken>; 404 without a token
+//	GET  /catalog-info.yaml        every entity but Locations, multi-document YAML, ETag/If-None-Match
+//	GET  /api/learning-paths       [{label, url, description, hours, minutes, paths}]
+//	GET  /api/catalog/entities     Backstage catalog API: filter, fields, order, limit/offset/after
+//	GET  /api/catalog/entities/by-query, /by-uid/{uid}, /by-name/{kind}/{namespace}/{name}
+//	POST /api/catalog/entities/by-refs
+//	GET  /api/catalog/entity-facets
+//
+// Served entities carry a uid derived from their ref (stable across syncs
+// and restarts), an etag hashing their content, and relations in both
+// directions as the stock catalog computes them. /catalog-info.yaml leaves
+// Location entities out: their relative targets name files this server does
+// not serve, and the document already holds every entity they point at.
 package daemon
 
 import (
