@@ -411,3 +411,38 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestSyncGitHubSource reads the pathways from a folder of another
+// repository (github://) and publishes them; a change pushed there shows up
+// in the PR on the next sync.
+func TestSyncGitHubSource(t *testing.T) {
+	emu := newE2ERepo(t)
+	emu.CreateRepo(e2eSources, "main")
+	src := copyExamples(t)
+	files := map[string][]byte{"README.md": []byte("sources\n")}
+	entries, _ := os.ReadDir(src)
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(src, e.Name()))
+		files["pathways/"+e.Name()] = b
+	}
+	if _, err := emu.Commit(e2eSources, "main", files, "pathways"); err != nil {
+		t.Fatal(err)
+	}
+	env := e2eEnv(emu, "github://"+e2eSources+"/pathways@main")
+	code, out, errOut := runBinary(t, env, "sync")
+	if code != 0 || !strings.HasPrefix(out, "created PR #1 ") {
+		t.Fatalf("sync: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if got := emu.Files(e2eRepo, "pathwaysync/update"); !strings.Contains(got[e2ePath+"/pathwaysync-manifest.json"], "graduate-software-engineer-to-junior-software-engineer") {
+		t.Fatal("the github:// pathways were not published")
+	}
+
+	addSkill(t, src, "Run a blameless review")
+	b, _ := os.ReadFile(filepath.Join(src, "graduate-software-engineer-to-junior-software-engineer.yaml"))
+	if _, err := emu.Commit(e2eSources, "main", map[string][]byte{"pathways/graduate-software-engineer-to-junior-software-engineer.yaml": b}, "skill"); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runBinary(t, env, "sync"); code != 0 || !strings.HasPrefix(out, "updated PR #1 ") {
+		t.Fatalf("second sync: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

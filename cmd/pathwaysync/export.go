@@ -51,7 +51,7 @@ func (a *app) runExport(cmd *cobra.Command, o exportOptions, args []string) erro
 	defer prog.stop()
 
 	prog.phase("reading sources")
-	pathways, err := a.loadSources(ctx, cfg)
+	pathways, err := a.loadSources(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ or writes one file per pathway into DIR with -o.`,
 			if err != nil {
 				return err
 			}
-			ps, err := a.loadSources(cmd.Context(), cfg)
+			ps, err := a.loadSources(cmd.Context(), cfg, nil)
 			if err != nil {
 				return err
 			}

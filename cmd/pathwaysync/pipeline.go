@@ -13,6 +13,7 @@ import (
 	"github.com/pathwaysync/pathwaysync/config"
 	"github.com/pathwaysync/pathwaysync/examples"
 	"github.com/pathwaysync/pathwaysync/exporter"
+	"github.com/pathwaysync/pathwaysync/githubsync"
 	"github.com/pathwaysync/pathwaysync/pathway"
 	"github.com/pathwaysync/pathwaysync/source"
 )
@@ -29,14 +30,29 @@ func exporterOptions(cfg *config.Config) exporter.Options {
 	}
 }
 
-// sourceOptions maps the configuration to the source loader's options.
-func sourceOptions(cfg *config.Config) source.Options {
-	return source.Options{
+// sourceOptions maps the configuration to the source loader's options;
+// gh, when not nil, reads github:// sources.
+func sourceOptions(cfg *config.Config, gh *githubsync.Client) source.Options {
+	o := source.Options{
 		MaxBytes:   cfg.Source.MaxBytes,
 		Timeout:    cfg.Source.Timeout,
 		UserAgent:  userAgent(),
 		HTTPClient: httpClient(cfg.Source.Timeout),
 	}
+	if gh != nil {
+		o.ReadGitHubFolder = gh.ReadFolder
+	}
+	return o
+}
+
+// needsGitHub reports whether any source is a github:// folder.
+func needsGitHub(cfg *config.Config) bool {
+	for _, s := range cfg.Sources {
+		if source.IsGitHubSpec(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // httpClient is the retrying client for http(s) sources.
@@ -53,8 +69,8 @@ func httpClient(timeout time.Duration) *http.Client {
 
 // loadSources reads the configured sources, or the embedded examples when
 // none are configured; warnings go to stderr.
-func (a *app) loadSources(ctx context.Context, cfg *config.Config) ([]pathway.Pathway, error) {
-	ps, warns, err := loadAll(ctx, cfg)
+func (a *app) loadSources(ctx context.Context, cfg *config.Config, gh *githubsync.Client) ([]pathway.Pathway, error) {
+	ps, warns, err := loadAll(ctx, cfg, gh)
 	for _, w := range warns {
 		fmt.Fprintf(a.stderr, "warning: %s\n", w)
 	}
@@ -62,12 +78,19 @@ func (a *app) loadSources(ctx context.Context, cfg *config.Config) ([]pathway.Pa
 }
 
 // loadAll reads the configured sources, or the embedded examples when
-// none are configured.
-func loadAll(ctx context.Context, cfg *config.Config) ([]pathway.Pathway, []pathway.Warning, error) {
+// none are configured. github:// sources are read with gh, or with a
+// client built from the configuration when gh is nil.
+func loadAll(ctx context.Context, cfg *config.Config, gh *githubsync.Client) ([]pathway.Pathway, []pathway.Warning, error) {
 	if len(cfg.Sources) == 0 {
-		return loadEmbedded(sourceOptions(cfg))
+		return loadEmbedded(sourceOptions(cfg, nil))
 	}
-	return source.Load(ctx, cfg.Sources, sourceOptions(cfg))
+	if gh == nil && needsGitHub(cfg) {
+		var err error
+		if gh, err = newGitHubClient(ctx, cfg, nil, nil); err != nil {
+			return nil, nil, err
+		}
+	}
+	return source.Load(ctx, cfg.Sources, sourceOptions(cfg, gh))
 }
 
 // loadEmbedded imports the examples compiled into the binary.

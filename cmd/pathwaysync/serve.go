@@ -56,11 +56,6 @@ func (a *app) runServe(cmd *cobra.Command) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s := &daemonSync{cfg: cfg, log: log}
-	if len(cfg.Sources) > 0 {
-		so := sourceOptions(cfg)
-		so.Logger = log
-		s.cache = source.NewCache(so)
-	}
 	schedule := cfg.Sync.Schedule
 	srv, err := daemon.New(daemon.Options{
 		Addr:                cfg.Server.Addr,
@@ -81,17 +76,24 @@ func (a *app) runServe(cmd *cobra.Command) error {
 		return err
 	}
 	s.metrics = srv.Metrics()
-	if publish {
+	var client *githubsync.Client
+	if publish || needsGitHub(cfg) {
 		observe := func(r githubsync.RequestInfo) {
 			s.metrics.ObserveGitHub(r.Method, r.Route, r.Status, r.RateRemaining, r.Duration)
 		}
-		client, err := newGitHubClient(ctx, cfg, log, observe)
-		if err != nil {
+		if client, err = newGitHubClient(ctx, cfg, log, observe); err != nil {
 			return err
 		}
+	}
+	if publish {
 		if s.pub, err = githubsync.NewPublisher(client, publisherOptions(cfg, log, false, false)); err != nil {
 			return err
 		}
+	}
+	if len(cfg.Sources) > 0 {
+		so := sourceOptions(cfg, client)
+		so.Logger = log
+		s.cache = source.NewCache(so)
 	}
 	log.Info("pathwaysync serving", "addr", cfg.Server.Addr, "version", version, "publish", publish,
 		"repository", cfg.GitHub.Repository, "path", cfg.GitHub.Path, "schedule", schedule)
@@ -120,7 +122,7 @@ func (s *daemonSync) Sync(ctx context.Context, t daemon.Trigger) (*daemon.Outcom
 		err      error
 	)
 	if s.cache == nil {
-		ps, warns, err = loadEmbedded(sourceOptions(s.cfg))
+		ps, warns, err = loadEmbedded(sourceOptions(s.cfg, nil))
 	} else {
 		ps, warns, failures, err = s.cache.Load(ctx, s.cfg.Sources)
 	}

@@ -55,15 +55,15 @@ func (a *app) runSync(cmd *cobra.Command, o syncOptions, args []string) error {
 	}
 	ctx := cmd.Context()
 	log := a.logger(cfg)
-	ps, err := a.loadSources(ctx, cfg)
+	client, err := newGitHubClient(ctx, cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	ps, err := a.loadSources(ctx, cfg, client)
 	if err != nil {
 		return err
 	}
 	res, err := exporter.Render(ps, exporterOptions(cfg))
-	if err != nil {
-		return err
-	}
-	client, err := newGitHubClient(ctx, cfg, log, nil)
 	if err != nil {
 		return err
 	}

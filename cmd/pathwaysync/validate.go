@@ -44,7 +44,7 @@ func newValidateCmd(a *app) *cobra.Command {
 				return err
 			}
 			rep := validateReport{Warnings: []string{}, Errors: []validateError{}}
-			ps, warns, err := loadAll(cmd.Context(), cfg)
+			ps, warns, err := loadAll(cmd.Context(), cfg, nil)
 			for _, w := range warns {
 				rep.Warnings = append(rep.Warnings, w.String())
 			}
