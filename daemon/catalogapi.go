@@ -289,7 +289,8 @@ func parsePagination(q url.Values) (limit, offset int, err error) {
 }
 
 // nextLink is the request's URL relative to the catalog mount with offset
-// removed and after set, parameters otherwise in their original order.
+// removed and after set, serialised as the catalog does (WHATWG
+// URLSearchParams: parameters in order, form-encoded).
 func nextLink(r *http.Request, after string) string {
 	var parts []string
 	set := false
@@ -297,10 +298,14 @@ func nextLink(r *http.Request, after string) string {
 		if kv == "" {
 			continue
 		}
-		k, _, _ := strings.Cut(kv, "=")
+		k, v, _ := strings.Cut(kv, "=")
 		key, err := url.QueryUnescape(k)
 		if err != nil {
 			key = k
+		}
+		val, err := url.QueryUnescape(v)
+		if err != nil {
+			val = v
 		}
 		switch key {
 		case "offset":
@@ -310,14 +315,36 @@ func nextLink(r *http.Request, after string) string {
 				continue
 			}
 			set = true
-			kv = "after=" + url.QueryEscape(after)
+			val = after
 		}
-		parts = append(parts, kv)
+		parts = append(parts, formEscape(key)+"="+formEscape(val))
 	}
 	if !set {
-		parts = append(parts, "after="+url.QueryEscape(after))
+		parts = append(parts, "after="+formEscape(after))
 	}
 	return strings.TrimPrefix(r.URL.Path, catalogPrefix) + "?" + strings.Join(parts, "&")
+}
+
+// formEscape is the application/x-www-form-urlencoded byte serializer of
+// the URL standard: *-._ and alphanumerics kept, space as +, the rest %XX.
+func formEscape(s string) string {
+	const hexDigits = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+			b.WriteByte('+')
+		case c == '*' || c == '-' || c == '.' || c == '_' ||
+			('0' <= c && c <= '9') || ('A' <= c && c <= 'Z') || ('a' <= c && c <= 'z'):
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hexDigits[c>>4])
+			b.WriteByte(hexDigits[c&15])
+		}
+	}
+	return b.String()
 }
 
 func (s *Server) handleByUID(w http.ResponseWriter, r *http.Request) {

@@ -117,12 +117,7 @@ func TestEntitiesPaging(t *testing.T) {
 		all = append(all, entityNames(t, rec.Body.Bytes())...)
 		target = ""
 		if link := rec.Header().Get("Link"); link != "" {
-			next, ok := strings.CutPrefix(link, "</entities?fields=kind%2Cmetadata&limit=2&after=")
-			if !ok && !strings.HasPrefix(link, "</entities?fields=kind,metadata&limit=2&after=") {
-				t.Fatalf("link = %q", link)
-			}
-			_ = next
-			if !strings.HasSuffix(link, `>; rel="next"`) {
+			if !strings.HasPrefix(link, "</entities?fields=kind%2Cmetadata&limit=2&after=") || !strings.HasSuffix(link, `>; rel="next"`) {
 				t.Fatalf("link = %q", link)
 			}
 			target = "/api/catalog" + strings.TrimSuffix(strings.TrimPrefix(link, "<"), `>; rel="next"`)
