@@ -228,9 +228,9 @@ func New(o Options, s Syncer) (*Server, error) {
 	if o.ReadyMaxAge < 0 {
 		return nil, fmt.Errorf("daemon: server.ready_max_age %s is negative", o.ReadyMaxAge)
 	}
-	webhooks := len(o.WebhookRepositories) > 0 || o.WebhookSecret != ""
+	webhooks := len(o.WebhookRepositories) > 0 || len(o.WebhookPaths) > 0 || o.WebhookSecret != ""
 	if webhooks && o.WebhookSecret == "" {
-		return nil, errors.New("daemon: webhooks are enabled (webhook repositories configured) but server.webhook_secret is empty; set it or remove the repositories")
+		return nil, errors.New("daemon: webhooks are enabled (webhook repositories or paths configured) but server.webhook_secret is empty; set it or remove them")
 	}
 	repos := map[string]bool{}
 	for _, r := range o.WebhookRepositories {

@@ -24,6 +24,7 @@ func TestNewValidates(t *testing.T) {
 		wantErr string
 	}{
 		{"webhook repositories without secret", Options{WebhookRepositories: []string{"o/r"}}, "server.webhook_secret"},
+		{"webhook paths without secret", Options{WebhookPaths: []string{"pathways/"}}, "server.webhook_secret"},
 		{"bad repository", Options{WebhookSecret: "s", WebhookRepositories: []string{"nope"}}, "not owner/name"},
 		{"bad schedule", Options{Schedule: "every tuesday"}, "sync.schedule"},
 		{"backoff order", Options{BackoffMin: time.Minute, BackoffMax: time.Second}, "backoff_max"},
