@@ -63,7 +63,7 @@ func Render(pathways []pathway.Pathway, o Options) (*Result, error) {
 		files = append(files, rp.files...)
 		entities = append(entities, rp.entity)
 		targets = append(targets, "./"+rp.files[0].Path)
-		m.Pathways = append(m.Pathways, compactManifest(manifest.ForPathway(pp.name, pp.p)))
+		m.Pathways = append(m.Pathways, rp.manifest)
 		res.Pathways = append(res.Pathways, *pp.p)
 	}
 	sort.Strings(targets)
@@ -270,13 +270,14 @@ func sourceURL(p *pathway.Pathway, o Options) (string, bool) {
 type renderedPathway struct {
 	entity catalog.Entity
 	// files start with the entity's catalog-info.yaml.
-	files []File
-	errs  []error
+	files    []File
+	manifest manifest.Pathway
+	errs     []error
 }
 
 func renderPathway(pp *pathwayPlan, r *planned, o Options) renderedPathway {
 	dir := "pathways/" + pp.name + "/"
-	rp := renderedPathway{entity: pathwayEntity(pp, r, o)}
+	rp := renderedPathway{entity: pathwayEntity(pp, r, o), manifest: compactManifest(manifest.ForPathway(pp.name, pp.p))}
 	rp.errs = catalog.Validate(&rp.entity)
 	b, err := marshalYAML(&rp.entity)
 	if err != nil {
