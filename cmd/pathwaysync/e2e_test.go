@@ -153,13 +153,15 @@ func openPRs(emu *ghemu.Emulator) []ghemu.PullRequest {
 	return open
 }
 
-// TestSyncBinary drives `pathwaysync sync` against the emulator: a first
-// sync opens a PR, a rerun writes nothing, a dry run writes nothing, and
-// files outside github.path are never touched.
+// TestSyncBinary drives `pathwaysync sync` against the emulator, through
+// its Enterprise Server URL: a first sync opens a PR, a rerun and a dry run
+// write nothing, a change updates the PR, a broken source writes nothing,
+// the mass-deletion guard refuses and is overridden, a human-closed PR is
+// not reproposed, and files outside github.path are never touched.
 func TestSyncBinary(t *testing.T) {
 	emu := newE2ERepo(t)
 	src := copyExamples(t)
-	env := e2eEnv(emu, src)
+	env := append(e2eEnv(emu, src), "PATHWAYSYNC_GITHUB_API_URL="+emu.EnterpriseURL())
 
 	code, out, errOut := runBinary(t, env, "sync")
 	if code != 0 || !strings.HasPrefix(out, "created PR #1 ") {
@@ -205,7 +207,8 @@ func TestSyncBinary(t *testing.T) {
 	}
 
 	// A broken source fails the sync before anything is written.
-	if err := os.WriteFile(filepath.Join(src, "broken.yaml"), []byte("apiVersion: pathwaysync.dev/v1\nkind: Pathway\ntitle: [\n"), 0o644); err != nil {
+	broken := filepath.Join(src, "broken.yaml")
+	if err := os.WriteFile(broken, []byte("apiVersion: pathwaysync.dev/v1\nkind: Pathway\ntitle: [\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	emu.ResetStats()
@@ -213,6 +216,41 @@ func TestSyncBinary(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "broken.yaml") || emu.Stats().Total != 0 {
 		t.Fatalf("broken source: exit %d, %d requests\n%s", code, emu.Stats().Total, errOut)
 	}
+	if err := os.Remove(broken); err != nil {
+		t.Fatal(err)
+	}
+
+	// Merged; then a source set that would delete 4 of the 5 pathways is
+	// refused, shown by a dry run, and published only when overridden.
+	if _, err := emu.MergePR(e2eRepo, 1, "squash"); err != nil {
+		t.Fatal(err)
+	}
+	one := filepath.Join(src, "intermediate-platform-engineer-to-senior-platform-engineer.txt")
+	emu.ResetStats()
+	code, out, errOut = runBinary(t, env, "sync", "--dry-run", one)
+	if code != 0 || !strings.Contains(out, "removed ") || !strings.HasPrefix(lastLine(out), "dry run:") || emu.Stats().Writes != 0 {
+		t.Fatalf("dry run of a mass deletion: exit %d %q %s", code, out, errOut)
+	}
+	code, _, errOut = runBinary(t, env, "sync", one)
+	if code != 1 || !strings.Contains(errOut, "mass deletion refused") || emu.Stats().Writes != 0 {
+		t.Fatalf("mass deletion: exit %d %s", code, errOut)
+	}
+	code, out, errOut = runBinary(t, env, "sync", "--allow-mass-deletion", one)
+	if code != 0 || !strings.HasPrefix(out, "created PR #2") {
+		t.Fatalf("override: exit %d %q %s", code, out, errOut)
+	}
+
+	// A human closes it unmerged: the same content is not proposed again.
+	emu.ClosePR(e2eRepo, 2)
+	code, out, errOut = runBinary(t, env, "sync", "--allow-mass-deletion", one)
+	if code != 0 || !strings.HasPrefix(out, "no changes") || !strings.Contains(errOut, "rejected content") || len(emu.PullRequests(e2eRepo)) != 2 {
+		t.Fatalf("rejected content: exit %d %q %s", code, out, errOut)
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }
 
 // TestServeBinary runs `pathwaysync serve` against the emulator: it becomes
