@@ -4,11 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
 	"github.com/pathwaysync/pathwaysync/manifest"
@@ -294,35 +291,6 @@ func renderPathway(pp *pathwayPlan, r *planned, o Options) renderedPathway {
 		rp.files = append(rp.files, d)
 	}
 	return rp
-}
-
-// parallel calls f(0..n-1) on GOMAXPROCS goroutines.
-func parallel(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(64)) - 64
-				if i >= n {
-					return
-				}
-				for j := i; j < min(i+64, n); j++ {
-					f(j)
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // compactManifest copies the fingerprints out of the 64-character hashes

@@ -1,0 +1,16 @@
+package exporter
+
+import "os"
+
+// createFile writes data to a new file name; an existing file is an error.
+func createFile(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
