@@ -10,7 +10,6 @@
 package manifest
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -57,66 +56,19 @@ var SectionNames = []string{
 	"AI literacy", "Reading", "Courses", "Role archetypes",
 }
 
-// Fingerprint returns a short, stable fingerprint of the given strings.
+// Fingerprint returns a short, stable fingerprint of the given strings:
+// the first 12 hex digits of the SHA-256 of each part written as
+// "len:part;".
 func Fingerprint(parts ...string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		fmt.Fprintf(h, "%d:%s;", len(p), p)
-	}
-	return hex.EncodeToString(h.Sum(nil))[:12]
+	var f fingerprinter
+	s := f.sum(parts...)
+	return hex.EncodeToString(s[:])
 }
 
 // ForPathway fingerprints p under the entity name name.
 func ForPathway(name string, p *pathway.Pathway) Pathway {
-	s := map[string][]string{}
-	add := func(section string, parts ...string) {
-		s[section] = append(s[section], Fingerprint(parts...))
-	}
-	if !p.Duration.IsZero() {
-		add("Duration", p.Duration.Text, fmt.Sprint(p.Duration.MinMonths, p.Duration.MaxMonths))
-	}
-	if p.Discipline != "" {
-		add("Discipline", p.Discipline)
-	}
-	for _, f := range p.FocusAreas {
-		add("Focus areas", f.Title, f.Text)
-	}
-	for _, v := range p.Skills {
-		add("Skills", v)
-	}
-	for _, v := range p.Behaviours {
-		add("Behaviours", v)
-	}
-	for _, v := range p.Projects {
-		add("Projects", v)
-	}
-	if p.AILiteracy != nil {
-		if p.AILiteracy.Theme != "" {
-			add("AI literacy", "theme", p.AILiteracy.Theme)
-		}
-		for _, v := range p.AILiteracy.Items {
-			add("AI literacy", v)
-		}
-	}
-	for _, b := range p.Reading {
-		add("Reading", b.Title, b.Authors, b.Description)
-	}
-	for _, c := range p.Courses {
-		add("Courses", c.Title, c.Provider, c.Description)
-	}
-	add("Role archetypes", "from", p.From.Title, p.From.URL)
-	add("Role archetypes", "to", p.To.Title, p.To.URL)
-	if p.Archetypes != nil {
-		add("Role archetypes", "intro", p.Archetypes.Intro)
-		for _, r := range p.Archetypes.Roles {
-			add("Role archetypes", r.Title, r.URL)
-		}
-	}
-	mp := Pathway{Name: name, Title: p.Title, Sections: s}
-	if p.Summary != "" {
-		mp.Summary = Fingerprint(p.Summary)
-	}
-	return mp
+	c := CompactFor(name, p)
+	return c.Expand()
 }
 
 // Marshal renders m as indented JSON with a trailing newline; the same

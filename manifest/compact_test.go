@@ -1,0 +1,154 @@
+package manifest_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/pathwaysync/pathwaysync/manifest"
+	"github.com/pathwaysync/pathwaysync/pathway"
+)
+
+// refFingerprint and refForPathway are the original implementations the
+// fast ones must match.
+func refFingerprint(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s;", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+func refForPathway(name string, p *pathway.Pathway) manifest.Pathway {
+	s := map[string][]string{}
+	add := func(section string, parts ...string) {
+		s[section] = append(s[section], refFingerprint(parts...))
+	}
+	if !p.Duration.IsZero() {
+		add("Duration", p.Duration.Text, fmt.Sprint(p.Duration.MinMonths, p.Duration.MaxMonths))
+	}
+	if p.Discipline != "" {
+		add("Discipline", p.Discipline)
+	}
+	for _, f := range p.FocusAreas {
+		add("Focus areas", f.Title, f.Text)
+	}
+	for _, v := range p.Skills {
+		add("Skills", v)
+	}
+	for _, v := range p.Behaviours {
+		add("Behaviours", v)
+	}
+	for _, v := range p.Projects {
+		add("Projects", v)
+	}
+	if p.AILiteracy != nil {
+		if p.AILiteracy.Theme != "" {
+			add("AI literacy", "theme", p.AILiteracy.Theme)
+		}
+		for _, v := range p.AILiteracy.Items {
+			add("AI literacy", v)
+		}
+	}
+	for _, b := range p.Reading {
+		add("Reading", b.Title, b.Authors, b.Description)
+	}
+	for _, c := range p.Courses {
+		add("Courses", c.Title, c.Provider, c.Description)
+	}
+	add("Role archetypes", "from", p.From.Title, p.From.URL)
+	add("Role archetypes", "to", p.To.Title, p.To.URL)
+	if p.Archetypes != nil {
+		add("Role archetypes", "intro", p.Archetypes.Intro)
+		for _, r := range p.Archetypes.Roles {
+			add("Role archetypes", r.Title, r.URL)
+		}
+	}
+	mp := manifest.Pathway{Name: name, Title: p.Title, Sections: s}
+	if p.Summary != "" {
+		mp.Summary = refFingerprint(p.Summary)
+	}
+	return mp
+}
+
+// full fills every part of a pathway, with text that JSON must escape.
+func full() *pathway.Pathway {
+	p := seed()
+	p.Title = `Q "quoted" <b>&amp; ünïcode` + "\u2028\x01"
+	p.Duration = pathway.Duration{MinMonths: 6, MaxMonths: 12, Text: "6-12 months"}
+	p.FocusAreas = []pathway.FocusArea{{Title: "F", Text: "t"}, {Title: "G"}}
+	p.AILiteracy = &pathway.AILiteracy{Theme: "th", Items: []string{"i1", ""}}
+	p.Reading = []pathway.Book{{Title: "B", Authors: "A", Description: "D"}}
+	p.Courses = []pathway.Course{{Title: "C", Provider: "P", Description: "D"}}
+	p.Archetypes = &pathway.Archetypes{Intro: "in", Roles: []pathway.Role{{Title: "R", URL: "https://x/r"}}}
+	p.From.URL = "https://x/from"
+	return p
+}
+
+func TestFingerprintMatchesReference(t *testing.T) {
+	for _, parts := range [][]string{nil, {""}, {"a"}, {"a", "b"}, {"12:x;", "ü"}, {string(make([]byte, 1000))}} {
+		if got, want := manifest.Fingerprint(parts...), refFingerprint(parts...); got != want {
+			t.Errorf("Fingerprint(%q) = %s, want %s", parts, got, want)
+		}
+	}
+}
+
+func TestForPathwayMatchesReference(t *testing.T) {
+	empty := &pathway.Pathway{Title: "E"}
+	for name, p := range map[string]*pathway.Pathway{"seed": seed(), "full": full(), "empty": empty} {
+		if got, want := manifest.ForPathway(name, p), refForPathway(name, p); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: ForPathway = %+v, want %+v", name, got, want)
+		}
+	}
+}
+
+// TestWriteCompactMatchesMarshal proves the streaming writer gives
+// Marshal's bytes.
+func TestWriteCompactMatchesMarshal(t *testing.T) {
+	noSummary := seed()
+	noSummary.Summary = ""
+	tests := []struct {
+		name  string
+		files []string
+		ps    map[string]*pathway.Pathway
+	}{
+		{"nil", nil, nil},
+		{"empty", []string{}, map[string]*pathway.Pathway{}},
+		{"one", []string{"b", "a/x.md"}, map[string]*pathway.Pathway{"p": seed()}},
+		{"many", []string{"z", `we"ird<&>` + "\x7f\u00e9\u2029", "a"}, map[string]*pathway.Pathway{
+			"b": full(), "a": seed(), "c\"<": noSummary, "d": {Title: "E"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version}
+			var cs []manifest.Compact
+			if tc.ps != nil {
+				m.Pathways, cs = []manifest.Pathway{}, []manifest.Compact{}
+			}
+			for name, p := range tc.ps {
+				m.Pathways = append(m.Pathways, manifest.ForPathway(name, p))
+				cs = append(cs, manifest.CompactFor(name, p))
+			}
+			m.Files = append([]string(nil), tc.files...)
+			want, err := m.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := manifest.WriteCompact(&got, append([]string(nil), tc.files...), cs); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("WriteCompact:\n%s\nwant (Marshal):\n%s", got.Bytes(), want)
+			}
+			for i := range cs {
+				if got := cs[i].Expand(); !reflect.DeepEqual(got, refForPathway(cs[i].Name, tc.ps[cs[i].Name])) {
+					t.Errorf("Expand(%s) = %+v", cs[i].Name, got)
+				}
+			}
+		})
+	}
+}
