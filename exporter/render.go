@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,60 +16,49 @@ import (
 // Render builds the tree for pathways (see docs/ARCHITECTURE.md for the
 // layout). The same pathways, in any order, give the same bytes. Every
 // entity passes catalog.Validate, or Render fails naming the entity and
-// field; nothing is returned on error.
+// field; nothing is returned on error. Export writes the same tree without
+// holding it in memory.
 func Render(pathways []pathway.Pathway, o Options) (*Result, error) {
-	o = o.withDefaults()
-	if err := checkOptions(o); err != nil {
-		return nil, err
-	}
-	r, err := plan(pathways, o)
+	r, o, err := prepare(pathways, o)
 	if err != nil {
 		return nil, err
 	}
+	units := make([]unit, r.units())
+	parallel(len(units), func(i int) { units[i] = r.renderUnit(i, o) })
 	res := &Result{Pathways: make([]pathway.Pathway, 0, len(r.pathways))}
-	files := make([]File, 0, 2+len(r.systems)+len(r.roles)+len(r.pathways)*11)
-	entities := make([]catalog.Entity, 0, 1+len(r.systems)+len(r.roles)+len(r.pathways))
-	var errs []error
-	add := func(p string, e catalog.Entity) {
-		errs = append(errs, catalog.Validate(&e)...)
-		b, err := marshalYAML(&e)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("marshal %s: %w", e.Ref(), err))
-			return
-		}
-		files = append(files, File{Path: p, Data: b})
-		entities = append(entities, e)
+	nfiles := 2
+	for i := range units {
+		nfiles += len(units[i].files)
 	}
-	var targets []string
-	for _, s := range r.systems {
-		p := "systems/" + s.name + ".yaml"
-		add(p, systemEntity(s, o))
-		targets = append(targets, "./"+p)
-	}
-	for _, rl := range r.roles {
-		p := "roles/" + rl.name + ".yaml"
-		add(p, roleEntity(rl, o))
-		targets = append(targets, "./"+p)
-	}
+	files := make([]File, 0, nfiles)
+	entities := make([]catalog.Entity, 0, len(units)+1)
+	targets := make([]string, 0, len(units))
 	m := manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version}
 	m.Pathways = make([]manifest.Pathway, 0, len(r.pathways))
-	out := make([]renderedPathway, len(r.pathways))
-	parallel(len(r.pathways), func(i int) { out[i] = renderPathway(r.pathways[i], r, o) })
-	for i, pp := range r.pathways {
-		rp := &out[i]
-		errs = append(errs, rp.errs...)
-		files = append(files, rp.files...)
-		entities = append(entities, rp.entity)
-		targets = append(targets, "./"+rp.files[0].Path)
-		m.Pathways = append(m.Pathways, rp.manifest)
-		res.Pathways = append(res.Pathways, *pp.p)
+	var errs []error
+	for i := range units {
+		u := &units[i]
+		errs = append(errs, u.errs...)
+		files = append(files, u.files...)
+		entities = append(entities, u.entity)
+		targets = append(targets, "./"+u.files[0].Path)
+		if pp := r.pathwayPlan(i); pp != nil {
+			m.Pathways = append(m.Pathways, u.manifest.Expand())
+			res.Pathways = append(res.Pathways, *pp.p)
+		}
 	}
-	sort.Strings(targets)
-	add("catalog-info.yaml", locationEntity(targets, o))
+	loc := locationUnit(targets, o)
+	errs = append(errs, loc.errs...)
+	files = append(files, loc.files...)
+	entities = append(entities, loc.entity)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("render: %w", errors.Join(errs...))
 	}
-	if err := catalog.ValidateAll(entities); err != nil {
+	refs := make([]string, len(entities))
+	for i := range entities {
+		refs[i] = entities[i].Ref()
+	}
+	if err := uniqueRefs(refs); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	m.Files = make([]string, len(files))
@@ -91,6 +81,87 @@ func Render(pathways []pathway.Pathway, o Options) (*Result, error) {
 	})
 	res.Files, res.Entities, res.Manifest = files, entities, m
 	return res, nil
+}
+
+// prepare checks the options and plans the tree: names, shared roles and
+// disciplines.
+func prepare(pathways []pathway.Pathway, o Options) (*planned, Options, error) {
+	o = o.withDefaults()
+	if err := checkOptions(o); err != nil {
+		return nil, o, err
+	}
+	r, err := plan(pathways, o)
+	return r, o, err
+}
+
+// unit is one entity of the tree with the files it brings: a System, a
+// Resource, or a pathway's Component with its TechDocs.
+type unit struct {
+	entity catalog.Entity
+	// files start with the entity's own file.
+	files []File
+	// manifest fingerprints a pathway unit's pathway.
+	manifest manifest.Compact
+	// errs are validation and marshalling errors; files may be incomplete.
+	errs []error
+}
+
+// units is the number of units of r: its systems, roles, then pathways.
+func (r *planned) units() int { return len(r.systems) + len(r.roles) + len(r.pathways) }
+
+// pathwayPlan returns the pathway of unit i, nil for a system or role.
+func (r *planned) pathwayPlan(i int) *pathwayPlan {
+	if i -= len(r.systems) + len(r.roles); i >= 0 {
+		return r.pathways[i]
+	}
+	return nil
+}
+
+// renderUnit renders unit i of r; safe to call concurrently.
+func (r *planned) renderUnit(i int, o Options) unit {
+	if i < len(r.systems) {
+		s := r.systems[i]
+		return entityUnit("systems/"+s.name+".yaml", systemEntity(s, o))
+	}
+	if i -= len(r.systems); i < len(r.roles) {
+		rl := r.roles[i]
+		return entityUnit("roles/"+rl.name+".yaml", roleEntity(rl, o))
+	}
+	return renderPathway(r.pathways[i-len(r.roles)], r, o)
+}
+
+// entityUnit validates e and renders it as the file p.
+func entityUnit(p string, e catalog.Entity) unit {
+	u := unit{entity: e}
+	u.errs = catalog.Validate(&u.entity)
+	b, err := marshalYAML(&u.entity)
+	if err != nil {
+		u.errs = append(u.errs, fmt.Errorf("marshal %s: %w", u.entity.Ref(), err))
+	}
+	u.files = []File{{Path: p, Data: b}}
+	return u
+}
+
+// locationUnit is the root Location pointing at targets (sorted here).
+func locationUnit(targets []string, o Options) unit {
+	sort.Strings(targets)
+	return entityUnit("catalog-info.yaml", locationEntity(targets, o))
+}
+
+// uniqueRefs rejects two entities with the same ref (refs are lowercase),
+// as catalog.ValidateAll does.
+func uniqueRefs(refs []string) error {
+	var errs []error
+	first := make(map[string]int, len(refs))
+	for i, ref := range refs {
+		if j, ok := first[ref]; ok {
+			errs = append(errs, &catalog.FieldError{Entity: ref, Field: "metadata.name",
+				Msg: fmt.Sprintf("duplicate entity (entities %d and %d share this ref, ignoring case)", j, i)})
+			continue
+		}
+		first[ref] = i
+	}
+	return errors.Join(errs...)
 }
 
 // entityPath is the file an emitted entity lives in.
@@ -263,44 +334,19 @@ func sourceURL(p *pathway.Pathway, o Options) (string, bool) {
 	return "", false
 }
 
-// renderedPathway is everything one pathway contributes to the tree.
-type renderedPathway struct {
-	entity catalog.Entity
-	// files start with the entity's catalog-info.yaml.
-	files    []File
-	manifest manifest.Pathway
-	errs     []error
-}
-
-func renderPathway(pp *pathwayPlan, r *planned, o Options) renderedPathway {
+// renderPathway renders a pathway's Component and TechDocs.
+func renderPathway(pp *pathwayPlan, r *planned, o Options) unit {
 	dir := "pathways/" + pp.name + "/"
-	rp := renderedPathway{entity: pathwayEntity(pp, r, o), manifest: compactManifest(manifest.ForPathway(pp.name, pp.p))}
-	rp.errs = catalog.Validate(&rp.entity)
-	b, err := marshalYAML(&rp.entity)
-	if err != nil {
-		rp.errs = append(rp.errs, fmt.Errorf("marshal %s: %w", rp.entity.Ref(), err))
-	}
+	u := entityUnit(dir+"catalog-info.yaml", pathwayEntity(pp, r, o))
+	u.manifest = manifest.CompactFor(pp.name, pp.p)
 	docs, err := techdocs(pp, r)
 	if err != nil {
-		rp.errs = append(rp.errs, err)
+		u.errs = append(u.errs, err)
 	}
-	rp.files = make([]File, 0, 1+len(docs))
-	rp.files = append(rp.files, File{Path: dir + "catalog-info.yaml", Data: b})
+	u.files = slices.Grow(u.files, len(docs))
 	for _, d := range docs {
 		d.Path = dir + d.Path
-		rp.files = append(rp.files, d)
+		u.files = append(u.files, d)
 	}
-	return rp
-}
-
-// compactManifest copies the fingerprints out of the 64-character hashes
-// they are cut from, so a large tree does not keep every full hash alive.
-func compactManifest(mp manifest.Pathway) manifest.Pathway {
-	for _, fps := range mp.Sections {
-		for i, f := range fps {
-			fps[i] = strings.Clone(f)
-		}
-	}
-	mp.Summary = strings.Clone(mp.Summary)
-	return mp
+	return u
 }
