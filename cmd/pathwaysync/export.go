@@ -55,19 +55,14 @@ func (a *app) runExport(cmd *cobra.Command, o exportOptions, args []string) erro
 	if err != nil {
 		return err
 	}
-	prog.phase("rendering")
-	res, err := exporter.Render(pathways, exporterOptions(cfg))
-	if err != nil {
-		return err
-	}
-	prog.phase("writing")
-	stats, err := exporter.Write(ctx, o.out, res, exporter.WriteOptions{Force: o.force})
+	prog.phase("rendering and writing")
+	sum, err := exporter.Export(ctx, o.out, pathways, exporterOptions(cfg), exporter.WriteOptions{Force: o.force})
 	if err != nil {
 		return err
 	}
 	prog.stop()
 	fmt.Fprintf(a.stdout, "exported %d pathways, %d entities, %d files (%s) to %s in %s\n",
-		len(res.Pathways), len(res.Entities), stats.Files, byteSize(stats.Bytes), o.out,
+		sum.Pathways, sum.Entities, sum.Files, byteSize(sum.Bytes), o.out,
 		time.Since(start).Round(time.Millisecond))
 	return nil
 }
