@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
@@ -155,32 +158,42 @@ func gitHubDocuments(gf *GitHubFolder, files map[string][]byte) map[string][]byt
 	return docs
 }
 
-// parseAll reads and imports the named documents in order with read and
-// parseDocument, reporting every failing one (errors joined).
+// parseAll reads and imports the named documents with read and
+// parseDocument on up to GOMAXPROCS goroutines; documents keep the order
+// of names, and every failing one is reported (errors joined in that
+// order), so the result does not depend on scheduling.
 func parseAll(ctx context.Context, names []string, read func(string) ([]byte, error), o Options) (group, error) {
-	var g group
-	var errs []error
-	for _, name := range names {
-		if err := ctx.Err(); err != nil {
-			return group{}, err
-		}
-		data, err := read(name)
-		if err == nil {
-			var d document
-			d, err = parseDocument(name, data, o.MaxBytes)
-			if err == nil {
-				o.Logger.Debug("imported source", "source", name, "pathways", len(d.pathways))
-				g.docs = append(g.docs, d)
+	docs := make([]document, len(names))
+	errs := make([]error, len(names))
+	var next atomic.Int64
+	work := func() {
+		for ctx.Err() == nil {
+			i := int(next.Add(1)) - 1
+			if i >= len(names) {
+				return
 			}
-		}
-		if err != nil {
-			errs = append(errs, err)
+			data, err := read(names[i])
+			if err == nil {
+				docs[i], err = parseDocument(names[i], data, o.MaxBytes)
+			}
+			errs[i] = err
 		}
 	}
-	if len(errs) > 0 {
-		return group{}, errors.Join(errs...)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(work)
 	}
-	return g, nil
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return group{}, err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return group{}, err
+	}
+	for _, d := range docs {
+		o.Logger.Debug("imported source", "source", d.name, "pathways", len(d.pathways))
+	}
+	return group{docs: docs}, nil
 }
 
 // lookup reads documents from memory.
