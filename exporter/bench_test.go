@@ -8,14 +8,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pathwaysync/pathwaysync/pathway"
+	"github.com/pathwaysync/pathwaysync/source"
 )
 
 const seedFile = "intermediate-platform-engineer-to-senior-platform-engineer.txt"
 
-// pageGen makes distinct page texts from the seed page: pathway i runs
-// between two of 200 roles in one of 20 disciplines, so roles and
-// disciplines are shared as on the real site.
+// pageGen makes distinct page texts from the seed page (9.2 KB of page
+// text, 11 files and ~12 KB of output per pathway): pathway i runs between
+// two of 200 roles in one of 20 disciplines, so roles and disciplines are
+// shared as on the real site.
 type pageGen struct{ seed string }
 
 func newPageGen(b testing.TB) pageGen {
@@ -38,48 +39,64 @@ func (g pageGen) page(i int) []byte {
 	return []byte(r.Replace(g.seed))
 }
 
-// export is the whole pipeline: import page texts, render (entities are
-// validated inside Render), write the tree.
-func export(b *testing.B, g pageGen, n int, dir string) WriteStats {
-	// Pages are independent: import them on every core, as a loader may.
-	parsed := make([][]pathway.Pathway, n)
-	errs := make([]error, n)
-	parallel(n, func(i int) {
-		parsed[i], _, errs[i] = pathway.Parse(fmt.Sprintf("page-%d.txt", i), g.page(i))
-	})
-	ps := make([]pathway.Pathway, 0, n)
-	for i := range parsed {
-		if errs[i] != nil {
-			b.Fatal(errs[i])
+// writePages writes n generated pages into a folder (100 per subfolder)
+// and returns it with their total size.
+func writePages(b *testing.B, g pageGen, n int) (string, int64) {
+	dir := filepath.Join(b.TempDir(), "pages")
+	var size int64
+	for i := range n {
+		p := filepath.Join(dir, fmt.Sprintf("d%03d", i/100), fmt.Sprintf("page-%05d.txt", i))
+		if i%100 == 0 {
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				b.Fatal(err)
+			}
 		}
-		ps = append(ps, parsed[i]...)
+		data := g.page(i)
+		size += int64(len(data))
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
 	}
-	res, err := Render(ps, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := Write(context.Background(), dir, res, WriteOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return st
+	return dir, size
 }
 
-// BenchmarkExport10k exports 1k, 5k and 10k generated pathways (import,
-// render, validate, write) to show linear growth; target for 10k: ≤2 s
-// and ≤256 MiB peak RSS on 2 cores.
+// BenchmarkExport10k is `pathwaysync export` for 1k, 5k and 10k generated
+// seed-sized pages: source.Load of a folder of page files (read, import in
+// parallel), then Export (render, validate, write 11 files per pathway into
+// a fresh folder, swap). The folders are under TMPDIR (tmpfs or disk: say
+// which with the figures). Target for 10k on 2 cores: ≤2 s and ≤256 MiB
+// peak RSS (measure RSS one size at a time under /usr/bin/time -v).
 func BenchmarkExport10k(b *testing.B) {
 	g := newPageGen(b)
+	ctx := context.Background()
 	for _, n := range []int{1000, 5000, 10000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			dir := filepath.Join(b.TempDir(), "tree")
+			src, size := writePages(b, g, n)
+			out := b.TempDir()
 			b.ReportAllocs()
-			var st WriteStats
+			b.ResetTimer()
+			var sum Summary
 			for i := 0; i < b.N; i++ {
-				st = export(b, g, n, dir)
+				ps, _, err := source.Load(ctx, []string{src}, source.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				dir := filepath.Join(out, fmt.Sprint(i))
+				if sum, err = Export(ctx, dir, ps, Options{}, WriteOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				if sum.Pathways != n {
+					b.Fatalf("exported %d pathways, want %d", sum.Pathways, n)
+				}
+				b.StopTimer()
+				if err := os.RemoveAll(dir); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
 			}
-			b.ReportMetric(float64(st.Files), "files")
-			b.ReportMetric(float64(st.Bytes)/(1<<20), "MiB-written")
+			b.ReportMetric(float64(sum.Files), "files")
+			b.ReportMetric(float64(sum.Bytes)/(1<<20), "MiB-written")
+			b.ReportMetric(float64(size)/(1<<20), "MiB-read")
 		})
 	}
 }
