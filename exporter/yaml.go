@@ -5,28 +5,37 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 
 	yamlv2 "go.yaml.in/yaml/v2"
 )
 
 // marshalYAML writes v as YAML exactly as sigs.k8s.io/yaml.Marshal does
-// (JSON field names, keys sorted, same quoting: both end in yaml.v2), about
-// twice as fast: the JSON document is decoded with encoding/json rather
-// than re-parsed as YAML. A test compares the two byte for byte.
+// (JSON field names, keys sorted, same quoting: both end in yaml.v2), several
+// times faster: the tree sigs.k8s.io/yaml would decode from v's JSON is
+// built directly (jsonTree), or, for values jsonTree does not model,
+// decoded with encoding/json rather than re-parsed as YAML. Tests compare
+// the two byte for byte.
 func marshalYAML(v any) ([]byte, error) {
-	j, err := json.Marshal(v)
+	tree, ok := jsonTree(reflect.ValueOf(v))
+	if !ok {
+		j, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("marshal yaml: %w", err)
+		}
+		if err := json.Unmarshal(j, &tree); err != nil {
+			return nil, fmt.Errorf("marshal yaml: %w", err)
+		}
+		tree = intify(tree)
+	}
+	b, err := yamlv2.Marshal(tree)
 	if err != nil {
 		return nil, fmt.Errorf("marshal yaml: %w", err)
 	}
-	var tree any
-	if err := json.Unmarshal(j, &tree); err != nil {
-		return nil, fmt.Errorf("marshal yaml: %w", err)
+	if cap(b)-len(b) > len(b)/8 {
+		b = bytes.Clone(b) // exact size: a rendered tree holds many of these
 	}
-	b, err := yamlv2.Marshal(intify(tree))
-	if err != nil {
-		return nil, fmt.Errorf("marshal yaml: %w", err)
-	}
-	return bytes.Clone(b), nil // exact size: a tree holds many of these
+	return b, nil
 }
 
 // intify turns whole float64s back into integers, as the YAML decoder
