@@ -27,7 +27,7 @@ type snapshot struct {
 	sortMu    sync.Mutex
 	sortCache map[string][]sortedRow // by-query orders, by sort key
 	uidRows   []sortedRow
-	pathways  []pathway.Pathway
+	pathways  []statusPathway // what the status page lists; not the whole model
 
 	catalogYAML []byte // gzip-compressed
 	yamlETag    string
@@ -127,7 +127,10 @@ func buildSnapshot(in []catalog.Entity, pathways []pathway.Pathway, publicURL, t
 		ents = append(ents, e)
 	}
 	rels := computeRelations(ents)
-	s := &snapshot{at: at, table: newStrTable(), byRef: make(map[string]*served, len(ents)), uids: make(map[string]*served, len(ents)), pathways: pathways}
+	s := &snapshot{at: at, table: newStrTable(), byRef: make(map[string]*served, len(ents)), uids: make(map[string]*served, len(ents))}
+	for _, p := range pathways {
+		s.pathways = append(s.pathways, statusPathway{Title: p.Title, URL: safeURL(p.Source), Duration: p.Duration.Text})
+	}
 	for _, e := range ents {
 		ref := e.Ref()
 		se := servedEntity{APIVersion: e.APIVersion, Kind: e.Kind, Metadata: e.Metadata, Spec: e.Spec, Relations: rels[ref]}

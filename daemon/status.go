@@ -86,9 +86,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		Pathways []statusPathway
 	}{Ready: reason == "", Reason: reason, Running: s.running, PR: s.lastPR, History: append([]syncRecord(nil), s.history...)}
 	s.mu.Unlock()
-	for _, p := range s.snap.Load().pathways {
-		data.Pathways = append(data.Pathways, statusPathway{Title: p.Title, URL: safeURL(p.Source), Duration: p.Duration.Text})
-	}
+	data.Pathways = s.snap.Load().pathways
 	var buf bytes.Buffer
 	if err := statusTmpl.Execute(&buf, data); err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
