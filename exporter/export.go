@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"path/filepath"
 	"sync/atomic"
 
 	"github.com/pathwaysync/pathwaysync/manifest"
@@ -157,7 +156,7 @@ func (s *stage) writeFileWith(rel string, write func(w io.Writer) error) (int64,
 	if err := s.mkdirAll(path.Dir(rel)); err != nil {
 		return 0, err
 	}
-	f, err := createWriter(filepath.Join(s.tmp, filepath.FromSlash(rel)))
+	f, err := createWriter(s.path(rel))
 	if err != nil {
 		return 0, err
 	}

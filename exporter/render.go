@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -39,7 +40,12 @@ func Render(pathways []pathway.Pathway, o Options) (*Result, error) {
 	for i := range units {
 		u := &units[i]
 		errs = append(errs, u.errs...)
-		files = append(files, u.files...)
+		for _, f := range u.files {
+			if cap(f.Data)-len(f.Data) > len(f.Data)/8 {
+				f.Data = bytes.Clone(f.Data) // exact size: the tree holds many
+			}
+			files = append(files, f)
+		}
 		entities = append(entities, u.entity)
 		targets = append(targets, "./"+u.files[0].Path)
 		if pp := r.pathwayPlan(i); pp != nil {

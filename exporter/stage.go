@@ -74,7 +74,12 @@ func (s *stage) writeFile(rel string, data []byte) error {
 	if err := s.mkdirAll(path.Dir(rel)); err != nil {
 		return err
 	}
-	return createFile(filepath.Join(s.tmp, filepath.FromSlash(rel)), data)
+	return createFile(s.path(rel), data)
+}
+
+// path is the file path of rel (checked with checkPath) in the stage.
+func (s *stage) path(rel string) string {
+	return s.tmp + string(filepath.Separator) + filepath.FromSlash(rel)
 }
 
 // mkdirAll creates the folder rel and its parents under the stage.
@@ -88,10 +93,10 @@ func (s *stage) mkdirAll(rel string) error {
 	if err := s.mkdirAll(path.Dir(rel)); err != nil {
 		return err
 	}
-	err := os.Mkdir(filepath.Join(s.tmp, filepath.FromSlash(rel)), 0o755)
+	err := os.Mkdir(s.path(rel), 0o755)
 	if errors.Is(err, fs.ErrExist) { // another worker made it, or a file is in the way
 		var fi fs.FileInfo
-		if fi, err = os.Lstat(filepath.Join(s.tmp, filepath.FromSlash(rel))); err == nil && !fi.IsDir() {
+		if fi, err = os.Lstat(s.path(rel)); err == nil && !fi.IsDir() {
 			err = fmt.Errorf("%s: a file is in the way of a folder", rel)
 		}
 	}

@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,22 +22,23 @@ type mkdocsConfig struct {
 // its section has content.
 var pages = []struct {
 	file, title string
+	path        string // "docs/" + file
 	present     func(p *pathway.Pathway) bool
-	body        func(b *strings.Builder, p *pathway.Pathway)
+	body        func(b *bytes.Buffer, p *pathway.Pathway)
 }{
-	{"focus-areas.md", "Focus areas", func(p *pathway.Pathway) bool { return len(p.FocusAreas) > 0 }, focusAreasPage},
-	{"skills.md", "Skills", func(p *pathway.Pathway) bool { return len(p.Skills) > 0 },
-		func(b *strings.Builder, p *pathway.Pathway) { bullets(b, p.Skills) }},
-	{"behaviours.md", "Behaviours", func(p *pathway.Pathway) bool { return len(p.Behaviours) > 0 },
-		func(b *strings.Builder, p *pathway.Pathway) { bullets(b, p.Behaviours) }},
-	{"projects.md", "Hands-on projects", func(p *pathway.Pathway) bool { return len(p.Projects) > 0 },
-		func(b *strings.Builder, p *pathway.Pathway) { numbered(b, p.Projects) }},
-	{"ai-literacy.md", "AI literacy", func(p *pathway.Pathway) bool {
+	{"focus-areas.md", "Focus areas", "docs/focus-areas.md", func(p *pathway.Pathway) bool { return len(p.FocusAreas) > 0 }, focusAreasPage},
+	{"skills.md", "Skills", "docs/skills.md", func(p *pathway.Pathway) bool { return len(p.Skills) > 0 },
+		func(b *bytes.Buffer, p *pathway.Pathway) { bullets(b, p.Skills) }},
+	{"behaviours.md", "Behaviours", "docs/behaviours.md", func(p *pathway.Pathway) bool { return len(p.Behaviours) > 0 },
+		func(b *bytes.Buffer, p *pathway.Pathway) { bullets(b, p.Behaviours) }},
+	{"projects.md", "Hands-on projects", "docs/projects.md", func(p *pathway.Pathway) bool { return len(p.Projects) > 0 },
+		func(b *bytes.Buffer, p *pathway.Pathway) { numbered(b, p.Projects) }},
+	{"ai-literacy.md", "AI literacy", "docs/ai-literacy.md", func(p *pathway.Pathway) bool {
 		return p.AILiteracy != nil && (p.AILiteracy.Theme != "" || len(p.AILiteracy.Items) > 0)
 	}, aiLiteracyPage},
-	{"reading.md", "Recommended reading", func(p *pathway.Pathway) bool { return len(p.Reading) > 0 }, readingPage},
-	{"courses.md", "Courses and resources", func(p *pathway.Pathway) bool { return len(p.Courses) > 0 }, coursesPage},
-	{"role-archetypes.md", "Role archetypes", func(p *pathway.Pathway) bool {
+	{"reading.md", "Recommended reading", "docs/reading.md", func(p *pathway.Pathway) bool { return len(p.Reading) > 0 }, readingPage},
+	{"courses.md", "Courses and resources", "docs/courses.md", func(p *pathway.Pathway) bool { return len(p.Courses) > 0 }, coursesPage},
+	{"role-archetypes.md", "Role archetypes", "docs/role-archetypes.md", func(p *pathway.Pathway) bool {
 		return p.Archetypes != nil && (p.Archetypes.Intro != "" || len(p.Archetypes.Roles) > 0)
 	}, archetypesPage},
 }
@@ -59,13 +61,15 @@ func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
 			continue
 		}
 		cfg.Nav = append(cfg.Nav, map[string]string{pg.title: pg.file})
-		var b strings.Builder
+		var b bytes.Buffer
+		b.Grow(4 << 10)
 		b.WriteString("# " + pg.title + "\n")
 		pg.body(&b, p)
-		files = append(files, File{Path: "docs/" + pg.file, Data: []byte(b.String())})
+		files = append(files, File{Path: pg.path, Data: b.Bytes()})
 		contents.WriteString("- [" + pg.title + "](" + pg.file + ")\n")
 	}
-	var b strings.Builder
+	var b bytes.Buffer
+	b.Grow(1 << 10)
 	b.WriteString("# " + escapeInline(p.Title) + "\n")
 	paragraph(&b, p.Summary)
 	b.WriteString("\n")
@@ -83,7 +87,7 @@ func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
 		b.WriteString("\n## Contents\n\n")
 		b.WriteString(contents.String())
 	}
-	files = append(files, File{Path: "docs/index.md", Data: []byte(b.String())})
+	files = append(files, File{Path: "docs/index.md", Data: b.Bytes()})
 	y, err := marshalYAML(&cfg)
 	if err != nil {
 		return nil, fmt.Errorf("marshal mkdocs.yml of %s: %w", pp.name, err)
@@ -112,20 +116,20 @@ func roleLink(role pathway.Role, r *planned) string {
 }
 
 // paragraph writes a blank line and s as one escaped paragraph, if any.
-func paragraph(b *strings.Builder, s string) {
+func paragraph(b *bytes.Buffer, s string) {
 	if e := escapeInline(s); e != "" {
 		b.WriteString("\n" + e + "\n")
 	}
 }
 
-func heading(b *strings.Builder, s string) {
+func heading(b *bytes.Buffer, s string) {
 	if e := escapeInline(s); e != "" {
 		b.WriteString("\n## " + e + "\n")
 	}
 }
 
 // bullets writes a blank line and one list item per non-empty string.
-func bullets(b *strings.Builder, items []string) {
+func bullets(b *bytes.Buffer, items []string) {
 	b.WriteString("\n")
 	for _, it := range items {
 		if e := escapeInline(it); e != "" {
@@ -134,7 +138,7 @@ func bullets(b *strings.Builder, items []string) {
 	}
 }
 
-func numbered(b *strings.Builder, items []string) {
+func numbered(b *bytes.Buffer, items []string) {
 	b.WriteString("\n")
 	n := 0
 	for _, it := range items {
@@ -145,14 +149,14 @@ func numbered(b *strings.Builder, items []string) {
 	}
 }
 
-func focusAreasPage(b *strings.Builder, p *pathway.Pathway) {
+func focusAreasPage(b *bytes.Buffer, p *pathway.Pathway) {
 	for _, f := range p.FocusAreas {
 		heading(b, f.Title)
 		paragraph(b, f.Text)
 	}
 }
 
-func aiLiteracyPage(b *strings.Builder, p *pathway.Pathway) {
+func aiLiteracyPage(b *bytes.Buffer, p *pathway.Pathway) {
 	if t := escapeInline(p.AILiteracy.Theme); t != "" {
 		b.WriteString("\n**Theme:** " + t + "\n")
 	}
@@ -161,7 +165,7 @@ func aiLiteracyPage(b *strings.Builder, p *pathway.Pathway) {
 	}
 }
 
-func readingPage(b *strings.Builder, p *pathway.Pathway) {
+func readingPage(b *bytes.Buffer, p *pathway.Pathway) {
 	for _, bk := range p.Reading {
 		heading(b, bk.Title)
 		if a := escapeInline(bk.Authors); a != "" {
@@ -171,7 +175,7 @@ func readingPage(b *strings.Builder, p *pathway.Pathway) {
 	}
 }
 
-func coursesPage(b *strings.Builder, p *pathway.Pathway) {
+func coursesPage(b *bytes.Buffer, p *pathway.Pathway) {
 	for _, c := range p.Courses {
 		heading(b, c.Title)
 		if pr := escapeInline(c.Provider); pr != "" {
@@ -181,7 +185,7 @@ func coursesPage(b *strings.Builder, p *pathway.Pathway) {
 	}
 }
 
-func archetypesPage(b *strings.Builder, p *pathway.Pathway) {
+func archetypesPage(b *bytes.Buffer, p *pathway.Pathway) {
 	paragraph(b, p.Archetypes.Intro)
 	if len(p.Archetypes.Roles) == 0 {
 		return

@@ -1,7 +1,6 @@
 package exporter
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -31,9 +30,6 @@ func marshalYAML(v any) ([]byte, error) {
 	b, err := yamlv2.Marshal(tree)
 	if err != nil {
 		return nil, fmt.Errorf("marshal yaml: %w", err)
-	}
-	if cap(b)-len(b) > len(b)/8 {
-		b = bytes.Clone(b) // exact size: a rendered tree holds many of these
 	}
 	return b, nil
 }
