@@ -13,8 +13,10 @@ import (
 // (JSON field names, keys sorted, same quoting: both end in yaml.v2), several
 // times faster: the tree sigs.k8s.io/yaml would decode from v's JSON is
 // built directly (jsonTree), or, for values jsonTree does not model,
-// decoded with encoding/json rather than re-parsed as YAML. Tests compare
-// the two byte for byte.
+// decoded with encoding/json rather than re-parsed as YAML; the tree is
+// written by emitYAML, a port of yaml.v2's emitter for the trees we make,
+// or by yaml.v2 itself for anything else. Tests compare the results with
+// sigs.k8s.io/yaml and yaml.v2 byte for byte.
 func marshalYAML(v any) ([]byte, error) {
 	tree, ok := jsonTree(reflect.ValueOf(v))
 	if !ok {
@@ -26,6 +28,9 @@ func marshalYAML(v any) ([]byte, error) {
 			return nil, fmt.Errorf("marshal yaml: %w", err)
 		}
 		tree = intify(tree)
+	}
+	if b, ok := emitYAML(tree); ok {
+		return b, nil
 	}
 	b, err := yamlv2.Marshal(tree)
 	if err != nil {
