@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 	"unicode"
@@ -17,52 +18,68 @@ import (
 // so the text cannot open a heading, list, quote or rule. Rendered, the
 // result reads exactly like the source text.
 func escapeInline(s string) string {
-	s = oneLine(s)
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/8)
+	t := oneLine(s)
+	return string(appendEscaped(make([]byte, 0, len(t)+len(t)/8), t))
+}
+
+// writeInline writes prefix, escapeInline(s) and suffix to b, or nothing
+// when the escaped text is empty; it reports whether it wrote.
+func writeInline(b *bytes.Buffer, prefix, s, suffix string) bool {
+	t := oneLine(s)
+	if t == "" {
+		return false
+	}
+	b.WriteString(prefix)
+	b.Write(appendEscaped(b.AvailableBuffer(), t))
+	b.WriteString(suffix)
+	return true
+}
+
+// appendEscaped appends escapeInline's escaping of s, which oneLine has
+// already cleaned, to dst.
+func appendEscaped(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch c {
 		case '&':
-			b.WriteString("&amp;")
+			dst = append(dst, "&amp;"...)
 		case '<':
-			b.WriteString("&lt;")
+			dst = append(dst, "&lt;"...)
 		case '>':
-			b.WriteString("&gt;")
+			dst = append(dst, "&gt;"...)
 		case '\\', '`', '*', '_', '[', ']', '{', '}', '|':
-			b.WriteByte('\\')
-			b.WriteByte(c)
+			dst = append(dst, '\\', c)
 		case '~':
-			b.WriteString("&#126;")
+			dst = append(dst, "&#126;"...)
 		case '^':
-			b.WriteString("&#94;")
+			dst = append(dst, "&#94;"...)
 		case '=':
 			if i == 0 || (i+1 < len(s) && s[i+1] == '=') || (i > 0 && s[i-1] == '=') {
-				b.WriteString("&#61;")
+				dst = append(dst, "&#61;"...)
 			} else {
-				b.WriteByte(c)
+				dst = append(dst, c)
 			}
 		case ':':
 			if i == 0 || (i+1 < len(s) && isShortcodeChar(s[i+1])) {
-				b.WriteString("&#58;")
+				dst = append(dst, "&#58;"...)
 			} else {
-				b.WriteByte(c)
+				dst = append(dst, c)
 			}
 		case '#', '+', '-', '!':
 			if i == 0 {
-				b.WriteByte('\\')
+				dst = append(dst, '\\')
 			}
-			b.WriteByte(c)
+			dst = append(dst, c)
 		case '.', ')':
 			if i > 0 && allDigits(s[:i]) {
-				b.WriteByte('\\')
+				dst = append(dst, '\\')
 			}
-			b.WriteByte(c)
+			dst = append(dst, c)
 		default:
-			b.WriteByte(c)
+			dst = append(dst, c)
 		}
 	}
-	return b.String()
+	return dst
 }
 
 // escapeHTML encodes & < > and quotes: for text that MkDocs puts into HTML

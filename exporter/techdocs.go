@@ -117,24 +117,18 @@ func roleLink(role pathway.Role, r *planned) string {
 
 // paragraph writes a blank line and s as one escaped paragraph, if any.
 func paragraph(b *bytes.Buffer, s string) {
-	if e := escapeInline(s); e != "" {
-		b.WriteString("\n" + e + "\n")
-	}
+	writeInline(b, "\n", s, "\n")
 }
 
 func heading(b *bytes.Buffer, s string) {
-	if e := escapeInline(s); e != "" {
-		b.WriteString("\n## " + e + "\n")
-	}
+	writeInline(b, "\n## ", s, "\n")
 }
 
 // bullets writes a blank line and one list item per non-empty string.
 func bullets(b *bytes.Buffer, items []string) {
 	b.WriteString("\n")
 	for _, it := range items {
-		if e := escapeInline(it); e != "" {
-			b.WriteString("- " + e + "\n")
-		}
+		writeInline(b, "- ", it, "\n")
 	}
 }
 
@@ -142,9 +136,12 @@ func numbered(b *bytes.Buffer, items []string) {
 	b.WriteString("\n")
 	n := 0
 	for _, it := range items {
-		if e := escapeInline(it); e != "" {
+		if t := oneLine(it); t != "" {
 			n++
-			b.WriteString(strconv.Itoa(n) + ". " + e + "\n")
+			b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(n), 10))
+			b.WriteString(". ")
+			b.Write(appendEscaped(b.AvailableBuffer(), t))
+			b.WriteString("\n")
 		}
 	}
 }
@@ -157,9 +154,7 @@ func focusAreasPage(b *bytes.Buffer, p *pathway.Pathway) {
 }
 
 func aiLiteracyPage(b *bytes.Buffer, p *pathway.Pathway) {
-	if t := escapeInline(p.AILiteracy.Theme); t != "" {
-		b.WriteString("\n**Theme:** " + t + "\n")
-	}
+	writeInline(b, "\n**Theme:** ", p.AILiteracy.Theme, "\n")
 	if len(p.AILiteracy.Items) > 0 {
 		numbered(b, p.AILiteracy.Items)
 	}
@@ -168,9 +163,7 @@ func aiLiteracyPage(b *bytes.Buffer, p *pathway.Pathway) {
 func readingPage(b *bytes.Buffer, p *pathway.Pathway) {
 	for _, bk := range p.Reading {
 		heading(b, bk.Title)
-		if a := escapeInline(bk.Authors); a != "" {
-			b.WriteString("\n*By " + a + "*\n")
-		}
+		writeInline(b, "\n*By ", bk.Authors, "*\n")
 		paragraph(b, bk.Description)
 	}
 }
@@ -178,9 +171,7 @@ func readingPage(b *bytes.Buffer, p *pathway.Pathway) {
 func coursesPage(b *bytes.Buffer, p *pathway.Pathway) {
 	for _, c := range p.Courses {
 		heading(b, c.Title)
-		if pr := escapeInline(c.Provider); pr != "" {
-			b.WriteString("\n*Provider: " + pr + "*\n")
-		}
+		writeInline(b, "\n*Provider: ", c.Provider, "*\n")
 		paragraph(b, c.Description)
 	}
 }
