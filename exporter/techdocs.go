@@ -55,23 +55,26 @@ func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
 		Plugins:         []string{"techdocs-core"},
 	}
 	files := make([]File, 0, 2+len(pages))
+	// Every page is a capped slice of one buffer sized from the text: one
+	// allocation for the docs of a pathway.
+	var all bytes.Buffer
+	all.Grow(docsSize(p))
 	var contents strings.Builder
 	for _, pg := range pages {
 		if !pg.present(p) {
 			continue
 		}
 		cfg.Nav = append(cfg.Nav, map[string]string{pg.title: pg.file})
-		var b bytes.Buffer
-		b.Grow(4 << 10)
-		b.WriteString("# " + pg.title + "\n")
-		pg.body(&b, p)
-		files = append(files, File{Path: pg.path, Data: b.Bytes()})
+		start := all.Len()
+		all.WriteString("# " + pg.title + "\n")
+		pg.body(&all, p)
+		files = append(files, File{Path: pg.path, Data: all.Bytes()[start:all.Len():all.Len()]})
 		contents.WriteString("- [" + pg.title + "](" + pg.file + ")\n")
 	}
-	var b bytes.Buffer
-	b.Grow(1 << 10)
+	start := all.Len()
+	b := &all
 	b.WriteString("# " + escapeInline(p.Title) + "\n")
-	paragraph(&b, p.Summary)
+	paragraph(b, p.Summary)
 	b.WriteString("\n")
 	if d := oneLine(p.Duration.Text); d != "" {
 		b.WriteString("- **Duration:** " + escapeInline(d) + "\n")
@@ -87,13 +90,47 @@ func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
 		b.WriteString("\n## Contents\n\n")
 		b.WriteString(contents.String())
 	}
-	files = append(files, File{Path: "docs/index.md", Data: b.Bytes()})
+	files = append(files, File{Path: "docs/index.md", Data: all.Bytes()[start:all.Len():all.Len()]})
 	y, err := marshalYAML(&cfg)
 	if err != nil {
 		return nil, fmt.Errorf("marshal mkdocs.yml of %s: %w", pp.name, err)
 	}
 	files = append(files, File{Path: "mkdocs.yml", Data: y})
 	return files, nil
+}
+
+// docsSize estimates the bytes of a pathway's docs: its text, a little
+// for escaping, and the fixed headings and links.
+func docsSize(p *pathway.Pathway) int {
+	n := len(p.Title) + len(p.Summary) + len(p.Duration.Text) + len(p.Discipline) +
+		len(p.From.Title) + len(p.From.URL) + len(p.To.Title) + len(p.To.URL)
+	for _, f := range p.FocusAreas {
+		n += len(f.Title) + len(f.Text) + 8
+	}
+	for _, list := range [][]string{p.Skills, p.Behaviours, p.Projects} {
+		for _, v := range list {
+			n += len(v) + 5
+		}
+	}
+	if a := p.AILiteracy; a != nil {
+		n += len(a.Theme)
+		for _, v := range a.Items {
+			n += len(v) + 5
+		}
+	}
+	for _, b := range p.Reading {
+		n += len(b.Title) + len(b.Authors) + len(b.Description) + 16
+	}
+	for _, c := range p.Courses {
+		n += len(c.Title) + len(c.Provider) + len(c.Description) + 24
+	}
+	if a := p.Archetypes; a != nil {
+		n += len(a.Intro)
+		for _, r := range a.Roles {
+			n += len(r.Title) + len(r.URL) + 8
+		}
+	}
+	return n + n/16 + 1024
 }
 
 func months(d pathway.Duration) string {
