@@ -39,6 +39,15 @@ func writeInline(b *bytes.Buffer, prefix, s, suffix string) bool {
 // already cleaned, to dst.
 func appendEscaped(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
+		// Copy the run of bytes that never need escaping in one go.
+		j := i
+		for j < len(s) && !markdownSpecial[s[j]] {
+			j++
+		}
+		dst = append(dst, s[i:j]...)
+		if i = j; i == len(s) {
+			break
+		}
 		c := s[i]
 		switch c {
 		case '&':
@@ -81,6 +90,14 @@ func appendEscaped(dst []byte, s string) []byte {
 	}
 	return dst
 }
+
+// markdownSpecial marks the bytes appendEscaped may change.
+var markdownSpecial = func() (t [256]bool) {
+	for _, c := range []byte("&<>\\`*_[]{}|~^=:#+-!.)") {
+		t[c] = true
+	}
+	return t
+}()
 
 // escapeHTML encodes & < > and quotes: for text that MkDocs puts into HTML
 // unescaped (site_name, site_description), kept on one line.
