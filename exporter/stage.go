@@ -1,6 +1,8 @@
 package exporter
 
 import (
+	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -144,11 +146,13 @@ func checkTarget(dir string, o WriteOptions) (bool, error) {
 	if fi, err := os.Lstat(mf); err != nil || !fi.Mode().IsRegular() {
 		return false, ErrNotOurs
 	}
-	b, err := os.ReadFile(mf)
+	f, err := os.Open(mf)
 	if err != nil {
 		return false, err
 	}
-	if _, err := manifest.Parse(b); err != nil {
+	defer f.Close()
+	// The header is enough: a 10k-pathway manifest is 35 MB.
+	if err := manifest.CheckHeader(bufio.NewReader(f)); err != nil {
 		return false, fmt.Errorf("%w: %v", ErrNotOurs, err)
 	}
 	return true, nil
@@ -176,6 +180,31 @@ func swap(tmp, dir string, exists bool) error {
 		}
 		return err
 	}
-	_ = os.RemoveAll(old) // the new tree is in place; a leftover is only litter
+	removeTree(old) // the new tree is in place; a leftover is only litter
 	return nil
+}
+
+// removeTree removes dir and everything under it, the subfolders of its
+// subfolders (one per pathway) on a few goroutines: unlinking the 110k
+// files of a large tree one by one took as long as writing them.
+func removeTree(dir string) {
+	var subs []string
+	top, _ := os.ReadDir(dir)
+	for _, e := range top {
+		if !e.IsDir() {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		inner, _ := os.ReadDir(p)
+		for _, e := range inner {
+			if e.IsDir() {
+				subs = append(subs, filepath.Join(p, e.Name()))
+			}
+		}
+	}
+	forEach(context.Background(), len(subs), writeWorkers(), func(i int) bool {
+		_ = os.RemoveAll(subs[i])
+		return true
+	})
+	_ = os.RemoveAll(dir)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pathwaysync/pathwaysync/manifest"
@@ -150,5 +151,40 @@ func TestWriteCompactMatchesMarshal(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestCheckHeader(t *testing.T) {
+	m := manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version, Files: []string{"a"}}
+	good, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{string(good), true},
+		{`{"files":["x"],"version":1,"generator":"pathwaysync"}`, true},
+		{`{"generator":"pathwaysync","version":1,"files":[` + "\x00", true}, // header read, rest not
+		{`{"generator":"other","version":1}`, false},
+		{`{"generator":"pathwaysync","version":2}`, false},
+		{`{"generator":"pathwaysync"}`, false},
+		{`{}`, false},
+		{`[]`, false},
+		{``, false},
+		{`not json`, false},
+		{`{"generator":7,"version":1}`, false},
+	} {
+		err := manifest.CheckHeader(strings.NewReader(tc.in))
+		if (err == nil) != tc.ok {
+			t.Errorf("CheckHeader(%q) = %v, want ok %v", tc.in, err, tc.ok)
+		}
+		if tc.ok {
+			continue
+		}
+		if _, perr := manifest.Parse([]byte(tc.in)); perr == nil {
+			t.Errorf("Parse accepts %q that CheckHeader refuses", tc.in)
+		}
 	}
 }
