@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -66,7 +67,10 @@ func writePages(b *testing.B, g pageGen, n int) (string, int64) {
 // a fresh folder, swap). The folders are under TMPDIR (tmpfs or disk: say
 // which with the figures). Target for 10k on 2 cores: ≤2 s and ≤256 MiB
 // peak RSS (measure RSS one size at a time under /usr/bin/time -v).
+//
+// The collector runs with GOGC=50, as `pathwaysync export` sets it.
 func BenchmarkExport10k(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(50))
 	g := newPageGen(b)
 	ctx := context.Background()
 	for _, n := range []int{1000, 5000, 10000} {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,6 +44,12 @@ alone unless --force is given.`,
 
 func (a *app) runExport(cmd *cobra.Command, o exportOptions, args []string) error {
 	start := time.Now()
+	// An export is a batch job whose live data is the parsed pathways: a
+	// tighter collector target keeps its peak near 1.5× that rather than
+	// 2× for a few percent of CPU. An operator's GOGC wins.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(exportGCPercent))
+	}
 	cfg, err := a.loadConfig(nil, args)
 	if err != nil {
 		return err
@@ -66,6 +74,9 @@ func (a *app) runExport(cmd *cobra.Command, o exportOptions, args []string) erro
 		time.Since(start).Round(time.Millisecond))
 	return nil
 }
+
+// exportGCPercent is the collector target of `export` (GOGC=50).
+const exportGCPercent = 50
 
 func byteSize(n int64) string {
 	switch {
