@@ -484,3 +484,45 @@ func TestSyncGitHubSource(t *testing.T) {
 		t.Fatalf("second sync: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// TestServeShutdownMidSync stops the daemon while its start-up sync waits
+// on GitHub (the commit call hangs): the sync is cancelled after
+// server.shutdown_timeout, the process exits 0, and the repository holds no
+// half-made state: base unchanged, no bot branch, no pull request.
+func TestServeShutdownMidSync(t *testing.T) {
+	emu := newE2ERepo(t)
+	before := emu.BranchSHA(e2eRepo, "main")
+	emu.Inject(ghemu.Fault{Route: "POST /repos/{owner}/{repo}/git/commits", Kind: ghemu.FaultHang, Hang: time.Minute})
+	addr := freeAddr(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, buildBinary(t), "serve")
+	cmd.Env = e2eEnv(emu, copyExamples(t), "PATHWAYSYNC_SERVER_ADDR="+addr, "PATHWAYSYNC_SERVER_SHUTDOWN_TIMEOUT=500ms")
+	var logs syncBuffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 20*time.Second, "the sync to reach the commit call", func() bool {
+		return emu.Stats().ByRoute["POST /repos/{owner}/{repo}/git/commits"] > 0
+	})
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, logs.String())
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("shutdown took %s", d)
+	}
+	if got := emu.BranchSHA(e2eRepo, "main"); got != before {
+		t.Fatal("base branch moved")
+	}
+	if b := emu.Branches(e2eRepo); len(b) != 1 {
+		t.Fatalf("branches after a cancelled sync: %v", b)
+	}
+	if prs := emu.PullRequests(e2eRepo); len(prs) != 0 {
+		t.Fatalf("pull requests after a cancelled sync: %d", len(prs))
+	}
+}

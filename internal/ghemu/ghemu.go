@@ -7,9 +7,11 @@
 package ghemu
 
 import (
+	"bytes"
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -342,6 +344,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 			}
 			panic(http.ErrAbortHandler)
 		case FaultHang:
+			// Read the body first: only then does the server notice a
+			// client that hangs up, and cancel r.Context().
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
 			select {
 			case <-r.Context().Done():
 				return
