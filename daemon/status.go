@@ -106,33 +106,4 @@ func safeURL(u string) string {
 }
 
 // pathwayText is the readable text of a pathway (for reading time).
-func pathwayText(p *pathway.Pathway) string {
-	var b strings.Builder
-	w := func(parts ...string) {
-		for _, s := range parts {
-			b.WriteString(s)
-			b.WriteByte(' ')
-		}
-	}
-	w(p.Title, p.Summary, p.Discipline, p.Duration.Text)
-	for _, f := range p.FocusAreas {
-		w(f.Title, f.Text)
-	}
-	w(p.Skills...)
-	w(p.Behaviours...)
-	w(p.Projects...)
-	if p.AILiteracy != nil {
-		w(p.AILiteracy.Theme)
-		w(p.AILiteracy.Items...)
-	}
-	for _, r := range p.Reading {
-		w(r.Title, r.Authors, r.Description)
-	}
-	for _, c := range p.Courses {
-		w(c.Title, c.Provider, c.Description)
-	}
-	if p.Archetypes != nil {
-		w(p.Archetypes.Intro)
-	}
-	return b.String()
-}
+func pathwayText(p *pathway.Pathway) string { return strings.Join(p.Texts(), " ") }

@@ -218,34 +218,6 @@ func docsText(t *testing.T, res *Result, name string) string {
 	return all.String()
 }
 
-// modelStrings lists every text of a pathway.
-func modelStrings(p *pathway.Pathway) []string {
-	s := []string{p.Title, p.Summary, p.Duration.Text, p.Discipline, p.From.Title, p.To.Title}
-	for _, f := range p.FocusAreas {
-		s = append(s, f.Title, f.Text)
-	}
-	s = append(s, p.Skills...)
-	s = append(s, p.Behaviours...)
-	s = append(s, p.Projects...)
-	if p.AILiteracy != nil {
-		s = append(s, p.AILiteracy.Theme)
-		s = append(s, p.AILiteracy.Items...)
-	}
-	for _, b := range p.Reading {
-		s = append(s, b.Title, b.Authors, b.Description)
-	}
-	for _, c := range p.Courses {
-		s = append(s, c.Title, c.Provider, c.Description)
-	}
-	if p.Archetypes != nil {
-		s = append(s, p.Archetypes.Intro)
-		for _, r := range p.Archetypes.Roles {
-			s = append(s, r.Title)
-		}
-	}
-	return s
-}
-
 // TestEveryStringLands checks that every text of every example (the seed
 // page included) reads, unescaped, in the rendered TechDocs.
 func TestEveryStringLands(t *testing.T) {
@@ -259,7 +231,7 @@ func TestEveryStringLands(t *testing.T) {
 		}
 		txt := docsText(t, res, name)
 		n := 0
-		for _, s := range modelStrings(p) {
+		for _, s := range p.Texts() {
 			if s = oneLine(s); s == "" {
 				continue
 			}

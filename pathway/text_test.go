@@ -102,36 +102,11 @@ func TestParseTextSeed(t *testing.T) {
 // modelStrings lists every text value of p, paragraphs split apart.
 func modelStrings(p *Pathway) []string {
 	var out []string
-	add := func(ss ...string) {
-		for _, s := range ss {
-			for _, para := range strings.Split(s, "\n\n") {
-				if para != "" {
-					out = append(out, para)
-				}
+	for _, s := range p.Texts() {
+		for _, para := range strings.Split(s, "\n\n") {
+			if para != "" {
+				out = append(out, para)
 			}
-		}
-	}
-	add(p.Title, p.From.Title, p.To.Title, p.Duration.Text, p.Discipline, p.Summary)
-	for _, f := range p.FocusAreas {
-		add(f.Title, f.Text)
-	}
-	add(p.Skills...)
-	add(p.Behaviours...)
-	add(p.Projects...)
-	if p.AILiteracy != nil {
-		add(p.AILiteracy.Theme)
-		add(p.AILiteracy.Items...)
-	}
-	for _, b := range p.Reading {
-		add(b.Title, b.Authors, b.Description)
-	}
-	for _, c := range p.Courses {
-		add(c.Title, c.Provider, c.Description)
-	}
-	if p.Archetypes != nil {
-		add(p.Archetypes.Intro)
-		for _, r := range p.Archetypes.Roles {
-			add(r.Title)
 		}
 	}
 	return out
