@@ -2,8 +2,6 @@ package pathway
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -92,7 +90,7 @@ func (b *builder) add(l line) {
 			b.p.AILiteracy = &AILiteracy{}
 		}
 		ai := b.p.AILiteracy
-		if ai.Theme == "" && len(ai.Items) == 0 && !b.pending && !l.item && !numberRE.MatchString(t) && !numberOnlyRE.MatchString(t) {
+		if _, _, numbered := itemNumber(t); ai.Theme == "" && len(ai.Items) == 0 && !b.pending && !l.item && !numbered {
 			ai.Theme = t
 			return
 		}
@@ -216,11 +214,6 @@ func (b *builder) unknownSymbolHeading(l line) bool {
 	return false
 }
 
-var (
-	numberRE     = regexp.MustCompile(`^(\d{1,3})[.)]?\s+(\S.*)$`)
-	numberOnlyRE = regexp.MustCompile(`^(\d{1,3})[.)]?$`)
-)
-
 // numbered reads items numbered "1 text", "1" then text, bullets, or bare lines.
 func (b *builder) numbered(items []string, l line) []string {
 	t := l.text
@@ -229,19 +222,14 @@ func (b *builder) numbered(items []string, l line) []string {
 		b.pending = false
 		return append(items, bulletText(l))
 	}
-	if m := numberOnlyRE.FindStringSubmatch(t); m != nil && atoi(m[1]) == next {
-		b.pending, b.pendingLine = true, l.n
-		return items
-	}
-	if m := numberRE.FindStringSubmatch(t); m != nil && atoi(m[1]) == next {
-		return append(items, m[2])
+	if n, text, ok := itemNumber(t); ok && n == next {
+		if text == "" {
+			b.pending, b.pendingLine = true, l.n
+			return items
+		}
+		return append(items, text)
 	}
 	return append(items, bulletText(l))
-}
-
-func atoi(s string) int {
-	v, _ := strconv.Atoi(s)
-	return v
 }
 
 // entry reads reading and course entries: title, authors or provider, description.

@@ -1,6 +1,7 @@
 package pathway
 
 import (
+	"bytes"
 	"path"
 	"regexp"
 	"strconv"
@@ -29,30 +30,27 @@ type link struct {
 // a BOM and non-breaking spaces.
 func textLines(data []byte) []line {
 	s := strings.TrimPrefix(string(data), "\uFEFF")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	var out []line
-	for i, raw := range strings.Split(s, "\n") {
-		t := cleanSpace(raw)
-		if t == "" {
-			continue
-		}
-		out = append(out, line{n: i + 1, text: t})
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.ReplaceAll(s, "\r", "\n")
 	}
-	return out
+	out := make([]line, 0, strings.Count(s, "\n")+1)
+	for n := 1; ; n++ {
+		raw, rest, more := strings.Cut(s, "\n")
+		if t := cleanSpace(raw); t != "" {
+			out = append(out, line{n: n, text: t})
+		}
+		if !more {
+			return out
+		}
+		s = rest
+	}
 }
 
 // cleanSpace maps non-breaking and zero-width spaces to plain spaces or
 // nothing, drops other control characters and trims the ends.
 func cleanSpace(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == '\u00a0' || r == '\u200b' || r == '\ufeff' || (unicode.IsControl(r) && r != ' ') {
-			clean = false
-			break
-		}
-	}
-	if !clean {
+	if !isClean(s) {
 		s = strings.Map(func(r rune) rune {
 			switch {
 			case r == '\u00a0' || r == '\t':
@@ -68,6 +66,45 @@ func cleanSpace(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// isClean reports whether s holds none of the characters cleanSpace maps:
+// C0 and C1 controls, U+00A0, U+200B and U+FEFF. In UTF-8 those are the
+// bytes below 0x20, 0x7F, and sequences led by 0xC2, 0xE2 or 0xEF; as
+// those are lead bytes only, a byte scan finds exactly what a rune scan
+// would, invalid UTF-8 included.
+func isClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !suspect[s[i]] {
+			continue
+		}
+		switch c := s[i]; c {
+		case 0xC2: // U+0080–U+009F are C1 controls; U+00A0 is the no-break space
+			if i+1 < len(s) && (0x80 <= s[i+1] && s[i+1] <= 0xA0) {
+				return false
+			}
+		case 0xE2: // U+200B
+			if strings.HasPrefix(s[i+1:], "\x80\x8b") {
+				return false
+			}
+		case 0xEF: // U+FEFF
+			if strings.HasPrefix(s[i+1:], "\xbb\xbf") {
+				return false
+			}
+		default: // C0 controls and DEL
+			return false
+		}
+	}
+	return true
+}
+
+// suspect marks the bytes isClean looks at twice.
+var suspect = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t[0x7f], t[0xc2], t[0xe2], t[0xef] = true, true, true, true
+	return t
+}()
+
 // trimMarker strips leading symbols (emoji, arrows, variation selectors)
 // and spaces: what is left starts with a letter or digit.
 func trimMarker(s string) string {
@@ -82,14 +119,70 @@ func startsWithSymbol(s string) bool {
 	return unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || r >= 0x1F000
 }
 
-var bulletRE = regexp.MustCompile(`^(?:[•‣◦▪●·*+\-–—]|\d{1,3}[.)])\s+`)
-
-// stripBullet removes a list marker ("•", "-", "*", "1.") and reports whether one was there.
+// stripBullet removes a list marker and the spaces after it ("•", "-",
+// "*", "+", "–", "—", "‣", "◦", "▪", "●", "·", or "1." / "1)" with one to
+// three digits) and reports whether one was there. A marker counts only
+// when a space, tab or line break follows it.
 func stripBullet(s string) (string, bool) {
-	if m := bulletRE.FindString(s); m != "" {
-		return strings.TrimSpace(s[len(m):]), true
+	n := 0
+	switch r, size := utf8.DecodeRuneInString(s); r {
+	case '•', '‣', '◦', '▪', '●', '·', '*', '+', '-', '–', '—':
+		n = size
+	default:
+		d := leadingDigits(s)
+		if d == 0 || d > 3 || d == len(s) || (s[d] != '.' && s[d] != ')') {
+			return s, false
+		}
+		n = d + 1
 	}
-	return s, false
+	m := n
+	for m < len(s) && isSpaceRE(s[m]) {
+		m++
+	}
+	if m == n {
+		return s, false
+	}
+	return strings.TrimSpace(s[m:]), true
+}
+
+// leadingDigits counts the ASCII digits s starts with.
+func leadingDigits(s string) int {
+	n := 0
+	for n < len(s) && '0' <= s[n] && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// isSpaceRE reports whether c is a space as RE2's \s means it.
+func isSpaceRE(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// itemNumber reads an item number: "3 text", "3. text" or "3) text" gives
+// 3 and "text"; "3", "3." or "3)" alone gives 3 and "". ok is false for
+// anything else, and for numbers of more than three digits.
+func itemNumber(s string) (n int, text string, ok bool) {
+	d := leadingDigits(s)
+	if d == 0 || d > 3 {
+		return 0, "", false
+	}
+	n, _ = strconv.Atoi(s[:d])
+	i := d
+	if i < len(s) && (s[i] == '.' || s[i] == ')') {
+		i++
+	}
+	if i == len(s) {
+		return n, "", true
+	}
+	j := i
+	for j < len(s) && isSpaceRE(s[j]) {
+		j++
+	}
+	if j == i || j == len(s) || strings.IndexByte(s[j:], '\n') >= 0 {
+		return 0, "", false
+	}
+	return n, s[j:], true
 }
 
 // section is a part of a pathway page.
@@ -140,12 +233,28 @@ var headings = map[string]section{
 	"role archetypes":                  secArchetypes,
 }
 
-// headingSection returns the section a heading line opens, if it is one.
+// headingStart marks the first bytes of the keys of headings.
+var headingStart = func() (t [256]bool) {
+	for k := range headings {
+		t[k[0]] = true
+	}
+	return t
+}()
+
+// headingSection returns the section a heading line opens, if it is one:
+// the line without its marker, lowercased, without a closing colon, with
+// "&" read as "and", hyphens as spaces, "behaviors" as "behaviours" and
+// spaces collapsed, names one of headings.
 func headingSection(s string) (section, bool) {
 	if len(s) > 100 { // the longest heading is well under this many bytes
 		return 0, false
 	}
-	h := strings.ToLower(trimMarker(s))
+	t := trimMarker(s)
+	if k, ok := asciiHeadingKey(t); ok {
+		sec, found := headings[k]
+		return sec, found
+	}
+	h := strings.ToLower(t)
 	h = strings.TrimSuffix(h, ":")
 	h = strings.ReplaceAll(h, "&", " and ")
 	h = strings.ReplaceAll(h, "-", " ")
@@ -153,6 +262,53 @@ func headingSection(s string) (section, bool) {
 	h = strings.Join(strings.Fields(h), " ")
 	sec, ok := headings[h]
 	return sec, ok
+}
+
+// asciiHeadingKey is headingSection's normalisation of an ASCII line,
+// without allocating for lines that cannot be headings; ok is false when
+// t is not ASCII (the caller takes the general path). A key too long to
+// be a heading comes back as "" with ok true.
+func asciiHeadingKey(t string) (string, bool) {
+	const max = 40 // longer than any heading key
+	if t != "" && t[0] < utf8.RuneSelf && !headingStart[t[0]|0x20] {
+		return "", true // trimMarker left a letter or digit no heading starts with
+	}
+	var buf [max + 8]byte
+	k := buf[:0]
+	t = strings.TrimSuffix(t, ":")
+	space := false
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return "", false
+		case c == ' ' || c == '-' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			space = len(k) > 0
+			continue
+		case c == '&':
+			if len(k) > 0 {
+				k = append(k, ' ')
+			}
+			k = append(k, "and"...)
+			space = true
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if space {
+			k = append(k, ' ')
+			space = false
+		}
+		k = append(k, c)
+		if len(k) > max {
+			// Non-ASCII later on would not make it shorter: done.
+			return "", true
+		}
+	}
+	if i := bytes.Index(k, []byte("behaviors")); i >= 0 {
+		return strings.ReplaceAll(string(k), "behaviors", "behaviours"), true
+	}
+	return string(k), true
 }
 
 // isChrome reports whether a line is page navigation rather than content.

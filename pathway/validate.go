@@ -51,19 +51,27 @@ func (p *Pathway) validate(file string) error {
 	if d.MaxMonths > 0 && d.MinMonths > d.MaxMonths {
 		add("duration.maxMonths", "must not be less than minMonths (%d)", d.MinMonths)
 	}
+	// List entries name their field only when they fail: most pass.
+	requiredItem := func(list string, i int, v string) {
+		if strings.TrimSpace(v) == "" || !isSingleLine(v) {
+			required(fmt.Sprintf("%s[%d].title", list, i), v)
+		}
+	}
 	for i, f := range p.FocusAreas {
-		required(fmt.Sprintf("focusAreas[%d].title", i), f.Title)
+		requiredItem("focusAreas", i, f.Title)
 	}
 	for i, b := range p.Reading {
-		required(fmt.Sprintf("reading[%d].title", i), b.Title)
+		requiredItem("reading", i, b.Title)
 	}
 	for i, c := range p.Courses {
-		required(fmt.Sprintf("courses[%d].title", i), c.Title)
+		requiredItem("courses", i, c.Title)
 	}
 	if p.Archetypes != nil {
 		for i, r := range p.Archetypes.Roles {
-			required(fmt.Sprintf("roleArchetypes.roles[%d].title", i), r.Title)
-			checkURL(add, fmt.Sprintf("roleArchetypes.roles[%d].url", i), r.URL)
+			requiredItem("roleArchetypes.roles", i, r.Title)
+			if r.URL != "" && !isAbsHTTP(r.URL) {
+				checkURL(add, fmt.Sprintf("roleArchetypes.roles[%d].url", i), r.URL)
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -71,12 +79,19 @@ func (p *Pathway) validate(file string) error {
 
 // singleLine flags values holding line breaks or other control characters.
 func singleLine(add func(field, format string, args ...any), field, v string) {
+	if !isSingleLine(v) {
+		add(field, "must be a single line without control characters")
+	}
+}
+
+// isSingleLine reports whether v holds no line break or other control character.
+func isSingleLine(v string) bool {
 	for _, r := range v {
 		if unicode.IsControl(r) {
-			add(field, "must be a single line without control characters")
-			return
+			return false
 		}
 	}
+	return true
 }
 
 // checkURL flags a non-empty URL that is not absolute http(s).

@@ -81,7 +81,12 @@ func readFile(name string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("read source: %w", err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	// Sized from the stat, so a file that did not change is read in one
+	// call (and one more that sees the end).
+	data, err := readAtMost(f, fi.Size(), max)
+	if errors.Is(err, ErrTooLarge) {
+		return nil, tooLarge(name, max)
+	}
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -89,10 +94,29 @@ func readFile(name string, max int64) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("read source %s: %w", name, err)
 	}
-	if int64(len(data)) > max {
-		return nil, tooLarge(name, max)
-	}
 	return data, nil
+}
+
+// readAtMost reads r to its end into a buffer sized for size bytes; more
+// than max bytes is ErrTooLarge.
+func readAtMost(r io.Reader, size, max int64) ([]byte, error) {
+	data := make([]byte, 0, min(size, max)+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if int64(len(data)) > max {
+			return nil, ErrTooLarge
+		}
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // tooLarge names the document and the limit it exceeds.
