@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"unicode"
+	"unicode/utf8"
 )
 
 // emitYAML writes tree (a jsonTree result) byte for byte as yaml.v2's
@@ -209,7 +210,7 @@ func (e *yamlEmitter) plainScalar(s string, key bool) bool {
 			spaces = true
 			continue
 		}
-		i = e.writeChar(s, i)
+		i = e.writeRun(s, i, ' ')
 		e.indention = false
 		spaces = false
 	}
@@ -217,6 +218,20 @@ func (e *yamlEmitter) plainScalar(s string, key bool) bool {
 	e.indention = false
 	e.indent = old
 	return true
+}
+
+// writeRun copies the characters of s from i up to the next space or
+// stop byte (one column each, stepped as writeChar steps) and returns the
+// index after them. The caller has checked s with analyzeScalar, so no
+// step runs past the end.
+func (e *yamlEmitter) writeRun(s string, i int, stop byte) int {
+	j := i
+	for j < len(s) && s[j] != ' ' && s[j] != stop {
+		j += yamlWidth(s[j])
+		e.column++
+	}
+	e.buf = append(e.buf, s[i:j]...)
+	return j
 }
 
 // singleQuoted is yaml_emitter_write_single_quoted_scalar inside
@@ -239,8 +254,10 @@ func (e *yamlEmitter) singleQuoted(s string, key bool) bool {
 		}
 		if s[i] == '\'' {
 			e.put('\'')
+			i = e.writeChar(s, i)
+		} else {
+			i = e.writeRun(s, i, '\'')
 		}
-		i = e.writeChar(s, i)
 		e.indention = false
 		spaces = false
 	}
@@ -312,7 +329,7 @@ var yamlWords = map[string]bool{
 // analyzeScalar is yaml_emitter_analyze_scalar for a non-empty one-line
 // printable s in block context: plain reports block_plain_allowed. ok is
 // false for what the port leaves to yaml.v2 (line breaks, characters that
-// are not printable, and "---" or "..." at the start).
+// are not printable, invalid UTF-8, and "---" or "..." at the start).
 func analyzeScalar(s string) (plain, ok bool) {
 	if len(s) >= 3 && (s[:3] == "---" || s[:3] == "...") {
 		return false, false
@@ -320,9 +337,16 @@ func analyzeScalar(s string) (plain, ok bool) {
 	block := false
 	preceded := true
 	for i, w := 0, 0; i < len(s); i += w {
-		w = yamlWidth(s[i])
-		if i+w > len(s) || !yamlPrintable(s, i) || yamlBreak(s, i) {
+		if b := s[i]; b < utf8.RuneSelf {
+			// yamlPrintable and yamlBreak for one byte: printable
+			// ASCII, the line break excluded.
+			if w = 1; b < 0x20 || b == 0x7f {
+				return false, false
+			}
+		} else if w = yamlWidth(b); i+w > len(s) || !yamlPrintable(s, i) || yamlBreak(s, i) {
 			return false, false
+		} else if r, n := utf8.DecodeRuneInString(s[i:]); r == utf8.RuneError && n == 1 {
+			return false, false // yaml.v2 writes invalid UTF-8 as !!binary
 		}
 		followed := i+w >= len(s) || s[i+w] == ' ' || s[i+w] == '\t'
 		if i == 0 {

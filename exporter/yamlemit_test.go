@@ -11,13 +11,14 @@ import (
 )
 
 // randWords are the pieces random strings are made of: folding lengths,
-// indicators, quotes, words YAML reads as other types, non-ASCII and
-// characters the port leaves to yaml.v2.
+// indicators, quotes, words YAML reads as other types, non-ASCII, invalid
+// UTF-8 and characters the port leaves to yaml.v2.
 var randWords = []string{
 	"a", "word", "Longerwordhere", "x", "-", "- ", ":", ": ", " #", "#", "'", `"`, "yes", "No", "null", "true",
 	"~", "0", "12", "-3", "1.5", "0x1F", "2024-01-02", "1:20", "...", "---", "?", "!", "&", "*", "|", ">",
 	"%", "@", "`", "[", "]", "{", "}", ",", "é", "日本", "–", "’", "\u00a0", "  ", " ",
 	"https://example.com/a_b?c=d#e", "dir:.", "./x", "<b>", "&amp;", strings.Repeat("long ", 20), strings.Repeat("y", 90),
+	"\xc3 ", "\xc3'", "\xe2\x80 x", // lead bytes that swallow the next character
 	"😀", "\u2028", "\u0085", "\t", "\n", "\ufeff",
 }
 
