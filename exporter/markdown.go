@@ -110,17 +110,14 @@ var htmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `
 // oneLine collapses whitespace runs (newlines included) to one space, trims
 // the ends and drops control characters and invalid UTF-8.
 func oneLine(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == 0x7f || c >= 0x80 || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if isOneLine(s) {
 		return s
 	}
+	return collapseLine(s)
+}
+
+// collapseLine is oneLine without the fast path: the definition.
+func collapseLine(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -141,6 +138,27 @@ func oneLine(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isOneLine reports whether oneLine(s) == s: no whitespace but single
+// inner spaces, no control, zero-width or U+FFFD character, valid UTF-8.
+func isOneLine(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f || (c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u200b' || r == '\ufeff' {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 func isShortcodeChar(c byte) bool {

@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -113,6 +114,24 @@ func TestSafeURL(t *testing.T) {
 		got, ok := safeURL(tt.in)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("safeURL(%q) = %q %v, want %q %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestOneLineFastPath: returning the text untouched is only a shortcut;
+// the result is always collapseLine's.
+func TestOneLineFastPath(t *testing.T) {
+	pieces := []string{"a", "Zé", " ", "  ", "\t", "\n", "\r", "\x00", "\x7f", "\u0085", "\u00a0", "\u2028",
+		"\u3000", "\u200b", "\ufeff", "\ufffd", "\xff", "\xc3", "’", "–", "😀", "x y", "."}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 50000 {
+		var b strings.Builder
+		for range rng.IntN(6) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := oneLine(s), collapseLine(s); got != want {
+			t.Fatalf("oneLine(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

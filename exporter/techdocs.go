@@ -2,7 +2,9 @@ package exporter
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,11 +13,60 @@ import (
 
 // mkdocsConfig is the whole mkdocs.yml: only the keys TechDocs keeps.
 type mkdocsConfig struct {
-	SiteName        string              `json:"site_name"`
-	SiteDescription string              `json:"site_description,omitempty"`
-	DocsDir         string              `json:"docs_dir"`
-	Nav             []map[string]string `json:"nav"`
-	Plugins         []string            `json:"plugins"`
+	SiteName        string     `json:"site_name"`
+	SiteDescription string     `json:"site_description,omitempty"`
+	DocsDir         string     `json:"docs_dir"`
+	Nav             []navEntry `json:"nav"`
+	Plugins         []string   `json:"plugins"`
+}
+
+// navEntry is one page of the nav, written as {title: file}.
+type navEntry struct{ title, file string }
+
+func (n navEntry) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{n.title: n.file})
+}
+
+func (n *navEntry) UnmarshalJSON(b []byte) error {
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	if len(m) != 1 {
+		return fmt.Errorf("nav entry: want one title, got %d", len(m))
+	}
+	for n.title, n.file = range m {
+	}
+	return nil
+}
+
+// yamlTree is jsonTree's result for c built directly: an mkdocs.yml per
+// pathway went through reflection and a map per nav entry.
+func (c *mkdocsConfig) yamlTree() any {
+	m := make(yamlMap, 0, 5)
+	m = append(m, yamlPair{"site_name", validString(c.SiteName)})
+	if c.SiteDescription != "" {
+		m = append(m, yamlPair{"site_description", validString(c.SiteDescription)})
+	}
+	m = append(m, yamlPair{"docs_dir", validString(c.DocsDir)})
+	var nav, plugins any
+	if c.Nav != nil {
+		entries := make([]any, len(c.Nav))
+		for i, n := range c.Nav {
+			entries[i] = yamlMap{{validString(n.title), validString(n.file)}}
+		}
+		nav = entries
+	}
+	if c.Plugins != nil {
+		names := make([]any, len(c.Plugins))
+		for i, p := range c.Plugins {
+			names[i] = validString(p)
+		}
+		plugins = names
+	}
+	m = append(m, yamlPair{"nav", nav}, yamlPair{"plugins", plugins})
+	slices.SortFunc(m, func(a, b yamlPair) int { return yamlKeyCompare(a.key, b.key) })
+	return m
 }
 
 // pages lists the section pages in nav order; each is written only when
@@ -51,7 +102,7 @@ func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
 		SiteName:        escapeHTML(p.Title),
 		SiteDescription: escapeHTML(p.Summary),
 		DocsDir:         "docs",
-		Nav:             []map[string]string{{"Overview": "index.md"}},
+		Nav:             append(make([]navEntry, 0, 1+len(pages)), navEntry{"Overview", "index.md"}),
 		Plugins:         []string{"techdocs-core"},
 	}
 	files := make([]File, 0, 2+len(pages))
@@ -64,7 +115,7 @@ func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
 		if !pg.present(p) {
 			continue
 		}
-		cfg.Nav = append(cfg.Nav, map[string]string{pg.title: pg.file})
+		cfg.Nav = append(cfg.Nav, navEntry{pg.title, pg.file})
 		start := all.Len()
 		all.WriteString("# " + pg.title + "\n")
 		pg.body(&all, p)

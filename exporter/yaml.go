@@ -18,7 +18,13 @@ import (
 // or by yaml.v2 itself for anything else. Tests compare the results with
 // sigs.k8s.io/yaml and yaml.v2 byte for byte.
 func marshalYAML(v any) ([]byte, error) {
-	tree, ok := jsonTree(reflect.ValueOf(v))
+	var tree any
+	ok := false
+	if t, direct := v.(yamlTreer); direct {
+		tree, ok = t.yamlTree(), true
+	} else {
+		tree, ok = jsonTree(reflect.ValueOf(v))
+	}
 	if !ok {
 		j, err := json.Marshal(v)
 		if err != nil {
@@ -32,12 +38,15 @@ func marshalYAML(v any) ([]byte, error) {
 	if b, ok := emitYAML(tree); ok {
 		return b, nil
 	}
-	b, err := yamlv2.Marshal(tree)
+	b, err := yamlv2.Marshal(plainTree(tree))
 	if err != nil {
 		return nil, fmt.Errorf("marshal yaml: %w", err)
 	}
 	return b, nil
 }
+
+// yamlTreer is a type that builds its own jsonTree result.
+type yamlTreer interface{ yamlTree() any }
 
 // intify turns whole float64s back into integers, as the YAML decoder
 // sigs.k8s.io/yaml uses would have read them.

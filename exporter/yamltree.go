@@ -5,17 +5,20 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
 )
 
 // jsonTree returns what json.Unmarshal into an any gives for the JSON
-// encoding of v (objects as map[string]any, arrays as []any, numbers as
-// float64), with whole numbers turned into int64 as intify does — without
-// writing or reading JSON. ok is false for anything it does not model (a
-// json or text marshaler, float32, embedded or ",string" fields, non-string
-// map keys, []byte, NaN); the caller then takes the JSON round trip.
+// encoding of v (arrays as []any, numbers as float64), with whole numbers
+// turned into int64 as intify does — without writing or reading JSON —
+// except that objects are yamlMaps, their members already in the order
+// yaml.v2 writes them (plainTree gives the decoded form). ok is false for
+// anything it does not model (a json or text marshaler, float32, embedded
+// or ",string" fields, non-string map keys, []byte, NaN); the caller then
+// takes the JSON round trip.
 func jsonTree(v reflect.Value) (tree any, ok bool) {
 	switch v.Kind() {
 	case reflect.Invalid:
@@ -70,22 +73,22 @@ func jsonTree(v reflect.Value) (tree any, ok bool) {
 		if v.Type().Key().Kind() != reflect.String {
 			return nil, false
 		}
-		out := make(map[string]any, v.Len())
+		out := make(yamlMap, 0, v.Len())
 		for it := v.MapRange(); it.Next(); {
 			e, ok := jsonTree(it.Value())
 			if !ok {
 				return nil, false
 			}
-			out[validString(it.Key().String())] = e
+			out = append(out, yamlPair{key: it.Key().String(), value: e})
 		}
-		return out, true
+		return sortMembers(out), true
 	case reflect.Struct:
 		fields, ok := structFields(v.Type())
 		if !ok {
 			return nil, false
 		}
-		out := make(map[string]any, len(fields))
-		for _, f := range fields {
+		out := make(yamlMap, 0, len(fields))
+		for _, f := range fields { // in yaml.v2's key order
 			fv := v.Field(f.index)
 			if f.omitEmpty && emptyValue(fv) {
 				continue
@@ -94,11 +97,70 @@ func jsonTree(v reflect.Value) (tree any, ok bool) {
 			if !ok {
 				return nil, false
 			}
-			out[f.name] = e
+			out = append(out, yamlPair{key: f.name, value: e})
 		}
 		return out, true
 	}
 	return nil, false
+}
+
+// yamlMap is a JSON object as jsonTree builds it: its members with unique
+// keys, in the order yaml.v2 writes a map's keys (yamlKeyCompare).
+type yamlMap []yamlPair
+
+type yamlPair struct {
+	key   string
+	value any
+}
+
+// sortMembers turns a Go map's members (raw keys, any order) into the
+// yamlMap that the JSON round trip gives: encoding/json writes them sorted
+// by raw key with invalid UTF-8 replaced, and decoding keeps the last of
+// the keys that became equal.
+func sortMembers(m yamlMap) yamlMap {
+	slices.SortFunc(m, func(a, b yamlPair) int { return strings.Compare(a.key, b.key) })
+	for i := range m {
+		m[i].key = validString(m[i].key)
+	}
+	slices.SortStableFunc(m, func(a, b yamlPair) int { return yamlKeyCompare(a.key, b.key) })
+	out := m[:0]
+	for i, p := range m {
+		if i+1 < len(m) && m[i+1].key == p.key {
+			continue // a later member with the same key wins
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// toYAMLMap orders the members of m as yaml.v2 writes them, keys as they are.
+func toYAMLMap(m map[string]any) yamlMap {
+	out := make(yamlMap, 0, len(m))
+	for k, v := range m {
+		out = append(out, yamlPair{key: k, value: v})
+	}
+	slices.SortFunc(out, func(a, b yamlPair) int { return yamlKeyCompare(a.key, b.key) })
+	return out
+}
+
+// plainTree turns the yamlMaps of a jsonTree result into map[string]any:
+// the tree as json.Unmarshal (and yaml.v2) know it.
+func plainTree(tree any) any {
+	switch x := tree.(type) {
+	case yamlMap:
+		m := make(map[string]any, len(x))
+		for _, p := range x {
+			m[p.key] = plainTree(p.value)
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, v := range x {
+			out[i] = plainTree(v)
+		}
+		return out
+	}
+	return tree
 }
 
 // number is a decoded JSON number after intify.
@@ -166,8 +228,8 @@ type fieldList struct {
 
 var fieldCache sync.Map // reflect.Type → fieldList
 
-// structFields lists the JSON fields of struct type t; ok is false for a
-// struct that jsonTree does not model.
+// structFields lists the JSON fields of struct type t in yaml.v2's key
+// order; ok is false for a struct that jsonTree does not model.
 func structFields(t reflect.Type) ([]jsonField, bool) {
 	if c, found := fieldCache.Load(t); found {
 		fl := c.(fieldList)
@@ -205,6 +267,7 @@ func structFields(t reflect.Type) ([]jsonField, bool) {
 		seen[name] = true
 		fl.fields = append(fl.fields, f)
 	}
+	slices.SortFunc(fl.fields, func(a, b jsonField) int { return yamlKeyCompare(a.name, b.name) })
 	fieldCache.Store(t, fl)
 	return fl.fields, fl.ok
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,8 +60,9 @@ func TestJSONTreeMatchesRoundTrip(t *testing.T) {
 		Untouched: []any{},
 	}
 	modelled := []any{
-		&full, treeCases{}, &catalog.Entity{}, fullEntity(), &mkdocsConfig{Nav: []map[string]string{{"a": "b"}}},
+		&full, treeCases{}, &catalog.Entity{}, fullEntity(),
 		map[string]any{"a": 1000000, "b": 1.5, "c": []any{"yes", "no", "1e3", "", "null"}}, []int{}, nil,
+		map[string]any{"\xfe": 1, "\xff": 2, "\ufffd": 3, "a\xff": 4, "a": 5}, // keys that become equal
 	}
 	for i, v := range modelled {
 		tree, ok := jsonTree(reflect.ValueOf(v))
@@ -76,9 +78,10 @@ func TestJSONTreeMatchesRoundTrip(t *testing.T) {
 		if err := json.Unmarshal(j, &want); err != nil {
 			t.Fatal(err)
 		}
-		if want = intify(want); !reflect.DeepEqual(tree, want) {
+		if want = intify(want); !reflect.DeepEqual(plainTree(tree), want) {
 			t.Errorf("case %d (%T):\n got %#v\nwant %#v", i, v, tree, want)
 		}
+		checkMemberOrder(t, tree)
 		got, err := marshalYAML(v)
 		if err != nil {
 			t.Fatal(err)
@@ -110,6 +113,60 @@ func TestJSONTreeMatchesRoundTrip(t *testing.T) {
 	}
 	if _, err := marshalYAML(math.NaN()); err == nil {
 		t.Error("NaN marshalled")
+	}
+}
+
+// TestMkdocsTreeMatchesRoundTrip: mkdocs.yml's hand-built tree is the
+// JSON round trip's, and its YAML is sigs.k8s.io/yaml's.
+func TestMkdocsTreeMatchesRoundTrip(t *testing.T) {
+	odd := "bad \xff utf-8 <b>&amp;</b> ünï: - x"
+	for i, c := range []*mkdocsConfig{
+		{},
+		{SiteName: "x", DocsDir: "docs", Nav: []navEntry{}, Plugins: []string{}},
+		{SiteName: odd, SiteDescription: odd + strings.Repeat(" long", 30), DocsDir: "docs",
+			Nav: []navEntry{{"Overview", "index.md"}, {odd, odd}, {"yes", "1e3"}}, Plugins: []string{"techdocs-core", odd}},
+	} {
+		j, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want any
+		if err := json.Unmarshal(j, &want); err != nil {
+			t.Fatal(err)
+		}
+		tree := c.yamlTree()
+		if want = intify(want); !reflect.DeepEqual(plainTree(tree), want) {
+			t.Errorf("case %d:\n got %#v\nwant %#v", i, tree, want)
+		}
+		checkMemberOrder(t, tree)
+		got, err := marshalYAML(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sy, err := sigsyaml.Marshal(c); err != nil || !bytes.Equal(got, sy) {
+			t.Errorf("case %d: marshalYAML\n%s\nsigs.k8s.io/yaml (%v)\n%s", i, got, err, sy)
+		}
+	}
+}
+
+// checkMemberOrder fails unless every yamlMap in tree has unique keys in
+// yaml.v2's order.
+func checkMemberOrder(t *testing.T, tree any) {
+	t.Helper()
+	switch x := tree.(type) {
+	case yamlMap:
+		for i, p := range x {
+			if i > 0 && yamlKeyCompare(x[i-1].key, p.key) >= 0 {
+				t.Errorf("members %q and %q out of order", x[i-1].key, p.key)
+			}
+			checkMemberOrder(t, p.value)
+		}
+	case []any:
+		for _, v := range x {
+			checkMemberOrder(t, v)
+		}
+	case map[string]any:
+		t.Errorf("map[string]any in a jsonTree result")
 	}
 }
 
