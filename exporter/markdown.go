@@ -153,12 +153,22 @@ func isOneLine(s string) bool {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u200b' || r == '\ufeff' {
+		if r == utf8.RuneError || r <= 0xff && (unicode.IsSpace(r) || unicode.IsControl(r)) || r > 0xff && isWideSpace(r) {
 			return false
 		}
 		i += n
 	}
 	return true
+}
+
+// isWideSpace is unicode.IsSpace above U+00FF (no control characters
+// live there), plus the zero-width space and the BOM that oneLine drops.
+func isWideSpace(r rune) bool {
+	switch r {
+	case '\u1680', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\u200b', '\ufeff':
+		return true
+	}
+	return '\u2000' <= r && r <= '\u200a'
 }
 
 func isShortcodeChar(c byte) bool {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -121,8 +122,14 @@ func TestSafeURL(t *testing.T) {
 // TestOneLineFastPath: returning the text untouched is only a shortcut;
 // the result is always collapseLine's.
 func TestOneLineFastPath(t *testing.T) {
+	for r := rune(0x100); r <= unicode.MaxRune; r++ {
+		if unicode.IsControl(r) || unicode.IsSpace(r) != (isWideSpace(r) && r != '\u200b' && r != '\ufeff') {
+			t.Fatalf("isWideSpace(%U) disagrees with unicode.IsSpace", r)
+		}
+	}
 	pieces := []string{"a", "Zé", " ", "  ", "\t", "\n", "\r", "\x00", "\x7f", "\u0085", "\u00a0", "\u2028",
-		"\u3000", "\u200b", "\ufeff", "\ufffd", "\xff", "\xc3", "’", "–", "😀", "x y", "."}
+		"\u3000", "\u200b", "\ufeff", "\ufffd", "\xff", "\xc3", "’", "–", "😀", "x y", ".", "\u1680", "\u2000",
+		"\u200a", "\u200c", "\u2029", "\u202f", "\u205f", "\u0099", "\u00ff", "\u0100", "\u180e"}
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 50000 {
 		var b strings.Builder

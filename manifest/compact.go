@@ -1,7 +1,6 @@
 package manifest
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -157,7 +156,7 @@ func (f *fingerprinter) pathway(p *pathway.Pathway) {
 func WriteCompact(w io.Writer, files []string, pathways []Compact) error {
 	sort.Strings(files)
 	sort.Slice(pathways, func(i, j int) bool { return pathways[i].Name < pathways[j].Name })
-	e := jsonWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	e := jsonWriter{w: w, buf: make([]byte, 0, 2*flushSize)}
 	e.raw("{")
 	e.nl(1)
 	e.raw(`"generator": `)
@@ -185,46 +184,58 @@ func WriteCompact(w io.Writer, files []string, pathways []Compact) error {
 				e.raw(",")
 			}
 			e.pathway(&pathways[i])
+			e.flushFull()
 		}
 		e.nl(1)
 		e.raw("]")
 	}
 	e.raw("\n}\n")
-	if e.err != nil {
-		return e.err
-	}
-	return e.w.Flush()
+	e.flush()
+	return e.err
 }
 
 // indent is Marshal's indent unit.
 const indent = " "
 
-// jsonWriter writes json.MarshalIndent(v, "", indent)'s layout piece by piece.
+// jsonWriter writes json.MarshalIndent(v, "", indent)'s layout piece by
+// piece into a buffer it hands to w in chunks of about flushSize bytes.
 type jsonWriter struct {
-	w   *bufio.Writer
-	err error
-	hex [2 * fpLen]byte
+	w   io.Writer
+	buf []byte
+	err error // the first write error; later writes are dropped
 }
 
-func (e *jsonWriter) raw(s string) {
-	if e.err == nil {
-		_, e.err = e.w.WriteString(s)
+const flushSize = 64 << 10
+
+func (e *jsonWriter) raw(s string) { e.buf = append(e.buf, s...) }
+
+// flushFull writes the buffer out once it holds flushSize bytes.
+func (e *jsonWriter) flushFull() {
+	if len(e.buf) >= flushSize {
+		e.flush()
 	}
+}
+
+func (e *jsonWriter) flush() {
+	if e.err == nil && len(e.buf) > 0 {
+		_, e.err = e.w.Write(e.buf)
+	}
+	e.buf = e.buf[:0]
 }
 
 // str writes s as a JSON string the way encoding/json does.
 func (e *jsonWriter) str(s string) {
 	if plainJSON(s) {
-		e.raw(`"`)
-		e.raw(s)
-		e.raw(`"`)
+		e.buf = append(e.buf, '"')
+		e.buf = append(e.buf, s...)
+		e.buf = append(e.buf, '"')
 		return
 	}
 	b, err := json.Marshal(s)
 	if err != nil && e.err == nil {
 		e.err = err
 	}
-	e.raw(string(b))
+	e.buf = append(e.buf, b...)
 }
 
 // plainJSON reports whether encoding/json writes s between quotes as is.
@@ -239,9 +250,9 @@ func plainJSON(s string) bool {
 
 // nl starts a new line indented to level.
 func (e *jsonWriter) nl(level int) {
-	e.raw("\n")
+	e.buf = append(e.buf, '\n')
 	for range level {
-		e.raw(indent)
+		e.buf = append(e.buf, indent...)
 	}
 }
 
@@ -262,18 +273,16 @@ func (e *jsonWriter) strings(ss []string, level int) {
 		}
 		e.nl(level + 1)
 		e.str(s)
+		e.flushFull()
 	}
 	e.nl(level)
 	e.raw("]")
 }
 
 func (e *jsonWriter) fp(b []byte) {
-	hex.Encode(e.hex[:], b)
-	e.raw(`"`)
-	if e.err == nil {
-		_, e.err = e.w.Write(e.hex[:])
-	}
-	e.raw(`"`)
+	e.buf = append(e.buf, '"')
+	e.buf = hex.AppendEncode(e.buf, b)
+	e.buf = append(e.buf, '"')
 }
 
 func (e *jsonWriter) pathway(c *Compact) {

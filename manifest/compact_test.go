@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -106,6 +107,55 @@ func TestForPathwayMatchesReference(t *testing.T) {
 	}
 }
 
+func largeFiles(n int) []string {
+	files := make([]string, n)
+	for i := range files {
+		files[i] = fmt.Sprintf("pathways/p-%05d/docs/page.md", n-i)
+	}
+	return files
+}
+
+func largePathways(n int) map[string]*pathway.Pathway {
+	ps := make(map[string]*pathway.Pathway, n)
+	for i := range n {
+		p := full()
+		p.Title = fmt.Sprintf("Pathway %d", i)
+		ps[fmt.Sprintf("p-%05d", i)] = p
+	}
+	return ps
+}
+
+// TestWriteCompactWriteError: the first write error is returned.
+func TestWriteCompactWriteError(t *testing.T) {
+	ps := largePathways(200)
+	var cs []manifest.Compact
+	for name, p := range ps {
+		cs = append(cs, manifest.CompactFor(name, p))
+	}
+	for _, limit := range []int{0, 100, 70 << 10} {
+		w := &limitWriter{left: limit}
+		err := manifest.WriteCompact(w, largeFiles(3000), cs)
+		if !errors.Is(err, errDiskFull) {
+			t.Errorf("limit %d: err = %v, want errDiskFull", limit, err)
+		}
+	}
+}
+
+var errDiskFull = errors.New("disk full")
+
+// limitWriter takes left bytes, then fails.
+type limitWriter struct{ left int }
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	if len(p) > w.left {
+		n := w.left
+		w.left = 0
+		return n, errDiskFull
+	}
+	w.left -= len(p)
+	return len(p), nil
+}
+
 // TestWriteCompactMatchesMarshal proves the streaming writer gives
 // Marshal's bytes.
 func TestWriteCompactMatchesMarshal(t *testing.T) {
@@ -121,6 +171,7 @@ func TestWriteCompactMatchesMarshal(t *testing.T) {
 		{"one", []string{"b", "a/x.md"}, map[string]*pathway.Pathway{"p": seed()}},
 		{"many", []string{"z", `we"ird<&>` + "\x7f\u00e9\u2029", "a"}, map[string]*pathway.Pathway{
 			"b": full(), "a": seed(), "c\"<": noSummary, "d": {Title: "E"}}},
+		{"several chunks", largeFiles(5000), largePathways(300)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -436,7 +436,7 @@ func (b *builder) complete() bool {
 // parseText imports the published page text (either rendering).
 func parseText(name string, data []byte) (*Pathway, []Warning, error) {
 	b := newBuilder(name)
-	for _, l := range textLines(data) {
+	for l := range textLines(data) {
 		b.add(l)
 	}
 	return b.finish()

@@ -2,6 +2,7 @@ package pathway
 
 import (
 	"bytes"
+	"iter"
 	"path"
 	"regexp"
 	"strconv"
@@ -26,24 +27,26 @@ type link struct {
 	href string
 }
 
-// textLines splits page text into non-blank lines, normalising CRLF, CR,
-// a BOM and non-breaking spaces.
-func textLines(data []byte) []line {
-	s := strings.TrimPrefix(string(data), "\uFEFF")
-	if strings.IndexByte(s, '\r') >= 0 {
-		s = strings.ReplaceAll(s, "\r\n", "\n")
-		s = strings.ReplaceAll(s, "\r", "\n")
-	}
-	out := make([]line, 0, strings.Count(s, "\n")+1)
-	for n := 1; ; n++ {
-		raw, rest, more := strings.Cut(s, "\n")
-		if t := cleanSpace(raw); t != "" {
-			out = append(out, line{n: n, text: t})
+// textLines yields the non-blank lines of page text, normalising CRLF,
+// CR, a BOM and non-breaking spaces. It yields rather than returns them:
+// a page's line slice was the importer's largest allocation.
+func textLines(data []byte) iter.Seq[line] {
+	return func(yield func(line) bool) {
+		s := strings.TrimPrefix(string(data), "\uFEFF")
+		if strings.IndexByte(s, '\r') >= 0 {
+			s = strings.ReplaceAll(s, "\r\n", "\n")
+			s = strings.ReplaceAll(s, "\r", "\n")
 		}
-		if !more {
-			return out
+		for n := 1; ; n++ {
+			raw, rest, more := strings.Cut(s, "\n")
+			if t := cleanSpace(raw); t != "" && !yield(line{n: n, text: t}) {
+				return
+			}
+			if !more {
+				return
+			}
+			s = rest
 		}
-		s = rest
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -168,7 +169,7 @@ func TestTextLinesAgree(t *testing.T) {
 	}
 	docs = append(docs, nil, []byte("\n"), []byte("a\n"), []byte("\r\n\r\n"))
 	for _, d := range docs {
-		got, want := textLines(d), textLinesSplit(d)
+		got, want := slices.Collect(textLines(d)), textLinesSplit(d)
 		if len(got) != len(want) {
 			t.Fatalf("textLines(%.40q): %d lines, want %d", d, len(got), len(want))
 		}
