@@ -3,6 +3,7 @@ package source
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,8 +14,9 @@ import (
 // within a spec) and rejects a title defined twice, case-insensitively.
 func assemble(groups []group) ([]pathway.Pathway, []Warning, error) {
 	type item struct {
-		p   pathway.Pathway
-		doc string
+		p     *pathway.Pathway
+		doc   string
+		lower string // the title lowercased, the sort key
 	}
 	var out []pathway.Pathway
 	var warnings []Warning
@@ -24,26 +26,27 @@ func assemble(groups []group) ([]pathway.Pathway, []Warning, error) {
 		var items []item
 		for _, d := range g.docs {
 			warnings = append(warnings, d.warnings...)
-			for _, p := range d.pathways {
-				items = append(items, item{p: p, doc: d.name})
+			for i := range d.pathways {
+				p := &d.pathways[i]
+				items = append(items, item{p: p, doc: d.name, lower: strings.ToLower(p.Title)})
 			}
 		}
 		warnings = append(warnings, g.warnings...)
 		sort.SliceStable(items, func(i, j int) bool {
-			a, b := strings.ToLower(items[i].p.Title), strings.ToLower(items[j].p.Title)
-			if a != b {
+			if a, b := items[i].lower, items[j].lower; a != b {
 				return a < b
 			}
 			return items[i].p.Title < items[j].p.Title
 		})
+		out = slices.Grow(out, len(items))
 		for _, it := range items {
-			key := strings.ToLower(strings.TrimSpace(it.p.Title))
+			key := strings.TrimSpace(it.lower)
 			if first, ok := seen[key]; ok {
 				errs = append(errs, duplicate(it.p.Title, first, it.doc))
 				continue
 			}
 			seen[key] = it.doc
-			out = append(out, it.p)
+			out = append(out, *it.p)
 		}
 	}
 	if len(errs) > 0 {
