@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"sync"
 	"sync/atomic"
 
 	"github.com/pathwaysync/pathwaysync/manifest"
@@ -102,6 +103,50 @@ func fill(ctx context.Context, s *stage, r *planned, o Options) (Summary, error)
 		return Summary{}, fmt.Errorf("write %s: %w", s.dir, err)
 	}
 
+	// The root Location and the manifest are written side by side: each
+	// is a single-threaded pass over every unit.
+	var loc struct {
+		bytes int64
+		err   error
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { loc.bytes, loc.err = writeLocation(s, done, o) })
+
+	// The manifest lists every file but itself.
+	paths := make([]string, 0, files.Load()+1)
+	compacts := make([]manifest.Compact, 0, len(r.pathways))
+	for i := range done {
+		paths = append(paths, done[i].paths...)
+		if r.pathwayPlan(i) != nil {
+			compacts = append(compacts, done[i].manifest)
+		}
+	}
+	paths = append(paths, locationFile)
+	mb, err := s.writeFileWith(manifest.FileName, func(w io.Writer) error {
+		return manifest.WriteCompact(w, paths, compacts)
+	})
+	wg.Wait()
+	if loc.err != nil {
+		return Summary{}, loc.err
+	}
+	if err != nil {
+		return Summary{}, fmt.Errorf("write %s: %w", s.dir, err)
+	}
+	files.Add(1)
+	bytes.Add(loc.bytes)
+	return Summary{
+		Pathways: len(r.pathways),
+		Entities: n + 1,
+		Files:    int(files.Load()) + 1,
+		Bytes:    bytes.Load() + mb,
+	}, nil
+}
+
+// writeLocation renders the root Location over the units done and writes
+// it, after checking that no two entities share a ref; it returns the
+// size written.
+func writeLocation(s *stage, done []written, o Options) (int64, error) {
+	n := len(done)
 	targets := make([]string, n)
 	refs := make([]string, n+1)
 	for i := range done {
@@ -110,41 +155,17 @@ func fill(ctx context.Context, s *stage, r *planned, o Options) (Summary, error)
 	}
 	loc := locationUnit(targets, o)
 	if len(loc.errs) > 0 {
-		return Summary{}, fmt.Errorf("render: %w", errors.Join(loc.errs...))
+		return 0, fmt.Errorf("render: %w", errors.Join(loc.errs...))
 	}
 	refs[n] = loc.entity.Ref()
 	if err := uniqueRefs(refs); err != nil {
-		return Summary{}, fmt.Errorf("render: %w", err)
+		return 0, fmt.Errorf("render: %w", err)
 	}
-	if err := s.writeFile(loc.files[0].Path, loc.files[0].Data); err != nil {
-		return Summary{}, fmt.Errorf("write %s: %w", s.dir, err)
+	f := loc.files[0]
+	if err := s.writeFile(f.Path, f.Data); err != nil {
+		return 0, fmt.Errorf("write %s: %w", s.dir, err)
 	}
-	files.Add(1)
-	bytes.Add(int64(len(loc.files[0].Data)))
-
-	// The manifest lists every file but itself.
-	paths := make([]string, 0, files.Load())
-	compacts := make([]manifest.Compact, 0, len(r.pathways))
-	for i := range done {
-		paths = append(paths, done[i].paths...)
-		if r.pathwayPlan(i) != nil {
-			compacts = append(compacts, done[i].manifest)
-		}
-		done[i] = written{} // let the paths go as they are copied
-	}
-	paths = append(paths, loc.files[0].Path)
-	mb, err := s.writeFileWith(manifest.FileName, func(w io.Writer) error {
-		return manifest.WriteCompact(w, paths, compacts)
-	})
-	if err != nil {
-		return Summary{}, fmt.Errorf("write %s: %w", s.dir, err)
-	}
-	return Summary{
-		Pathways: len(r.pathways),
-		Entities: n + 1,
-		Files:    int(files.Load()) + 1,
-		Bytes:    bytes.Load() + mb,
-	}, nil
+	return int64(len(f.Data)), nil
 }
 
 // writeFileWith creates the file rel in the stage and fills it with write

@@ -148,10 +148,13 @@ func entityUnit(p string, e catalog.Entity) unit {
 	return u
 }
 
+// locationFile is the root Location's file, the tree's entry point.
+const locationFile = "catalog-info.yaml"
+
 // locationUnit is the root Location pointing at targets (sorted here).
 func locationUnit(targets []string, o Options) unit {
 	sort.Strings(targets)
-	return entityUnit("catalog-info.yaml", locationEntity(targets, o))
+	return entityUnit(locationFile, locationEntity(targets, o))
 }
 
 // uniqueRefs rejects two entities with the same ref (refs are lowercase),
@@ -180,7 +183,7 @@ func entityPath(e *catalog.Entity) string {
 	case catalog.KindComponent:
 		return "pathways/" + e.Metadata.Name + "/catalog-info.yaml"
 	}
-	return "catalog-info.yaml"
+	return locationFile
 }
 
 func checkOptions(o Options) error {
