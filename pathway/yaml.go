@@ -162,8 +162,8 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string) error {
 		d.lines[path] = n.Line
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		v.Set(reflect.Zero(v.Type()))
-		return nil
+		// As the schema says: a field is left out, never null ("x:" or "x: ~").
+		return d.errorf(n, path, "expected %s, got null (leave the field out instead)", wantKind(v.Type()))
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
@@ -230,6 +230,21 @@ func (d *nodeDecoder) decode(n *yaml.Node, v reflect.Value, path string) error {
 		return d.errorf(n, path, "unsupported field type %s", v.Type())
 	}
 	return nil
+}
+
+// wantKind names what a field of type t holds, for error messages.
+func wantKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Struct:
+		return "a mapping"
+	case reflect.Slice:
+		return "a list"
+	case reflect.String:
+		return "a string"
+	case reflect.Int:
+		return "an integer"
+	}
+	return t.String()
 }
 
 // describe names a node's type for error messages.

@@ -116,6 +116,11 @@ func TestParseYAMLStrict(t *testing.T) {
 		{"second document", yamlOK + "---\n" + yamlHead + "title: X to Y\nfrom: {title: X}\nto: {title: Y}\ncourses: [{title: C, price: 3}]\n",
 			"bad.yaml:14: courses[0].price: unknown field"},
 		{"only comments", "# nothing\n", "bad.yaml: no YAML documents"},
+		{"null string", yamlOK + "summary: null\n", "bad.yaml:8: summary: expected a string, got null (leave the field out instead)"},
+		{"empty section", yamlOK + "aiLiteracy:\n", "bad.yaml:8: aiLiteracy: expected a mapping, got null (leave the field out instead)"},
+		{"null list", yamlOK + "skills: ~\n", "bad.yaml:8: skills: expected a list, got null (leave the field out instead)"},
+		{"null item", yamlOK + "skills:\n  - a\n  -\n", "bad.yaml:10: skills[1]: expected a string, got null (leave the field out instead)"},
+		{"null number", yamlOK + "duration:\n  minMonths: ~\n", "bad.yaml:9: duration.minMonths: expected an integer, got null (leave the field out instead)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
