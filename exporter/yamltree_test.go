@@ -70,15 +70,7 @@ func TestJSONTreeMatchesRoundTrip(t *testing.T) {
 			t.Errorf("case %d (%T): not modelled", i, v)
 			continue
 		}
-		j, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want any
-		if err := json.Unmarshal(j, &want); err != nil {
-			t.Fatal(err)
-		}
-		if want = intify(want); !reflect.DeepEqual(plainTree(tree), want) {
+		if want := jsonRoundTrip(t, v); !reflect.DeepEqual(plainTree(tree), want) {
 			t.Errorf("case %d (%T):\n got %#v\nwant %#v", i, v, tree, want)
 		}
 		checkMemberOrder(t, tree)
@@ -116,6 +108,21 @@ func TestJSONTreeMatchesRoundTrip(t *testing.T) {
 	}
 }
 
+// jsonRoundTrip is the tree sigs.k8s.io/yaml writes for v: its JSON
+// decoded into an any, whole numbers as integers.
+func jsonRoundTrip(t *testing.T, v any) any {
+	t.Helper()
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree any
+	if err := json.Unmarshal(j, &tree); err != nil {
+		t.Fatal(err)
+	}
+	return intify(tree)
+}
+
 // TestMkdocsTreeMatchesRoundTrip: mkdocs.yml's hand-built tree is the
 // JSON round trip's, and its YAML is sigs.k8s.io/yaml's.
 func TestMkdocsTreeMatchesRoundTrip(t *testing.T) {
@@ -126,16 +133,8 @@ func TestMkdocsTreeMatchesRoundTrip(t *testing.T) {
 		{SiteName: odd, SiteDescription: odd + strings.Repeat(" long", 30), DocsDir: "docs",
 			Nav: []navEntry{{"Overview", "index.md"}, {odd, odd}, {"yes", "1e3"}}, Plugins: []string{"techdocs-core", odd}},
 	} {
-		j, err := json.Marshal(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want any
-		if err := json.Unmarshal(j, &want); err != nil {
-			t.Fatal(err)
-		}
 		tree := c.yamlTree()
-		if want = intify(want); !reflect.DeepEqual(plainTree(tree), want) {
+		if want := jsonRoundTrip(t, c); !reflect.DeepEqual(plainTree(tree), want) {
 			t.Errorf("case %d:\n got %#v\nwant %#v", i, tree, want)
 		}
 		checkMemberOrder(t, tree)

@@ -54,19 +54,22 @@ func textLines(data []byte) iter.Seq[line] {
 // nothing, drops other control characters and trims the ends.
 func cleanSpace(s string) string {
 	if !isClean(s) {
-		s = strings.Map(func(r rune) rune {
-			switch {
-			case r == '\u00a0' || r == '\t':
-				return ' '
-			case r == '\u200b' || r == '\ufeff':
-				return -1
-			case unicode.IsControl(r):
-				return -1
-			}
-			return r
-		}, s)
+		s = strings.Map(cleanRune, s)
 	}
 	return strings.TrimSpace(s)
+}
+
+// cleanRune is cleanSpace's mapping of one character (-1 drops it).
+func cleanRune(r rune) rune {
+	switch {
+	case r == '\u00a0' || r == '\t':
+		return ' '
+	case r == '\u200b' || r == '\ufeff':
+		return -1
+	case unicode.IsControl(r):
+		return -1
+	}
+	return r
 }
 
 // isClean reports whether s holds none of the characters cleanSpace maps:

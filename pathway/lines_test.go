@@ -67,27 +67,12 @@ func textLinesSplit(data []byte) []line {
 }
 
 func cleanSpaceRunes(s string) string {
-	clean := true
 	for _, r := range s {
 		if r == '\u00a0' || r == '\u200b' || r == '\ufeff' || (unicode.IsControl(r) && r != ' ') {
-			clean = false
-			break
+			return strings.TrimSpace(strings.Map(cleanRune, s))
 		}
 	}
-	if clean {
-		return strings.TrimSpace(s)
-	}
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		switch {
-		case r == '\u00a0' || r == '\t':
-			return ' '
-		case r == '\u200b' || r == '\ufeff':
-			return -1
-		case unicode.IsControl(r):
-			return -1
-		}
-		return r
-	}, s))
+	return strings.TrimSpace(s)
 }
 
 // lineCorpus is every line of the examples plus random lines built from
