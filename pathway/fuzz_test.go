@@ -78,7 +78,43 @@ func FuzzParseHTML(f *testing.F) {
 		`<head><title>A to B | S</title><base href="//h/"></head><ol><li><span>1</span><p>x</p></li></ol>`,
 		`<link rel=canonical href="https://h/learn/a-to-b"><h1>A to B<h3>Focus Areas</h3><h4>T</h4><p>x`,
 	)
-	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, "fuzz.html", data) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkParse(t, "fuzz.html", data)
+		checkLineMarks(t, data)
+	})
+}
+
+// checkLineMarks: the line numbers annotateLines adds change nothing but
+// the lines of warnings and errors.
+func checkLineMarks(t *testing.T, data []byte) {
+	t.Helper()
+	p1, ws1, err1 := parseHTML("fuzz.html", data)
+	p2, ws2, err2 := parseHTMLMarked("fuzz.html", data)
+	if !reflect.DeepEqual(p1, p2) {
+		t.Fatalf("line marks changed the pathway:\n%#v\n%#v", p1, p2)
+	}
+	if (err1 == nil) != (err2 == nil) || err1 != nil && withoutLine(err1) != withoutLine(err2) {
+		t.Fatalf("line marks changed the error: %v / %v", err1, err2)
+	}
+	if len(ws1) != len(ws2) {
+		t.Fatalf("line marks changed the warnings:\n%v\n%v", ws1, ws2)
+	}
+	for i := range ws1 {
+		if w1, w2 := ws1[i], ws2[i]; w1.Msg != w2.Msg || w1.File != w2.File {
+			t.Fatalf("line marks changed warning %d: %v / %v", i, w1, w2)
+		}
+	}
+}
+
+// withoutLine is an *Error's text with its line left out.
+func withoutLine(err error) string {
+	var pe *Error
+	if errors.As(err, &pe) {
+		c := *pe
+		c.Line = 0
+		return c.Error()
+	}
+	return err.Error()
 }
 
 func FuzzParseYAML(f *testing.F) {

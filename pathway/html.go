@@ -3,6 +3,7 @@ package pathway
 import (
 	"bytes"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -14,6 +15,12 @@ import (
 // styles, navigation and the site's header and footer, and takes role URLs
 // from the archetype links.
 func parseHTML(name string, data []byte) (*Pathway, []Warning, error) {
+	return parseHTMLMarked(name, annotateLines(data))
+}
+
+// parseHTMLMarked is parseHTML on a page whose start tags may carry line
+// numbers (annotateLines); untagged text has no line.
+func parseHTMLMarked(name string, data []byte) (*Pathway, []Warning, error) {
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, nil, &Error{File: name, Msg: "parse HTML: " + err.Error()}
@@ -31,6 +38,54 @@ func parseHTML(name string, data []byte) (*Pathway, []Warning, error) {
 	c.walk(doc, false)
 	c.flush()
 	return b.finish()
+}
+
+// lineAttr is the attribute annotateLines gives every start tag: its line.
+const lineAttr = "data-pathwaysync-line"
+
+// annotateLines copies an HTML document, giving each start tag a lineAttr
+// attribute with the line it starts on, so that warnings and errors about
+// the parsed tree can name a line (the tree parser keeps no positions).
+// It reads the document with the tokenizer the tree parser uses; what the
+// tokenizer does not take as a start tag is copied byte for byte.
+func annotateLines(data []byte) []byte {
+	z := html.NewTokenizer(bytes.NewReader(data))
+	out := make([]byte, 0, len(data)+len(data)/8)
+	n := 1
+	for {
+		tt := z.Next()
+		raw := z.Raw()
+		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+			end := len(raw) - 1 // at the closing '>'
+			if tt == html.SelfClosingTagToken && end > 0 && raw[end-1] == '/' {
+				end--
+			}
+			out = append(out, raw[:end]...)
+			out = append(out, ' ')
+			out = append(out, lineAttr...)
+			out = append(out, `="`...)
+			out = strconv.AppendInt(out, int64(n), 10)
+			out = append(out, '"')
+			out = append(out, raw[end:]...)
+		} else {
+			out = append(out, raw...)
+		}
+		n += bytes.Count(raw, []byte("\n"))
+		if tt == html.ErrorToken {
+			return out
+		}
+	}
+}
+
+// lineOf returns the line annotateLines gave element n, 0 when none.
+func lineOf(n *html.Node) int {
+	for _, a := range n.Attr {
+		if a.Key == lineAttr {
+			v, _ := strconv.Atoi(a.Val)
+			return v
+		}
+	}
+	return 0
 }
 
 // headInfo is what the importer needs from <head>.
@@ -157,6 +212,8 @@ type htmlCollector struct {
 	links   []link
 	heading int
 	item    int // depth of open <li>
+	line    int // the line of the element being walked
+	bufLine int // the line where the pending text starts
 }
 
 // skipped elements never hold pathway content.
@@ -183,6 +240,9 @@ var headingLevel = map[atom.Atom]int{atom.H1: 1, atom.H2: 2, atom.H3: 3, atom.H4
 func (c *htmlCollector) walk(n *html.Node, inContent bool) {
 	switch n.Type {
 	case html.TextNode:
+		if c.bufLine == 0 && strings.TrimSpace(n.Data) != "" {
+			c.bufLine = c.line
+		}
 		c.buf.WriteString(n.Data)
 		return
 	case html.ElementNode:
@@ -201,6 +261,10 @@ func (c *htmlCollector) walk(n *html.Node, inContent bool) {
 	}
 	if a == atom.Main || a == atom.Article || a == atom.Section {
 		inContent = true
+	}
+	if l := lineOf(n); l > 0 {
+		defer func(outer int) { c.line = outer }(c.line)
+		c.line = l
 	}
 	block := blocks[a]
 	if block {
@@ -239,10 +303,10 @@ func collapse(s string) string {
 func (c *htmlCollector) flush() {
 	t := cleanSpace(collapse(c.buf.String()))
 	c.buf.Reset()
-	links := c.links
-	c.links = nil
+	links, n := c.links, c.bufLine
+	c.links, c.bufLine = nil, 0
 	if t == "" {
 		return
 	}
-	c.emit(line{text: t, heading: c.heading, item: c.item > 0, links: links})
+	c.emit(line{n: n, text: t, heading: c.heading, item: c.item > 0, links: links})
 }

@@ -129,3 +129,50 @@ func TestParseHTMLTruncated(t *testing.T) {
 		}
 	}
 }
+
+func TestAnnotateLines(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<p>a</p>", `<p data-pathwaysync-line="1">a</p>`},
+		{"<br/>\n<img src=x />", `<br data-pathwaysync-line="1"/>` + "\n" + `<img src=x  data-pathwaysync-line="2"/>`},
+		{"<!-- <p> -->\n\n<li class=\"a>b\">x", "<!-- <p> -->\n\n" + `<li class="a>b" data-pathwaysync-line="3">x`},
+		{"<script>\n<p>\n</script><p>", "<script data-pathwaysync-line=\"1\">\n<p>\n</script>" + `<p data-pathwaysync-line="3">`},
+		{"text <p", "text <p"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := string(annotateLines([]byte(tt.in))); got != tt.want {
+			t.Errorf("annotateLines(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestParseHTMLLines: warnings and errors about an HTML page name the
+// line of the element they are about.
+func TestParseHTMLLines(t *testing.T) {
+	page := "<html>\n<body>\n<h1>A to B</h1>\n<p>Summary.</p>\n<h2>Hands-On Projects</h2>\n<ol>\n" +
+		"<li><span>1</span>\n<p>One.</p></li>\n<li><span>2</span></li>\n</ol>\n<h2>Role Archetypes</h2>\n" +
+		"<p><a href=\"/a\">A Archetype</a></p>\n"
+	_, ws, err := Parse("p.html", []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"item number without text": 9, "is not an http(s) URL": 12, "cut off": 12}
+	for substr, line := range want {
+		found := false
+		for _, w := range ws {
+			if strings.Contains(w.Msg, substr) {
+				found = true
+				if w.Line != line {
+					t.Errorf("warning %q at line %d, want %d", w.Msg, w.Line, line)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no warning %q in %v", substr, ws)
+		}
+	}
+	_, _, err = Parse("bad.html", []byte("<html>\n<body>\n\n<h1>Nothing to split here, sadly.</h1>\n<p>Text.</p>"))
+	if err == nil || !strings.HasPrefix(err.Error(), "bad.html:4: title: ") {
+		t.Errorf("err = %v, want it at bad.html:4, field title", err)
+	}
+}
