@@ -35,7 +35,8 @@ func (n *navEntry) UnmarshalJSON(b []byte) error {
 	if len(m) != 1 {
 		return fmt.Errorf("nav entry: want one title, got %d", len(m))
 	}
-	for n.title, n.file = range m {
+	for title, file := range m {
+		n.title, n.file = title, file
 	}
 	return nil
 }
