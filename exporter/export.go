@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"sync"
 	"sync/atomic"
@@ -49,6 +50,60 @@ func Export(ctx context.Context, dir string, pathways []pathway.Pathway, o Optio
 	return sum, nil
 }
 
+// Check renders and validates pathways exactly as Export does, generated
+// paths included, and writes nothing: Export's errors and Summary in the
+// memory of a few entities at a time rather than of the whole tree that
+// Render returns.
+func Check(ctx context.Context, pathways []pathway.Pathway, o Options) (Summary, error) {
+	r, o, err := prepare(pathways, o)
+	if err != nil {
+		return Summary{}, err
+	}
+	return fill(ctx, &discard{seen: make(map[string]bool)}, r, o)
+}
+
+// sink is where fill puts the files of a tree; its methods are safe for
+// concurrent use.
+type sink interface {
+	// writeFile stores data at the slash path rel; a path that is not
+	// safe (checkPath) or was stored before is an error.
+	writeFile(rel string, data []byte) error
+	// writeFileWith stores what write writes at rel and returns its size.
+	writeFileWith(rel string, write func(w io.Writer) error) (int64, error)
+	// String names the destination in errors.
+	String() string
+}
+
+// discard is the sink of Check: it checks paths and counts bytes.
+type discard struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (d *discard) writeFile(rel string, _ []byte) error {
+	if err := checkPath(rel); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.seen[rel] {
+		return fmt.Errorf("%s: %w", rel, fs.ErrExist)
+	}
+	d.seen[rel] = true
+	return nil
+}
+
+func (d *discard) writeFileWith(rel string, write func(w io.Writer) error) (int64, error) {
+	if err := d.writeFile(rel, nil); err != nil {
+		return 0, err
+	}
+	cw := &countWriter{w: io.Discard}
+	err := write(cw)
+	return cw.n, err
+}
+
+func (d *discard) String() string { return "(check only)" }
+
 // written is what Export keeps of a unit once its files are on disk.
 type written struct {
 	paths    []string // paths[0] is the entity's file
@@ -56,8 +111,8 @@ type written struct {
 	manifest manifest.Compact
 }
 
-// fill fills the stage s with the tree of r.
-func fill(ctx context.Context, s *stage, r *planned, o Options) (Summary, error) {
+// fill puts the tree of r into s.
+func fill(ctx context.Context, s sink, r *planned, o Options) (Summary, error) {
 	n := r.units()
 	done := make([]written, n)
 	renderErrs := make([][]error, n)
@@ -96,11 +151,11 @@ func fill(ctx context.Context, s *stage, r *planned, o Options) (Summary, error)
 	}
 	for _, err := range writeErrs {
 		if err != nil {
-			return Summary{}, fmt.Errorf("write %s: %w", s.dir, err)
+			return Summary{}, fmt.Errorf("write %s: %w", s, err)
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return Summary{}, fmt.Errorf("write %s: %w", s.dir, err)
+		return Summary{}, fmt.Errorf("write %s: %w", s, err)
 	}
 
 	// The root Location and the manifest are written side by side: each
@@ -130,7 +185,7 @@ func fill(ctx context.Context, s *stage, r *planned, o Options) (Summary, error)
 		return Summary{}, loc.err
 	}
 	if err != nil {
-		return Summary{}, fmt.Errorf("write %s: %w", s.dir, err)
+		return Summary{}, fmt.Errorf("write %s: %w", s, err)
 	}
 	files.Add(1)
 	bytes.Add(loc.bytes)
@@ -145,7 +200,7 @@ func fill(ctx context.Context, s *stage, r *planned, o Options) (Summary, error)
 // writeLocation renders the root Location over the units done and writes
 // it, after checking that no two entities share a ref; it returns the
 // size written.
-func writeLocation(s *stage, done []written, o Options) (int64, error) {
+func writeLocation(s sink, done []written, o Options) (int64, error) {
 	n := len(done)
 	targets := make([]string, n)
 	refs := make([]string, n+1)
@@ -163,7 +218,7 @@ func writeLocation(s *stage, done []written, o Options) (int64, error) {
 	}
 	f := loc.files[0]
 	if err := s.writeFile(f.Path, f.Data); err != nil {
-		return 0, fmt.Errorf("write %s: %w", s.dir, err)
+		return 0, fmt.Errorf("write %s: %w", s, err)
 	}
 	return int64(len(f.Data)), nil
 }

@@ -3,6 +3,7 @@ package exporter
 import (
 	"context"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -144,5 +145,49 @@ func TestExportFailureLeavesTarget(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCheckMatchesExport: Check reports what Export would, without a folder.
+func TestCheckMatchesExport(t *testing.T) {
+	ps := exportInputs(t)
+	want, err := Export(context.Background(), filepath.Join(t.TempDir(), "out"), ps, Options{}, WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Check(context.Background(), ps, Options{})
+	if err != nil || got != want {
+		t.Errorf("Check = %+v, %v; Export gave %+v", got, err, want)
+	}
+	bad := append(ps[:len(ps):len(ps)], invalidPathway(t))
+	_, exportErr := Export(context.Background(), filepath.Join(t.TempDir(), "out"), bad, Options{}, WriteOptions{})
+	_, checkErr := Check(context.Background(), bad, Options{})
+	if exportErr == nil || checkErr == nil || checkErr.Error() != exportErr.Error() {
+		t.Errorf("Check error %v\nExport error %v", checkErr, exportErr)
+	}
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Check(canceled, ps, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled Check = %v", err)
+	}
+}
+
+// TestDiscardChecksPaths: Check's sink refuses what a folder would.
+func TestDiscardChecksPaths(t *testing.T) {
+	d := &discard{seen: map[string]bool{}}
+	if err := d.writeFile("a/b.md", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.writeFile("a/b.md", nil); !errors.Is(err, os.ErrExist) {
+		t.Errorf("second write = %v, want ErrExist", err)
+	}
+	for _, p := range []string{"../x", "/abs", "a/../b", ""} {
+		if err := d.writeFile(p, nil); err == nil {
+			t.Errorf("%q accepted", p)
+		}
+	}
+	n, err := d.writeFileWith("m.json", func(w io.Writer) error { _, err := io.WriteString(w, "12345"); return err })
+	if n != 5 || err != nil {
+		t.Errorf("writeFileWith = %d, %v", n, err)
 	}
 }

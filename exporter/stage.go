@@ -79,6 +79,9 @@ func (s *stage) writeFile(rel string, data []byte) error {
 	return createFile(s.path(rel), data)
 }
 
+// String is the target folder.
+func (s *stage) String() string { return s.dir }
+
 // path is the file path of rel (checked with checkPath) in the stage.
 func (s *stage) path(rel string) string {
 	return s.tmp + string(filepath.Separator) + filepath.FromSlash(rel)

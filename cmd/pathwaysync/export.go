@@ -44,12 +44,7 @@ alone unless --force is given.`,
 
 func (a *app) runExport(cmd *cobra.Command, o exportOptions, args []string) error {
 	start := time.Now()
-	// An export is a batch job whose live data is the parsed pathways: a
-	// tighter collector target keeps its peak near 1.5× that rather than
-	// 2× for a few percent of CPU. An operator's GOGC wins.
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(exportGCPercent))
-	}
+	defer batchGC()()
 	cfg, err := a.loadConfig(nil, args)
 	if err != nil {
 		return err
@@ -75,8 +70,20 @@ func (a *app) runExport(cmd *cobra.Command, o exportOptions, args []string) erro
 	return nil
 }
 
-// exportGCPercent is the collector target of `export` (GOGC=50).
+// exportGCPercent is the collector target of `export` and `validate` (GOGC=50).
 const exportGCPercent = 50
+
+// batchGC sets the collector target of a batch job and returns what
+// restores it. An export or validate run's live data is the parsed
+// pathways: a tighter target keeps its peak near 1.5× that rather than 2×
+// for a few percent of CPU. An operator's GOGC wins.
+func batchGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(exportGCPercent)
+	return func() { debug.SetGCPercent(old) }
+}
 
 func byteSize(n int64) string {
 	switch {

@@ -39,6 +39,7 @@ func newValidateCmd(a *app) *cobra.Command {
 			if format != "text" && format != "json" {
 				return usageError{fmt.Errorf("validate: --format must be text or json, not %q", format)}
 			}
+			defer batchGC()()
 			cfg, err := a.loadConfig(nil, args)
 			if err != nil {
 				return err
@@ -50,9 +51,9 @@ func newValidateCmd(a *app) *cobra.Command {
 			}
 			if err == nil {
 				rep.Pathways = len(ps)
-				var res *exporter.Result
-				if res, err = exporter.Render(ps, exporterOptions(cfg)); err == nil {
-					rep.Entities = len(res.Entities)
+				var sum exporter.Summary
+				if sum, err = exporter.Check(cmd.Context(), ps, exporterOptions(cfg)); err == nil {
+					rep.Entities = sum.Entities
 				}
 			}
 			rep.Errors = flattenErrors(err)
