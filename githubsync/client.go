@@ -79,6 +79,8 @@ type Client struct {
 	writeMu    sync.Mutex
 	lastWrite  time.Time
 	writePause time.Duration
+
+	blobs folderBlobs // ReadFolder's contents by blob SHA
 }
 
 // NewClient builds the one HTTP stack every GitHub call goes through:

@@ -237,6 +237,48 @@ func TestReadFolder(t *testing.T) {
 	}
 }
 
+// TestReadFolderFetchesOnlyNewBlobs: a client re-reading a folder asks
+// for the listing and for the blobs it has not seen, nothing more, and a
+// failed read keeps what it knew.
+func TestReadFolderFetchesOnlyNewBlobs(t *testing.T) {
+	v := newEnv(t)
+	files := tree(3, 0)
+	v.seedBase(files)
+	c := v.client()
+	read := func(wantBlobs int) map[string][]byte {
+		t.Helper()
+		v.e.ResetStats()
+		got, _, err := c.ReadFolder(context.Background(), testRepo, "main", testPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := v.e.Stats()
+		if b := st.ByRoute["GET /repos/{owner}/{repo}/git/blobs/{sha}"]; b != wantBlobs || st.Total != 1+wantBlobs {
+			t.Errorf("%d requests, %d for blobs; want 1 listing and %d blobs: %v", st.Total, b, wantBlobs, v.e.Log())
+		}
+		return got
+	}
+	read(len(files))
+	read(0)
+	changed := map[string][]byte{testPath + "/catalog-info.yaml": []byte("kind: Location # changed\n")}
+	if _, err := v.e.Commit(testRepo, "main", changed, "Change one file\n"); err != nil {
+		t.Fatal(err)
+	}
+	v.e.Inject(ghemu.Fault{Route: "GET /repos/{owner}/{repo}/git/blobs/{sha}", Kind: ghemu.FaultStatus, Status: 404})
+	if _, _, err := c.ReadFolder(context.Background(), testRepo, "main", testPath); err == nil {
+		t.Fatal("read with a failing blob succeeded")
+	}
+	got := read(1)
+	if string(got["catalog-info.yaml"]) != "kind: Location # changed\n" {
+		t.Errorf("changed file reads %q", got["catalog-info.yaml"])
+	}
+	for p, d := range files {
+		if p != "catalog-info.yaml" && string(got[p]) != string(d) {
+			t.Errorf("%s differs", p)
+		}
+	}
+}
+
 func TestClassification(t *testing.T) {
 	c := &Client{pol: newPolicy(ClientOptions{})}
 	resp := func(status int, hdr map[string]string) *http.Response {
