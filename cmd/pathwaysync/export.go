@@ -70,12 +70,12 @@ func (a *app) runExport(cmd *cobra.Command, o exportOptions, args []string) erro
 	return nil
 }
 
-// exportGCPercent is the collector target of `export` and `validate` (GOGC=50).
+// exportGCPercent is the collector target of the batch commands (GOGC=50).
 const exportGCPercent = 50
 
-// batchGC sets the collector target of a batch job and returns what
-// restores it. An export or validate run's live data is the parsed
-// pathways: a tighter target keeps its peak near 1.5× that rather than 2×
+// batchGC sets the collector target of a batch command (export,
+// validate, import) and returns what restores it. Its live data is the
+// parsed pathways: a tighter target keeps its peak near 1.5× that rather than 2×
 // for a few percent of CPU. An operator's GOGC wins.
 func batchGC() (restore func()) {
 	if os.Getenv("GOGC") != "" {

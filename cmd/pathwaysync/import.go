@@ -1,10 +1,13 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +26,7 @@ or writes one file per pathway into DIR with -o.`,
 		Example: "  pathwaysync import page.txt\n  pathwaysync import -o pathways/ https://example.com/learn/pathway-x",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer batchGC()()
 			cfg, err := a.loadConfig(nil, args)
 			if err != nil {
 				return err
@@ -41,30 +45,52 @@ or writes one file per pathway into DIR with -o.`,
 	return cmd
 }
 
-func writeYAMLStream(a *app, ps []pathway.Pathway) error {
-	var buf bytes.Buffer
-	for i := range ps {
-		b, err := pathway.MarshalYAML(&ps[i])
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			buf.WriteString("---\n")
-		}
-		buf.Write(b)
+// marshalAll writes every pathway as canonical YAML on GOMAXPROCS
+// goroutines; on failure the error is that of the first failing pathway.
+func marshalAll(ps []pathway.Pathway) ([][]byte, error) {
+	out := make([][]byte, len(ps))
+	errs := make([]error, len(ps))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ps)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(ps); i = int(next.Add(1)) - 1 {
+				out[i], errs[i] = pathway.MarshalYAML(&ps[i])
+			}
+		})
 	}
-	_, err := a.stdout.Write(buf.Bytes())
-	return err
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func writeYAMLStream(a *app, ps []pathway.Pathway) error {
+	docs, err := marshalAll(ps)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(a.stdout)
+	for i, b := range docs {
+		if i > 0 {
+			w.WriteString("---\n")
+		}
+		w.Write(b)
+	}
+	return w.Flush()
 }
 
 func writeYAMLFiles(a *app, dir string, ps []pathway.Pathway) error {
 	names := exporter.PathwayNames(ps)
+	out, err := marshalAll(ps)
+	if err != nil {
+		return err
+	}
 	docs := make(map[string][]byte, len(ps))
-	for i := range ps {
-		b, err := pathway.MarshalYAML(&ps[i])
-		if err != nil {
-			return err
-		}
+	for i, b := range out {
 		docs[names[i]+".yaml"] = b
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
