@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
+	"github.com/pathwaysync/pathwaysync/internal/syncbuf"
 )
 
 func TestNewValidates(t *testing.T) {
@@ -392,7 +393,7 @@ func TestGracefulShutdown(t *testing.T) {
 // TestSyncIDInLogs: every log line of a sync, the Syncer's included,
 // carries the same sync_id.
 func TestSyncIDInLogs(t *testing.T) {
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := New(Options{Schedule: "1h", Logger: logger}, &fakeSyncer{SyncFunc: func(ctx context.Context, tr Trigger) (*Outcome, error) {
 		Logger(ctx, nil).Info("syncer working", "id_seen", SyncID(ctx))

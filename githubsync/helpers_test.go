@@ -1,18 +1,17 @@
 package githubsync
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pathwaysync/pathwaysync/internal/ghemu"
+	"github.com/pathwaysync/pathwaysync/internal/syncbuf"
 	"github.com/pathwaysync/pathwaysync/manifest"
 )
 
@@ -22,28 +21,10 @@ const (
 	testToken = "ghp_SECRETtoken1234567890"
 )
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type env struct {
 	t    *testing.T
 	e    *ghemu.Emulator
-	logs *syncBuffer
+	logs *syncbuf.Buffer
 }
 
 // outside are the base files no sync may touch.
@@ -62,7 +43,7 @@ func newEnv(t *testing.T) *env {
 	if _, err := e.Commit(testRepo, "main", outside, "Initial commit\n"); err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, e: e, logs: &syncBuffer{}}
+	return &env{t: t, e: e, logs: &syncbuf.Buffer{}}
 }
 
 // seedBase commits files into the managed folder of main, as if an earlier

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/pathwaysync/pathwaysync/internal/ghemu"
+	"github.com/pathwaysync/pathwaysync/internal/syncbuf"
 )
 
 // binary is the pathwaysync binary built once for the end-to-end tests.
@@ -284,7 +285,7 @@ func TestServeBinary(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, buildBinary(t), "serve")
 	cmd.Env = env
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -432,24 +433,6 @@ func keys(m map[string]string) []string {
 	return out
 }
 
-// syncBuffer is a bytes.Buffer safe for the child's two output streams.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestSyncGitHubSource reads the pathways from a folder of another
 // repository (github://) and publishes them; a change pushed there shows up
 // in the PR on the next sync.
@@ -498,7 +481,7 @@ func TestServeShutdownMidSync(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, buildBinary(t), "serve")
 	cmd.Env = e2eEnv(emu, copyExamples(t), "PATHWAYSYNC_SERVER_ADDR="+addr, "PATHWAYSYNC_SERVER_SHUTDOWN_TIMEOUT=500ms")
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
