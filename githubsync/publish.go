@@ -149,8 +149,12 @@ func (p *Publisher) Publish(ctx context.Context, files map[string][]byte) (res *
 		p.log.Info("repository changed during sync, recomputing", "attempt", attempt)
 	}
 	if err == nil {
-		p.log.Info("sync done", "action", res.Action.String(), "planned", res.Planned.String(), "pr", res.PRNumber,
-			"added", len(res.Added), "modified", len(res.Modified), "deleted", len(res.Deleted))
+		attrs := []any{"action", res.Action.String(), "pr", res.PRNumber,
+			"added", len(res.Added), "modified", len(res.Modified), "deleted", len(res.Deleted)}
+		if res.Planned != "" {
+			attrs = append(attrs, "planned", res.Planned.String())
+		}
+		p.log.Info("sync done", attrs...)
 	}
 	return res, err
 }
