@@ -34,14 +34,14 @@ func (p *Publisher) apply(ctx context.Context, s *state, want *desired, pl *plan
 	}
 	m := pl.Marker
 	if w.Commit {
-		commitSHA, treeSHA, err := p.commit(ctx, s, want, pl)
+		made, err := p.commit(ctx, s, want, pl)
 		if err != nil {
 			return nil, err
 		}
 		switch w.Branch {
 		case branchForce:
 			// The branch holds only our own commit (decide checked): move it.
-			if err := p.api.updateRef(ctx, p.o.Branch, commitSHA, true); err != nil {
+			if err := p.api.updateRef(ctx, p.o.Branch, made.SHA, true); err != nil {
 				var e *Error
 				if errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity {
 					return nil, fmt.Errorf("%w: %w", errResync, err)
@@ -49,14 +49,14 @@ func (p *Publisher) apply(ctx context.Context, s *state, want *desired, pl *plan
 				return nil, err
 			}
 		case branchPlace:
-			if commitSHA, err = p.placeBranch(ctx, commitSHA, treeSHA, s.BaseCommit, pl.ClosedHead); err != nil {
+			if made.SHA, err = p.placeBranch(ctx, s, pl, made); err != nil {
 				return nil, err
 			}
 		}
-		m.head, res.CommitSHA = commitSHA, commitSHA
+		m.head, res.CommitSHA = made.SHA, made.SHA
 	}
 	if w.CreatePR {
-		if err := p.openPR(ctx, s, res, p.body(pl, res.CompareURL, m), m, pl); err != nil {
+		if err := p.openPR(ctx, s, pl, m, res); err != nil {
 			return nil, err
 		}
 	}
@@ -102,9 +102,12 @@ func (p *Publisher) body(pl *plan, compareURL string, m marker) string {
 		deleted: pl.Deleted, compareURL: compareURL, marker: m})
 }
 
+// madeCommit is a commit apply wrote.
+type madeCommit struct{ SHA, Tree string }
+
 // commit writes ONE tree and ONE commit with the file changes of pl on
 // the base head.
-func (p *Publisher) commit(ctx context.Context, s *state, want *desired, pl *plan) (commitSHA, treeSHA string, err error) {
+func (p *Publisher) commit(ctx context.Context, s *state, want *desired, pl *plan) (madeCommit, error) {
 	entries := make([]*github.TreeEntry, 0, len(pl.Added)+len(pl.Modified)+len(pl.Deleted))
 	for _, list := range [][]string{pl.Added, pl.Modified} {
 		for _, path := range list {
@@ -115,7 +118,7 @@ func (p *Publisher) commit(ctx context.Context, s *state, want *desired, pl *pla
 				// JSON strings cannot carry other bytes: upload a blob (rare).
 				sha, err := p.api.createBlob(ctx, data)
 				if err != nil {
-					return "", "", err
+					return madeCommit{}, err
 				}
 				e.SHA = github.String(sha)
 			}
@@ -126,25 +129,26 @@ func (p *Publisher) commit(ctx context.Context, s *state, want *desired, pl *pla
 		entries = append(entries, &github.TreeEntry{Path: github.String(p.o.Path + "/" + path),
 			Mode: github.String("100644"), Type: github.String("blob")})
 	}
-	treeSHA, err = p.api.createTree(ctx, s.BaseTree, entries)
+	tree, err := p.api.createTree(ctx, s.BaseTree, entries)
 	if err != nil {
-		return "", "", err
+		return madeCommit{}, err
 	}
 	msg := strings.TrimRight(p.o.Commit.Message, "\n") + "\n\n" + trailer + want.fingerprint + "\n"
-	c := &github.Commit{Message: github.String(msg), Tree: &github.Tree{SHA: github.String(treeSHA)},
+	c := &github.Commit{Message: github.String(msg), Tree: &github.Tree{SHA: github.String(tree)},
 		Parents: []*github.Commit{{SHA: github.String(s.BaseCommit)}}}
 	if p.o.Commit.AuthorName != "" {
 		c.Author = &github.CommitAuthor{Name: github.String(p.o.Commit.AuthorName), Email: github.String(p.o.Commit.AuthorEmail)}
 	}
-	commitSHA, err = p.api.createCommit(ctx, c)
-	return commitSHA, treeSHA, err
+	sha, err := p.api.createCommit(ctx, c)
+	return madeCommit{SHA: sha, Tree: tree}, err
 }
 
-// openPR creates the PR with body, or adopts the one a racing sync opened,
-// then adds labels and reviewers to a new one.
-func (p *Publisher) openPR(ctx context.Context, s *state, res *Result, body string, m marker, pl *plan) error {
+// openPR creates the PR of pl with marker m, or adopts the one a racing
+// sync opened, and records it in res; a new PR then gets its labels and
+// reviewers.
+func (p *Publisher) openPR(ctx context.Context, s *state, pl *plan, m marker, res *Result) error {
 	np := &github.NewPullRequest{Title: github.String(p.o.PullRequest.Title), Head: github.String(p.o.Branch),
-		Base: github.String(s.Base), Body: github.String(body), Draft: github.Bool(p.o.PullRequest.Draft)}
+		Base: github.String(s.Base), Body: github.String(p.body(pl, res.CompareURL, m)), Draft: github.Bool(p.o.PullRequest.Draft)}
 	pr, err := p.api.createPR(ctx, np)
 	if err != nil && p.o.PullRequest.Draft && errMessage(err, "Draft pull requests are not supported") {
 		res.Warnings = append(res.Warnings, "draft pull requests are not supported in this repository; opened a normal pull request")
@@ -230,15 +234,15 @@ func (p *Publisher) requestReviewers(ctx context.Context, res *Result, n int) {
 	}
 }
 
-// placeBranch points the bot branch at commitSHA when no PR is open; it
+// placeBranch points the bot branch at made when no PR is open; it
 // returns the commit the branch ends at (a racing sync's identical commit
 // is adopted). A branch whose head is the head of the last closed bot PR
-// (closedHead) is preserved by that PR, so it may be reset too; any other
-// foreign head stops the sync with ErrForeignBranch.
-func (p *Publisher) placeBranch(ctx context.Context, commitSHA, treeSHA, baseSHA, closedHead string) (string, error) {
-	err := p.api.createRef(ctx, p.o.Branch, commitSHA)
+// (pl.ClosedHead) is preserved by that PR, so it may be reset too; any
+// other foreign head stops the sync with ErrForeignBranch.
+func (p *Publisher) placeBranch(ctx context.Context, s *state, pl *plan, made madeCommit) (string, error) {
+	err := p.api.createRef(ctx, p.o.Branch, made.SHA)
 	if err == nil {
-		return commitSHA, nil
+		return made.SHA, nil
 	}
 	if !errMessage(err, "Reference already exists") {
 		return "", err
@@ -251,14 +255,14 @@ func (p *Publisher) placeBranch(ctx context.Context, commitSHA, treeSHA, baseSHA
 		}
 		return "", err
 	}
-	if head == commitSHA {
-		return commitSHA, nil
+	if head == made.SHA {
+		return made.SHA, nil
 	}
 	c, mine, err := p.ours(ctx, head)
 	if err != nil {
 		return "", err
 	}
-	if !mine && head == closedHead {
+	if !mine && head == pl.ClosedHead {
 		p.log.Info("resetting bot branch kept by a closed pull request", "branch", p.o.Branch, "head", short(head))
 		mine = true
 	}
@@ -266,13 +270,13 @@ func (p *Publisher) placeBranch(ctx context.Context, commitSHA, treeSHA, baseSHA
 		return "", &Error{Op: "update branch " + p.o.Branch, Err: ErrForeignBranch,
 			Hint: fmt.Sprintf("branch %s has commit %s and no open pull request; delete the branch or configure another one", p.o.Branch, short(head))}
 	}
-	if c.GetTree().GetSHA() == treeSHA && len(c.Parents) == 1 && c.Parents[0].GetSHA() == baseSHA {
+	if c.GetTree().GetSHA() == made.Tree && len(c.Parents) == 1 && c.Parents[0].GetSHA() == s.BaseCommit {
 		return head, nil // a racing sync pushed the same content
 	}
-	if err := p.api.updateRef(ctx, p.o.Branch, commitSHA, true); err != nil {
+	if err := p.api.updateRef(ctx, p.o.Branch, made.SHA, true); err != nil {
 		return "", err
 	}
-	return commitSHA, nil
+	return made.SHA, nil
 }
 
 // errMessage reports whether err is a GitHub error mentioning msg in its
