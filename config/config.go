@@ -15,6 +15,8 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/pathwaysync/pathwaysync/githubsync"
 )
 
 // EnvPrefix prefixes every environment variable: catalog.owner is
@@ -113,25 +115,25 @@ var Defaults = map[string]any{
 	"catalog.lifecycle":                  "production",
 	"source.max_bytes":                   int64(5 << 20),
 	"source.timeout":                     30 * time.Second,
-	"github.api_url":                     "https://api.github.com/",
+	"github.api_url":                     githubsync.DefaultAPIURL,
 	"github.repository":                  "",
 	"github.base_branch":                 "",
-	"github.branch":                      "pathwaysync/update",
+	"github.branch":                      githubsync.DefaultBranch,
 	"github.path":                        "",
 	"github.token":                       "",
 	"github.token_file":                  "",
 	"github.app_id":                      int64(0),
 	"github.installation_id":             int64(0),
 	"github.private_key_file":            "",
-	"github.pull_request.title":          "Update learning pathways",
+	"github.pull_request.title":          githubsync.DefaultPRTitle,
 	"github.pull_request.labels":         []string{},
 	"github.pull_request.reviewers":      []string{},
 	"github.pull_request.team_reviewers": []string{},
 	"github.pull_request.draft":          false,
 	"github.commit.author_name":          "pathwaysync",
 	"github.commit.author_email":         "pathwaysync@users.noreply.github.com",
-	"github.commit.message":              "Update learning pathways",
-	"sync.max_deletions":                 -1,
+	"github.commit.message":              githubsync.DefaultCommitMessage,
+	"sync.max_deletions":                 githubsync.DefaultMaxDeletions,
 	"sync.schedule":                      "1h",
 	"sync.jitter":                        30 * time.Second,
 	"server.addr":                        ":8080",

@@ -295,21 +295,32 @@ func TestClassification(t *testing.T) {
 		transient bool
 		wait      time.Duration // 0: no hint
 		is        error
+		reason    string
+		permanent bool
 	}{
-		{"502", &github.ErrorResponse{Response: resp(502, nil)}, true, 0, nil},
-		{"404 read", &github.ErrorResponse{Response: resp(404, nil)}, false, 0, nil},
-		{"403 permission", &github.ErrorResponse{Response: resp(403, nil), Message: "Resource not accessible"}, false, 0, ErrPermission},
-		{"409 empty", &github.ErrorResponse{Response: resp(409, nil), Message: "Git Repository is empty."}, false, 0, ErrEmptyRepository},
-		{"429 retry-after", &github.ErrorResponse{Response: resp(429, map[string]string{"Retry-After": "120"})}, true, 2 * time.Minute, nil},
-		{"primary", &github.RateLimitError{Response: resp(403, nil), Rate: github.Rate{Reset: github.Timestamp{Time: reset}}}, true, 30 * time.Minute, nil},
-		{"secondary no header", &github.AbuseRateLimitError{Response: resp(403, nil)}, true, time.Minute, nil},
-		{"network", &netErr{}, true, 0, nil},
-		{"canceled", context.Canceled, false, 0, context.Canceled},
-		{"deadline", context.DeadlineExceeded, true, 0, nil},
+		{"502", &github.ErrorResponse{Response: resp(502, nil)}, true, 0, nil, ReasonTransient, false},
+		{"404 read", &github.ErrorResponse{Response: resp(404, nil)}, false, 0, nil, ReasonUnknown, false},
+		{"401 credentials", &github.ErrorResponse{Response: resp(401, nil), Message: "Bad credentials"}, false, 0, ErrPermission, ReasonBadCredentials, true},
+		{"403 permission", &github.ErrorResponse{Response: resp(403, nil), Message: "Resource not accessible"}, false, 0, ErrPermission, ReasonPermission, true},
+		{"404 write", &github.ErrorResponse{Response: resp(404, nil)}, false, 0, ErrPermission, ReasonPermission, true},
+		{"409 empty", &github.ErrorResponse{Response: resp(409, nil), Message: "Git Repository is empty."}, false, 0, ErrEmptyRepository, ReasonEmptyRepository, true},
+		{"429 retry-after", &github.ErrorResponse{Response: resp(429, map[string]string{"Retry-After": "120"})}, true, 2 * time.Minute, nil, ReasonRateLimited, false},
+		{"primary", &github.RateLimitError{Response: resp(403, nil), Rate: github.Rate{Reset: github.Timestamp{Time: reset}}}, true, 30 * time.Minute, nil, ReasonRateLimited, false},
+		{"secondary no header", &github.AbuseRateLimitError{Response: resp(403, nil)}, true, time.Minute, nil, ReasonRateLimited, false},
+		{"network", &netErr{}, true, 0, nil, ReasonTransient, false},
+		{"canceled", context.Canceled, false, 0, context.Canceled, ReasonCanceled, false},
+		{"deadline", context.DeadlineExceeded, true, 0, nil, ReasonTransient, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := c.classify("op", false, tt.err)
+			err := c.classify("op", tt.name == "404 write", tt.err)
+			var e *Error
+			if !errors.As(err, &e) || e.Reason() != tt.reason || e.Permanent() != tt.permanent {
+				t.Errorf("reason %q permanent %v, want %q %v", e.Reason(), e.Permanent(), tt.reason, tt.permanent)
+			}
+			if at := e.RetryAt(); (tt.wait > 0) != !at.IsZero() || (tt.wait > 0 && (time.Until(at) < tt.wait-2*time.Second || time.Until(at) > tt.wait+2*time.Second)) {
+				t.Errorf("retry at %v, want in %v", at, tt.wait)
+			}
 			if IsTransient(err) != tt.transient {
 				t.Errorf("transient = %v", IsTransient(err))
 			}

@@ -2,7 +2,23 @@
 // generated tree of files through a single pull request, with as few API
 // requests as possible and never writing outside that folder.
 //
-// A Publish runs in this order:
+// A Publish is observe → decide → apply:
+//
+//   - observe reads into one state: the base branch, the managed subtree
+//     and the open bot PR (steps 1 and 2), and, only when decide asks for
+//     them, the base manifest blob, the open PR's head commit and the
+//     latest closed bot PR;
+//   - decide is a pure function from that state and the desired files to a
+//     plan: an Action (ActionCreated, ActionUpdated, ActionClosed,
+//     ActionUnchanged, ActionBlocked, ActionRefused, ActionRejected), the
+//     file and pathway changes, the warnings and the writes; the
+//     mass-deletion guard is part of it;
+//   - apply performs the writes in a fixed order (comment, close, tree and
+//     commit, branch, create PR, edit PR, delete branch).
+//
+// A dry run decides and does not apply: Result.Action is ActionDryRun and
+// Result.Planned the action a real sync would take. The rules, in the
+// order decide applies them:
 //
 //  1. GET branches/BASE gives the base head commit and its root tree in one
 //     request; GET git/trees/{base}:{path}?recursive=1 reads only the managed
@@ -14,31 +30,37 @@
 //  3. No difference from base: nothing is written, except that an open bot
 //     PR is commented on, closed (its marker records closed=bot, so it is
 //     not mistaken for a human rejection) and its branch deleted, because
-//     its content was absorbed. A branch holding someone else's commit is
-//     kept.
+//     its content was absorbed (ActionClosed). A branch holding someone
+//     else's commit is kept.
 //  4. The PR body ends with a hidden marker
 //     <!-- pathwaysync:v1 fingerprint=F base=B head=H -->. When the PR head
 //     is H, B is the current base and F the desired fingerprint, the branch
-//     already holds this tree on this base: nothing is written.
+//     already holds this tree on this base: nothing is written
+//     (ActionUnchanged; ActionUpdated when only the configured title
+//     changed).
 //  5. Otherwise the base manifest blob is read (one request) for the
-//     per-pathway description and the mass-deletion guard, then ONE
-//     POST git/trees (base_tree = base root tree, only changed paths, inline
-//     content, sha null for deletions) and ONE POST git/commits on the base
-//     head. Its message carries a "Pathwaysync-Fingerprint:" trailer, which
-//     marks commits pathwaysync made.
+//     per-pathway description and the mass-deletion guard, which refuses
+//     before any write (ActionRefused: Publish returns an *Error matching
+//     ErrMassDeletion). Then ONE POST git/trees (base_tree = base root
+//     tree, only changed paths, inline content, sha null for deletions)
+//     and ONE POST git/commits on the base head. Its message carries a
+//     "Pathwaysync-Fingerprint:" trailer, which marks commits pathwaysync
+//     made.
 //  6. Moving the bot branch (the commit point of a sync). The new commit is
 //     built on the base head, so it is never a fast-forward of the old bot
 //     commit; the rules are:
 //     - open PR whose head is the marker's head (or a commit carrying our
 //     trailer): the branch holds only our own work, so it is updated with
-//     force. REST has no compare-and-swap for refs, so the window between
-//     our read and this write is the one race left: two syncs racing here
-//     each write a complete tree and the last ref write wins; if the body
-//     then names the other commit, the next sync sees a head carrying our
-//     trailer and rebuilds, so the branch always holds one whole tree;
-//     - open PR whose head is someone else's commit: never force-pushed.
-//     The PR gets one warning comment per foreign head, and its title and
-//     body are kept current; no commit is pushed;
+//     force (ActionUpdated). REST has no compare-and-swap for refs, so the
+//     window between our read and this write is the one race left: two
+//     syncs racing here each write a complete tree and the last ref write
+//     wins; if the body then names the other commit, the next sync sees a
+//     head carrying our trailer and rebuilds, so the branch always holds
+//     one whole tree;
+//     - open PR whose head is someone else's commit: ActionBlocked. Nothing
+//     is committed or pushed; the PR gets one warning comment per foreign
+//     head, and its title and body are kept current. Publish returns the
+//     Result (with the files that would change) and a nil error;
 //     - no open PR: POST git/refs creates the branch; on 422 "Reference
 //     already exists" the branch is re-read: if its head is our commit with
 //     the same tree on the same base it is adopted as is (a racing sync won),
@@ -52,11 +74,13 @@
 //     requested and a repository without drafts become warnings.
 //  8. Before creating a PR, the most recent closed bot PR is read: if a
 //     human closed it unmerged and its fingerprint equals the desired one,
-//     nothing is done ("unchanged", with a warning) until the content
+//     nothing is done (ActionRejected, with a warning) until the content
 //     differs from what was rejected.
 //
-// The mass-deletion guard runs before any write. DryRun does every read and
-// no write (a guard refusal becomes a warning).
+// Failures: every permanent condition reaches the caller as an *Error in
+// the error chain, matching its sentinel with errors.Is; Error.Reason
+// names the class, Error.Permanent says whether only a person can fix it
+// and Error.RetryAt when a rate limit lifts.
 //
 // Request budget, independent of the number of files: an unchanged rerun
 // is 3 requests (branch, subtree, pulls) and no write; a content change

@@ -9,7 +9,8 @@ import (
 
 // Result says what a Publish did.
 type Result struct {
-	Action     string            `json:"action"`              // "created", "updated", "closed", "unchanged" or "dry-run"
+	Action     Action            `json:"action"`              // what was done; ActionDryRun in a dry run
+	Planned    Action            `json:"planned,omitempty"`   // dry run: what a real sync would do
 	PRNumber   int               `json:"pr_number,omitempty"` // 0 when no PR is involved
 	PRURL      string            `json:"pr_url,omitempty"`
 	CompareURL string            `json:"compare_url,omitempty"`
@@ -17,11 +18,15 @@ type Result struct {
 	Added      []string          `json:"added"` // paths relative to Options.Path, sorted
 	Modified   []string          `json:"modified"`
 	Deleted    []string          `json:"deleted"`
-	CommitSHA  string            `json:"commit_sha,omitempty"` // the commit the bot branch points to, when one was made or kept
+	CommitSHA  string            `json:"commit_sha,omitempty"` // the commit the bot branch points to, when one was made or kept (blocked: the foreign head)
 	Requests   int               `json:"requests"`             // HTTP requests sent, retries included
 	Writes     int               `json:"writes"`
 	Warnings   []string          `json:"warnings"`
 }
+
+// FilesChanged is the number of files that differ from the base branch
+// (added, modified and deleted).
+func (r *Result) FilesChanged() int { return len(r.Added) + len(r.Modified) + len(r.Deleted) }
 
 // Summary is one line saying what happened, e.g. "created PR #12 https://…".
 func (r *Result) Summary() string {
@@ -29,13 +34,18 @@ func (r *Result) Summary() string {
 		return strings.TrimSpace(fmt.Sprintf("%s PR #%d %s", verb, r.PRNumber, r.PRURL))
 	}
 	switch r.Action {
-	case "created", "updated", "closed":
-		return pr(r.Action)
-	case "dry-run":
-		s := fmt.Sprintf("dry run: %d pathways changed, files +%d ~%d -%d",
-			len(r.Changes), len(r.Added), len(r.Modified), len(r.Deleted))
+	case ActionCreated, ActionUpdated, ActionClosed:
+		return pr(r.Action.String())
+	case ActionBlocked:
+		return fmt.Sprintf("blocked: PR #%d has a commit pathwaysync did not make; %d files would change (merge or close the PR) %s",
+			r.PRNumber, r.FilesChanged(), r.PRURL)
+	case ActionRejected:
+		return strings.TrimSpace(fmt.Sprintf("no changes: PR #%d with exactly this content was closed without merging %s", r.PRNumber, r.PRURL))
+	case ActionDryRun:
+		s := fmt.Sprintf("dry run: %d pathways changed, files +%d ~%d -%d; planned: %s",
+			len(r.Changes), len(r.Added), len(r.Modified), len(r.Deleted), r.Planned)
 		if r.PRNumber > 0 {
-			s += fmt.Sprintf(" (open PR #%d %s)", r.PRNumber, r.PRURL)
+			s += fmt.Sprintf(" (PR #%d %s)", r.PRNumber, r.PRURL)
 		}
 		return s
 	}

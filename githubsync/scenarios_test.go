@@ -194,7 +194,8 @@ func TestClosedByHumanSameThenDifferentContent(t *testing.T) {
 	v.e.ClosePR(testRepo, 1)
 	v.e.ResetStats()
 	res := v.publish(v.publisher(nil), tree(2, 0))
-	if res.Action != "unchanged" || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "rejected content") {
+	if res.Action != ActionRejected || res.PRNumber != 1 || !strings.HasPrefix(res.Summary(), "no changes") ||
+		len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "rejected content") {
 		t.Fatalf("same content %+v", res)
 	}
 	if s := v.e.Stats(); s.Writes != 0 || len(v.pulls()) != 1 {
@@ -215,8 +216,11 @@ func TestHumanPushedToBotBranch(t *testing.T) {
 	human, _ := v.e.Commit(testRepo, "pathwaysync/update", map[string][]byte{testPath + "/pathways/pathway-0000/docs/index.md": []byte("hand edit\n")}, "Fix by hand\n")
 	for i := 0; i < 2; i++ {
 		res := v.publish(v.publisher(nil), tree(2, 2))
-		if res.Action != "updated" || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "did not make") {
+		if res.Action != ActionBlocked || res.PRNumber != 1 || res.FilesChanged() != 3 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "did not make") {
 			t.Fatalf("run %d: %+v", i, res)
+		}
+		if want := "blocked: PR #1 has a commit pathwaysync did not make; 3 files would change"; !strings.HasPrefix(res.Summary(), want) {
+			t.Errorf("summary %q, want prefix %q", res.Summary(), want)
 		}
 	}
 	if got := v.e.BranchSHA(testRepo, "pathwaysync/update"); got != human {

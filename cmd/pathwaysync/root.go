@@ -15,11 +15,12 @@ import (
 	"github.com/pathwaysync/pathwaysync/config"
 )
 
-// Exit codes.
+// Exit codes (docs/operations.md).
 const (
-	exitOK    = 0
-	exitFail  = 1
-	exitUsage = 2
+	exitOK      = 0
+	exitFail    = 1
+	exitUsage   = 2
+	exitBlocked = 3 // sync: the bot branch holds a commit pathwaysync did not make
 )
 
 // app carries what every command shares; tests build one with their own
@@ -52,6 +53,10 @@ func runWith(ctx context.Context, a *app, args []string) int {
 		return exitOK
 	}
 	fmt.Fprintln(a.stderr, "pathwaysync: "+err.Error())
+	var ce interface{ ExitCode() int }
+	if errors.As(err, &ce) {
+		return ce.ExitCode()
+	}
 	var ue usageError
 	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") {
 		return exitUsage

@@ -150,11 +150,11 @@ func (s *daemonSync) Sync(ctx context.Context, t daemon.Trigger) (*daemon.Outcom
 	if err != nil {
 		return nil, err
 	}
-	s.metrics.ObservePROperation(r.Action)
+	s.metrics.ObservePROperation(r.Action.String())
 	for _, w := range r.Warnings {
 		log.Warn(w)
 	}
-	out.Action, out.PRNumber, out.PRURL = r.Action, r.PRNumber, r.PRURL
+	out.Action, out.PRNumber, out.PRURL = r.Action.String(), r.PRNumber, r.PRURL
 	log.Info(r.Summary(), "trigger", t.Reason)
 	return out, nil
 }

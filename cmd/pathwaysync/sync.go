@@ -84,14 +84,30 @@ func (a *app) runSync(cmd *cobra.Command, o syncOptions, args []string) error {
 	if o.format == "json" {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	} else {
+		if o.dryRun {
+			fmt.Fprint(a.stdout, r.DryRunReport())
+		}
+		fmt.Fprintln(a.stdout, r.Summary())
 	}
-	if o.dryRun {
-		fmt.Fprint(a.stdout, r.DryRunReport())
+	if r.Action == githubsync.ActionBlocked {
+		return blockedError{pr: r.PRNumber}
 	}
-	fmt.Fprintln(a.stdout, r.Summary())
 	return nil
 }
+
+// blockedError ends a blocked sync with exitBlocked: nothing was pushed
+// because the bot branch holds a commit pathwaysync did not make.
+type blockedError struct{ pr int }
+
+func (e blockedError) Error() string {
+	return fmt.Sprintf("sync blocked: merge or close PR #%d (or remove the foreign commit from its branch) so that pathwaysync can update it", e.pr)
+}
+
+func (blockedError) ExitCode() int { return exitBlocked }
 
 // treeFiles turns the rendered tree into githubsync's input.
 func treeFiles(res *exporter.Result) map[string][]byte {

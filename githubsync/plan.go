@@ -1,0 +1,273 @@
+package githubsync
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pathwaysync/pathwaysync/manifest"
+)
+
+// Action is what a Publish did or, in a dry run, would do (Result.Planned).
+type Action string
+
+// Actions.
+const (
+	// ActionUnchanged: the repository or the open PR already holds the
+	// content; nothing written.
+	ActionUnchanged Action = "unchanged"
+	// ActionCreated: a commit on the bot branch and a new PR.
+	ActionCreated Action = "created"
+	// ActionUpdated: a new commit on the open PR's branch, or only its
+	// title changed, or a racing sync's PR was adopted.
+	ActionUpdated Action = "updated"
+	// ActionClosed: the base branch already holds the content, so the open
+	// bot PR was closed (and its branch deleted when only ours).
+	ActionClosed Action = "closed"
+	// ActionBlocked: the open PR's branch head is a commit pathwaysync did
+	// not make; nothing is pushed until a person merges or closes the PR.
+	// The Result still lists the files that would change.
+	ActionBlocked Action = "blocked"
+	// ActionRefused: the mass-deletion guard refused; nothing written and
+	// Publish returns an *Error matching ErrMassDeletion.
+	ActionRefused Action = "refused"
+	// ActionRejected: a person closed a PR holding exactly this content
+	// without merging it; no new PR until the content changes.
+	ActionRejected Action = "rejected"
+	// ActionDryRun is Result.Action of a dry run; Result.Planned says what
+	// a real sync would do.
+	ActionDryRun Action = "dry-run"
+)
+
+func (a Action) String() string { return string(a) }
+
+// branchMove says how apply moves the bot branch to the new commit.
+type branchMove uint8
+
+const (
+	branchKeep  branchMove = iota // no new commit
+	branchForce                   // open PR whose head is ours: force-update the branch
+	branchPlace                   // no open PR: create the branch, or reset a stale one of ours
+)
+
+// writes are the writes a plan needs; apply performs them in field order.
+type writes struct {
+	Comment      string     // comment on Plan.PR first
+	Close        bool       // close Plan.PR, body Plan.CloseBody
+	Commit       bool       // one tree and one commit of the file changes on the base head
+	Branch       branchMove // then move the bot branch to it
+	CreatePR     bool       // open the PR (then labels and reviewers)
+	SetTitle     bool       // Plan.PR's title differs from Options.PullRequest.Title
+	SetBody      bool       // render Plan.PR's body and set it when it differs
+	DeleteBranch bool       // delete the bot branch (it holds only our commits)
+}
+
+// plan is what decide makes of a state: the action, its file and pathway
+// changes, warnings and the writes apply performs. A plan is pure data.
+type plan struct {
+	Action                   Action
+	Added, Modified, Deleted []string          // relative to Options.Path, sorted
+	Changes                  []manifest.Change // per pathway; nil when the base manifest was not needed
+	Warnings                 []string
+	Refusal                  error        // ActionRefused: the guard's reason, wrapping ErrMassDeletion
+	PR                       *pullRequest // the open PR acted on, or the closed PR that rejected the content
+	Head                     string       // the bot branch's commit when no new one is made (unchanged, blocked)
+	ClosedHead               string       // head of the last closed bot PR: branchPlace may reset a branch there
+	Marker                   marker       // the PR body's marker; head "" means the commit apply makes
+	CloseBody                string       // ActionClosed: the body with the marker closed=bot
+	CompareURL               string
+	Writes                   writes
+}
+
+// Messages posted on pull requests.
+const closingComment = "The base branch now holds exactly the content this pull request proposed, so pathwaysync is closing it."
+
+func blockedComment(head, branch string) string {
+	return fmt.Sprintf("Commit %s was pushed to `%s` by someone other than pathwaysync, so pathwaysync will not force-push over it. "+
+		"The description below shows what the generated content should be; merge or close this pull request and pathwaysync will open a new one.",
+		short(head), branch)
+}
+
+// decide is the sync's decision procedure, a pure function of what was
+// read (s), the desired tree and the options. When it needs an on-demand
+// read it returns that need and no plan; the caller reads it into s and
+// calls decide again. o.DryRun only asks for the pathway description when
+// nothing would be written, so that a dry run can print it.
+func decide(s *state, want *desired, o *Options) (*plan, need) {
+	pl := &plan{PR: s.Open}
+	pl.Added, pl.Modified, pl.Deleted = diffFiles(s.Files, want.blobs)
+	changed := len(pl.Added)+len(pl.Modified)+len(pl.Deleted) > 0
+	pl.CompareURL = compareURL("", s, o.Branch)
+	pr := s.Open
+	var mk marker
+	if pr != nil {
+		mk = pr.Marker
+	}
+	// headOurs: the open PR's head is the commit the marker names, or a
+	// commit carrying our trailer (read on demand).
+	headOurs := func() (ours, known bool) {
+		if pr.Head != "" && pr.Head == mk.head {
+			return true, true
+		}
+		if s.HeadOurs == nil {
+			return false, false
+		}
+		return *s.HeadOurs, true
+	}
+
+	if !changed {
+		pl.Action = ActionUnchanged
+		if pr == nil {
+			return pl, 0
+		}
+		ours, known := headOurs()
+		if !known {
+			return nil, needHeadCommit
+		}
+		pl.Action = ActionClosed
+		closed := mk
+		closed.ok, closed.closedByBot = true, true
+		pl.CloseBody = replaceMarker(pr.Body, closed)
+		pl.Writes = writes{Comment: closingComment, Close: true, DeleteBranch: ours}
+		if !ours {
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("kept branch %s: it holds commits pathwaysync did not make", o.Branch))
+		}
+		return pl, 0
+	}
+
+	upToDate := pr != nil && mk.ok && pr.Head == mk.head && mk.base == s.BaseCommit && mk.fingerprint == want.fingerprint
+	if s.Manifest == nil && (!upToDate || o.DryRun) {
+		return nil, needManifest
+	}
+	if s.Manifest != nil {
+		pl.Changes = manifest.Diff(s.Manifest.M, want.manifest)
+		if s.Manifest.Err != nil {
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("base %s unreadable, describing every pathway as added: %v", manifest.FileName, s.Manifest.Err))
+		}
+	}
+	if upToDate {
+		// The branch already holds this tree on this base.
+		pl.Action, pl.Head = ActionUnchanged, mk.head
+		if pr.Title != o.PullRequest.Title {
+			pl.Action, pl.Writes.SetTitle = ActionUpdated, true
+		}
+		return pl, 0
+	}
+
+	// The mass-deletion guard: before any write, and before the reads
+	// that only a write needs.
+	if !o.AllowMassDeletion {
+		if err := guard(s.Manifest.M, want.manifest, pl.Changes, o.MaxDeletions); err != nil {
+			pl.Action, pl.Refusal = ActionRefused, err
+			return pl, 0
+		}
+	}
+
+	next := marker{ok: true, fingerprint: want.fingerprint, base: s.BaseCommit}
+	if pr != nil {
+		ours, known := headOurs()
+		if !known {
+			return nil, needHeadCommit
+		}
+		if !ours {
+			// A person pushed to the bot branch: never force-push over it.
+			pl.Action, pl.Head = ActionBlocked, pr.Head
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("branch %s has commit %s that pathwaysync did not make; not overwriting it", o.Branch, short(pr.Head)))
+			if mk.warned != pr.Head {
+				pl.Writes.Comment = blockedComment(pr.Head, o.Branch)
+			}
+			next.head, next.warned = mk.head, pr.Head
+			pl.Marker = next
+			pl.Writes.SetTitle, pl.Writes.SetBody = pr.Title != o.PullRequest.Title, true
+			return pl, 0
+		}
+		pl.Action, pl.Marker = ActionUpdated, next
+		pl.Writes = writes{Commit: true, Branch: branchForce, SetTitle: pr.Title != o.PullRequest.Title, SetBody: true}
+		return pl, 0
+	}
+
+	if s.Closed == nil {
+		return nil, needClosed
+	}
+	if c := s.Closed.PR; c != nil {
+		cm := c.Marker
+		if !c.Merged && cm.ok && !cm.closedByBot && cm.fingerprint == want.fingerprint {
+			pl.Action, pl.PR = ActionRejected, c
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("rejected content: PR #%d (%s) with exactly this content was closed without merging; no new PR until the content changes",
+				c.Number, c.URL))
+			return pl, 0
+		}
+		pl.ClosedHead = c.Head
+	}
+	pl.Action, pl.Marker = ActionCreated, next
+	pl.Writes = writes{Commit: true, Branch: branchPlace, CreatePR: true}
+	return pl, 0
+}
+
+// diffFiles compares the base folder with the desired blobs; each list is
+// sorted. A file with another mode than 100644 counts as modified.
+func diffFiles(have map[string]blobRef, want map[string]string) (added, modified, deleted []string) {
+	for path, sha := range want {
+		switch h, ok := have[path]; {
+		case !ok:
+			added = append(added, path)
+		case h.SHA != sha || h.Mode != "100644":
+			modified = append(modified, path)
+		}
+	}
+	for path := range have {
+		if _, ok := want[path]; !ok {
+			deleted = append(deleted, path)
+		}
+	}
+	slices.Sort(added)
+	slices.Sort(modified)
+	slices.Sort(deleted)
+	return added, modified, deleted
+}
+
+// guard is the mass-deletion rule. old is the base manifest (nil when
+// absent or unreadable: it manages no pathway); maxDeletions < 0 refuses
+// when more than half of the managed pathways would be deleted or the new
+// tree holds none, otherwise when more than maxDeletions would be. The
+// error wraps ErrMassDeletion and says how to override it.
+func guard(old, next *manifest.Manifest, changes []manifest.Change, maxDeletions int) error {
+	removed := 0
+	for _, c := range changes {
+		if c.Type == manifest.Removed {
+			removed++
+		}
+	}
+	managed := 0
+	if old != nil {
+		managed = len(old.Pathways)
+	}
+	const override = "raise sync.max_deletions or pass --allow-mass-deletion"
+	switch {
+	case maxDeletions < 0 && len(next.Pathways) == 0:
+		return fmt.Errorf("%w: the generated files hold no pathway, so all %d managed pathways would be deleted; %s",
+			ErrMassDeletion, managed, override)
+	case maxDeletions < 0 && removed*2 > managed:
+		return fmt.Errorf("%w: %d of %d managed pathways would be deleted (more than half); %s",
+			ErrMassDeletion, removed, managed, override)
+	case maxDeletions >= 0 && removed > maxDeletions:
+		return fmt.Errorf("%w: %d managed pathways would be deleted, the limit is %d; %s",
+			ErrMassDeletion, removed, maxDeletions, override)
+	}
+	return nil
+}
+
+// replaceMarker replaces the last marker of body with m (or appends it).
+func replaceMarker(body string, m marker) string {
+	if loc := markerRE.FindAllStringIndex(body, -1); len(loc) > 0 {
+		last := loc[len(loc)-1]
+		return body[:last[0]] + m.String() + body[last[1]:]
+	}
+	return body + "\n" + m.String() + "\n"
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}

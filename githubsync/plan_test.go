@@ -1,0 +1,369 @@
+package githubsync
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pathwaysync/pathwaysync/manifest"
+)
+
+// world is what the repository holds in a planner test; the runner reads
+// from it only what decide asks for, as observe and observeMore do.
+type world struct {
+	base     map[string][]byte // managed folder on the base branch
+	mode     map[string]string // file mode overrides (default 100644)
+	open     *pullRequest      // open bot PR
+	headOurs bool              // open.Head carries our trailer
+	closed   *pullRequest      // most recent closed bot PR
+}
+
+const (
+	baseSHA  = "b000000000000000000000000000000000000001"
+	botSHA   = "c000000000000000000000000000000000000001"
+	humanSHA = "d000000000000000000000000000000000000001"
+)
+
+func mustWant(t *testing.T, files map[string][]byte) *desired {
+	t.Helper()
+	d, err := (&Publisher{}).prepare(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func fingerprint(t *testing.T, files map[string][]byte) string { return mustWant(t, files).fingerprint }
+
+// botPR is an open or closed bot PR whose marker says it holds files on
+// base with head; modify adjusts it.
+func botPR(t *testing.T, n int, head, base string, files map[string][]byte, modify ...func(*pullRequest)) *pullRequest {
+	m := marker{ok: true, fingerprint: fingerprint(t, files), base: base, head: botSHA}
+	pr := &pullRequest{Number: n, URL: fmt.Sprintf("https://github.com/acme/platform/pull/%d", n), Title: DefaultPRTitle,
+		Head: head, Body: "body\n" + m.String() + "\n", Marker: m}
+	for _, f := range modify {
+		f(pr)
+	}
+	return pr
+}
+
+// runDecide plans files against w like Publisher.plan does and returns
+// the plan and the on-demand reads asked for, in order.
+func runDecide(t *testing.T, w world, files map[string][]byte, o Options) (*plan, []need) {
+	t.Helper()
+	s := &state{Base: "main", BaseCommit: baseSHA, BaseTree: "t0", Files: map[string]blobRef{},
+		Open: w.open, RepoURL: "https://github.com/acme/platform"}
+	for p, d := range w.base {
+		mode := "100644"
+		if m, ok := w.mode[p]; ok {
+			mode = m
+		}
+		s.Files[p] = blobRef{SHA: blobSHA(d), Mode: mode}
+	}
+	want := mustWant(t, files)
+	var asked []need
+	for range maxPlanRounds {
+		pl, n := decide(s, want, &o)
+		if n == 0 {
+			return pl, asked
+		}
+		asked = append(asked, n)
+		if n&needManifest != 0 {
+			s.Manifest = &baseManifest{}
+			if raw, ok := w.base[manifest.FileName]; ok {
+				s.Manifest.M, s.Manifest.Err = manifest.Parse(raw)
+			}
+		}
+		if n&needHeadCommit != 0 {
+			ours := w.headOurs
+			s.HeadOurs = &ours
+		}
+		if n&needClosed != 0 {
+			s.Closed = &closedPR{PR: w.closed}
+		}
+	}
+	t.Fatalf("no plan after %d rounds (asked %v)", maxPlanRounds, asked)
+	return nil, nil
+}
+
+// TestDecide runs the planner, without HTTP, through the situations of
+// the emulator scenarios (named per case) and checks the action, the
+// reads it asks for (the request budget), the writes and the warnings.
+func TestDecide(t *testing.T) {
+	opts := func(mod ...func(*Options)) Options {
+		o := Options{Branch: DefaultBranch, Path: testPath, MaxDeletions: -1,
+			PullRequest: PullRequestOptions{Title: DefaultPRTitle}}
+		for _, m := range mod {
+			m(&o)
+		}
+		return o
+	}
+	v1, v2 := tree(3, 1), tree(3, 2)
+	upToDate := botPR(t, 1, botSHA, baseSHA, v1)
+	closedBy := func(merged, bot bool) func(*pullRequest) {
+		return func(pr *pullRequest) { pr.Merged, pr.Marker.closedByBot = merged, bot }
+	}
+	stray := tree(2, 0)
+	stray["stray.md"] = []byte("stray\n")
+	for _, tc := range []struct {
+		name, scenario string
+		w              world
+		files          map[string][]byte
+		o              Options
+		action         Action
+		asked          []need
+		writes         writes
+		warn           string // substring of the only warning, "" for none
+		check          func(t *testing.T, pl *plan)
+	}{
+		{name: "first sync opens a PR", scenario: "TestFirstSyncOpensPR",
+			w: world{}, files: tree(3, 0), o: opts(), action: ActionCreated,
+			asked:  []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if len(pl.Added) != len(tree(3, 0)) || len(pl.Changes) != 3 || pl.Marker.head != "" || pl.Marker.base != baseSHA {
+					t.Errorf("added %d changes %d marker %+v", len(pl.Added), len(pl.Changes), pl.Marker)
+				}
+			}},
+		{name: "unchanged rerun reads nothing more", scenario: "TestUnchangedRerunMakesZeroWrites, TestRequestBudget",
+			w: world{base: tree(3, 0), open: upToDate}, files: v1, o: opts(), action: ActionUnchanged,
+			check: func(t *testing.T, pl *plan) {
+				if pl.Head != botSHA || pl.Changes != nil {
+					t.Errorf("head %q changes %v", pl.Head, pl.Changes)
+				}
+			}},
+		{name: "unchanged content, PR title changed in the options", scenario: "TestUnchangedRerunMakesZeroWrites",
+			w: world{base: tree(3, 0), open: upToDate}, files: v1, o: opts(func(o *Options) { o.PullRequest.Title = "New title" }),
+			action: ActionUpdated, writes: writes{SetTitle: true}},
+		{name: "change updates the same PR", scenario: "TestChangeUpdatesSamePRWithOneCommit, TestRequestBudget",
+			w: world{base: tree(3, 0), open: upToDate}, files: v2, o: opts(), action: ActionUpdated,
+			asked:  []need{needManifest},
+			writes: writes{Commit: true, Branch: branchForce, SetBody: true},
+			check: func(t *testing.T, pl *plan) {
+				if len(pl.Modified) != 4 || len(pl.Changes) != 3 || pl.PR.Number != 1 || pl.Marker.fingerprint != fingerprint(t, v2) {
+					t.Errorf("modified %v changes %d marker %+v", pl.Modified, len(pl.Changes), pl.Marker)
+				}
+			}},
+		{name: "base moved on since the PR", scenario: "TestBaseMovedOnSincePR",
+			w: world{base: tree(3, 0), open: botPR(t, 1, botSHA, "b0000000000000000000000000000000000000ff", v1)}, files: v1, o: opts(),
+			action: ActionUpdated, asked: []need{needManifest},
+			writes: writes{Commit: true, Branch: branchForce, SetBody: true}},
+		{name: "PR head is ours by its trailer (a racing sync's commit)", scenario: "TestTwoSyncsRacing",
+			w: world{base: tree(3, 0), open: botPR(t, 1, "e000000000000000000000000000000000000001", baseSHA, v1), headOurs: true}, files: v2, o: opts(),
+			action: ActionUpdated, asked: []need{needManifest, needHeadCommit},
+			writes: writes{Commit: true, Branch: branchForce, SetBody: true}},
+		{name: "content absorbed into base closes the PR", scenario: "TestContentAbsorbedIntoBaseClosesPR",
+			w: world{base: v1, open: upToDate}, files: v1, o: opts(), action: ActionClosed,
+			writes: writes{Comment: closingComment, Close: true, DeleteBranch: true},
+			check: func(t *testing.T, pl *plan) {
+				if m := parseMarker(pl.CloseBody); !m.closedByBot || m.fingerprint != fingerprint(t, v1) || strings.Count(pl.CloseBody, "pathwaysync:v1") != 1 {
+					t.Errorf("close body %q", pl.CloseBody)
+				}
+			}},
+		{name: "content absorbed, branch holds a human commit", scenario: "TestContentAbsorbedIntoBaseClosesPR",
+			w: world{base: v1, open: botPR(t, 1, humanSHA, baseSHA, v1)}, files: v1, o: opts(), action: ActionClosed,
+			asked: []need{needHeadCommit}, writes: writes{Comment: closingComment, Close: true}, warn: "kept branch"},
+		{name: "absorbed content rerun, no PR", scenario: "TestContentAbsorbedIntoBaseClosesPR, TestMergedAndBranchDeletedThenNewChange",
+			w: world{base: v1}, files: v1, o: opts(), action: ActionUnchanged},
+		{name: "merged, then a new change", scenario: "TestMergedAndBranchDeletedThenNewChange",
+			w: world{base: v1, closed: botPR(t, 1, botSHA, baseSHA, v1, closedBy(true, false))}, files: v2, o: opts(),
+			action: ActionCreated, asked: []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if pl.ClosedHead != botSHA || len(pl.Changes) != 3 || pl.Changes[0].Type != manifest.Changed {
+					t.Errorf("closed head %q changes %+v", pl.ClosedHead, pl.Changes)
+				}
+			}},
+		{name: "squash merged with the branch kept", scenario: "TestSquashMergedWithBranchKept",
+			w: world{base: tree(3, 0), closed: botPR(t, 1, humanSHA, baseSHA, v1, closedBy(true, false))}, files: v2, o: opts(),
+			action: ActionCreated, asked: []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if pl.ClosedHead != humanSHA {
+					t.Errorf("closed head %q: the kept branch could not be reset", pl.ClosedHead)
+				}
+			}},
+		{name: "closed by a human, same content", scenario: "TestClosedByHumanSameThenDifferentContent",
+			w: world{base: tree(3, 0), closed: botPR(t, 1, botSHA, baseSHA, v1, closedBy(false, false))}, files: v1, o: opts(),
+			action: ActionRejected, asked: []need{needManifest, needClosed}, warn: "rejected content: PR #1",
+			check: func(t *testing.T, pl *plan) {
+				if pl.PR == nil || pl.PR.Number != 1 {
+					t.Errorf("rejecting PR %+v", pl.PR)
+				}
+			}},
+		{name: "closed by a human, different content", scenario: "TestClosedByHumanSameThenDifferentContent",
+			w: world{base: tree(3, 0), closed: botPR(t, 1, botSHA, baseSHA, v1, closedBy(false, false))}, files: v2, o: opts(),
+			action: ActionCreated, asked: []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true}},
+		{name: "closed by pathwaysync is no rejection", scenario: "TestContentAbsorbedIntoBaseClosesPR",
+			w: world{base: tree(3, 0), closed: botPR(t, 1, botSHA, baseSHA, v1, closedBy(false, true))}, files: v1, o: opts(),
+			action: ActionCreated, asked: []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true}},
+		{name: "human pushed to the bot branch: blocked, warned once", scenario: "TestHumanPushedToBotBranch",
+			w: world{base: tree(3, 0), open: botPR(t, 1, humanSHA, baseSHA, v1)}, files: v2, o: opts(),
+			action: ActionBlocked, asked: []need{needManifest, needHeadCommit},
+			writes: writes{Comment: blockedComment(humanSHA, DefaultBranch), SetBody: true}, warn: "did not make",
+			check: func(t *testing.T, pl *plan) {
+				if pl.Head != humanSHA || pl.Marker.warned != humanSHA || pl.Marker.head != botSHA || len(pl.Modified) != 4 || pl.PR.Number != 1 {
+					t.Errorf("head %q marker %+v modified %v", pl.Head, pl.Marker, pl.Modified)
+				}
+			}},
+		{name: "blocked again: no second comment", scenario: "TestHumanPushedToBotBranch",
+			w:     world{base: tree(3, 0), open: botPR(t, 1, humanSHA, baseSHA, v1, func(pr *pullRequest) { pr.Marker.warned = humanSHA })},
+			files: v2, o: opts(), action: ActionBlocked, asked: []need{needManifest, needHeadCommit},
+			writes: writes{SetBody: true}, warn: "did not make"},
+		{name: "blocked is not hidden by a dry run", scenario: "TestHumanPushedToBotBranch",
+			w: world{base: tree(3, 0), open: botPR(t, 1, humanSHA, baseSHA, v1)}, files: v2, o: opts(func(o *Options) { o.DryRun = true }),
+			action: ActionBlocked, asked: []need{needManifest, needHeadCommit},
+			writes: writes{Comment: blockedComment(humanSHA, DefaultBranch), SetBody: true}, warn: "did not make"},
+		{name: "a pathway removed deletes its files", scenario: "TestPathwayRemovedDeletesFiles",
+			w: world{base: tree(4, 0)}, files: without(4, 0, 2), o: opts(), action: ActionCreated,
+			asked:  []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if len(pl.Deleted) != 2 || len(pl.Changes) != 1 || pl.Changes[0].Type != manifest.Removed {
+					t.Errorf("deleted %v changes %+v", pl.Deleted, pl.Changes)
+				}
+			}},
+		{name: "mass deletion: more than half", scenario: "TestMassDeletionRefused",
+			w: world{base: tree(4, 0)}, files: without(4, 0, 0, 1, 2), o: opts(), action: ActionRefused,
+			asked: []need{needManifest}},
+		{name: "mass deletion: no pathway left", scenario: "TestMassDeletionRefused",
+			w: world{base: tree(4, 0)}, files: without(4, 0, 0, 1, 2, 3), o: opts(), action: ActionRefused,
+			asked: []need{needManifest}},
+		{name: "mass deletion: over the limit", scenario: "TestMassDeletionRefused",
+			w: world{base: tree(4, 0)}, files: without(4, 0, 0), o: opts(func(o *Options) { o.MaxDeletions = 0 }), action: ActionRefused,
+			asked: []need{needManifest}},
+		{name: "mass deletion refused before a blocked branch is looked at", scenario: "TestMassDeletionRefused",
+			w: world{base: tree(4, 0), open: botPR(t, 1, humanSHA, baseSHA, tree(4, 1))}, files: without(4, 0, 0, 1, 2), o: opts(),
+			action: ActionRefused, asked: []need{needManifest}},
+		{name: "mass deletion overridden", scenario: "TestMassDeletionRefused",
+			w: world{base: tree(4, 0)}, files: without(4, 0, 0, 1, 2), o: opts(func(o *Options) { o.AllowMassDeletion = true }),
+			action: ActionCreated, asked: []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if len(pl.Deleted) != 6 {
+					t.Errorf("deleted %v", pl.Deleted)
+				}
+			}},
+		{name: "mass deletion in a dry run is planned as refused", scenario: "TestMassDeletionRefused",
+			w: world{base: tree(4, 0)}, files: without(4, 0, 0, 1, 2), o: opts(func(o *Options) { o.DryRun = true }),
+			action: ActionRefused, asked: []need{needManifest},
+			check: func(t *testing.T, pl *plan) {
+				res := pl.dryRun()
+				if res.Action != ActionDryRun || res.Planned != ActionRefused || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "would be refused") {
+					t.Errorf("dry run %+v", res)
+				}
+			}},
+		{name: "unreadable base manifest describes every pathway as added", scenario: "TestPathwayRemovedDeletesFiles",
+			w: world{base: map[string][]byte{manifest.FileName: []byte("{not json")}}, files: tree(2, 0), o: opts(),
+			action: ActionCreated, asked: []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true}, warn: "unreadable"},
+		{name: "stray file in the folder is deleted, a mode change modifies", scenario: "TestFilesOutsideManagedPathUntouched",
+			w: world{base: stray, mode: map[string]string{"catalog-info.yaml": "100755"}}, files: tree(2, 0), o: opts(),
+			action: ActionCreated, asked: []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if strings.Join(pl.Deleted, ",") != "stray.md" || strings.Join(pl.Modified, ",") != "catalog-info.yaml" || len(pl.Added) != 0 {
+					t.Errorf("added %v modified %v deleted %v", pl.Added, pl.Modified, pl.Deleted)
+				}
+			}},
+		{name: "large tree: one plan, no per-file reads", scenario: "TestPRBodyOverTheLimit, TestReviewerCannotBeRequested, TestDraftsUnsupported",
+			w: world{}, files: tree(2500, 0), o: opts(), action: ActionCreated,
+			asked:  []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true}},
+		{name: "dry run of an up-to-date PR describes the change", scenario: "TestDryRunWritesNothing",
+			w: world{base: tree(3, 0), open: upToDate}, files: v1, o: opts(func(o *Options) { o.DryRun = true }),
+			action: ActionUnchanged, asked: []need{needManifest},
+			check: func(t *testing.T, pl *plan) {
+				if res := pl.dryRun(); res.Action != ActionDryRun || res.Planned != ActionUnchanged || len(res.Changes) != 1 || len(res.Warnings) != 0 {
+					t.Errorf("dry run %+v", res)
+				}
+			}},
+		{name: "dry run of a change", scenario: "TestDryRunWritesNothing",
+			w: world{base: tree(3, 0), open: upToDate}, files: v2, o: opts(func(o *Options) { o.DryRun = true }),
+			action: ActionUpdated, asked: []need{needManifest},
+			writes: writes{Commit: true, Branch: branchForce, SetBody: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pl, asked := runDecide(t, tc.w, tc.files, tc.o)
+			if pl.Action != tc.action {
+				t.Fatalf("%s: action %s, want %s (warnings %q, refusal %v)", tc.scenario, pl.Action, tc.action, pl.Warnings, pl.Refusal)
+			}
+			if len(asked) != len(tc.asked) || (len(asked) > 0 && !equalNeeds(asked, tc.asked)) {
+				t.Errorf("%s: asked for reads %v, want %v", tc.scenario, asked, tc.asked)
+			}
+			if pl.Writes != tc.writes {
+				t.Errorf("%s: writes %+v, want %+v", tc.scenario, pl.Writes, tc.writes)
+			}
+			switch {
+			case tc.warn == "" && len(pl.Warnings) != 0:
+				t.Errorf("%s: warnings %q", tc.scenario, pl.Warnings)
+			case tc.warn != "" && (len(pl.Warnings) != 1 || !strings.Contains(pl.Warnings[0], tc.warn)):
+				t.Errorf("%s: warnings %q, want one with %q", tc.scenario, pl.Warnings, tc.warn)
+			}
+			if (tc.action == ActionRefused) != (pl.Refusal != nil) {
+				t.Errorf("%s: refusal %v", tc.scenario, pl.Refusal)
+			}
+			if pl.Refusal != nil && (!errors.Is(pl.Refusal, ErrMassDeletion) || !strings.Contains(pl.Refusal.Error(), "--allow-mass-deletion")) {
+				t.Errorf("%s: refusal %v", tc.scenario, pl.Refusal)
+			}
+			if pl.CompareURL != "https://github.com/acme/platform/compare/main...pathwaysync/update" {
+				t.Errorf("compare URL %q", pl.CompareURL)
+			}
+			if tc.check != nil {
+				tc.check(t, pl)
+			}
+		})
+	}
+}
+
+func equalNeeds(a, b []need) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestGuard pins the mass-deletion rule on its own.
+func TestGuard(t *testing.T) {
+	m := func(n int) *manifest.Manifest {
+		mf := &manifest.Manifest{}
+		for i := range n {
+			mf.Pathways = append(mf.Pathways, manifest.Pathway{Name: string(rune('a' + i))})
+		}
+		return mf
+	}
+	removed := func(n int) []manifest.Change {
+		var c []manifest.Change
+		for range n {
+			c = append(c, manifest.Change{Type: manifest.Removed})
+		}
+		return c
+	}
+	for _, tc := range []struct {
+		name          string
+		old, next     *manifest.Manifest
+		removed, max  int
+		refused       bool
+		wantInMessage string
+	}{
+		{"half is allowed", m(4), m(2), 2, -1, false, ""},
+		{"more than half", m(4), m(1), 3, -1, true, "3 of 4 managed pathways"},
+		{"nothing left", m(4), m(0), 4, -1, true, "hold no pathway"},
+		{"nothing before, nothing now", nil, m(0), 0, -1, true, "hold no pathway"},
+		{"within the limit", m(10), m(8), 2, 2, false, ""},
+		{"over the limit", m(10), m(7), 3, 2, true, "the limit is 2"},
+		{"zero refuses any deletion", m(10), m(9), 1, 0, true, "the limit is 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := guard(tc.old, tc.next, removed(tc.removed), tc.max)
+			if (err != nil) != tc.refused || (err != nil && (!errors.Is(err, ErrMassDeletion) || !strings.Contains(err.Error(), tc.wantInMessage))) {
+				t.Errorf("guard: %v", err)
+			}
+		})
+	}
+}
