@@ -1,7 +1,9 @@
 // Package ghemu is a stateful, in-process emulator of the GitHub REST API
 // subset pathwaysync uses: real git SHA-1 blobs, trees and commits, refs,
 // branches, pull requests, comments, labels, reviewers, GitHub App
-// installation tokens, rate-limit headers and fault injection. It answers on
+// installation tokens, rate-limit headers, GitHub's size limits (capped
+// recursive tree listings, refused large create-tree bodies) and fault
+// injection. It answers on
 // the real wire paths, both at "/" and under GitHub Enterprise Server's
 // "/api/v3/" prefix, with GitHub's status codes and messages. Tests only.
 package ghemu
