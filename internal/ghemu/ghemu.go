@@ -1,7 +1,9 @@
 // Package ghemu is a stateful, in-process emulator of the GitHub REST API
 // subset pathwaysync uses: real git SHA-1 blobs, trees and commits, refs,
 // branches, pull requests, comments, labels, reviewers, GitHub App
-// installation tokens, rate-limit headers and fault injection. It answers on
+// installation tokens, rate-limit headers, GitHub's size limits (capped
+// recursive tree listings, refused large create-tree bodies) and fault
+// injection. It answers on
 // the real wire paths, both at "/" and under GitHub Enterprise Server's
 // "/api/v3/" prefix, with GitHub's status codes and messages. Tests only.
 package ghemu
@@ -84,9 +86,27 @@ type Emulator struct {
 	rate   int
 	reset  time.Time
 	seq    int
-	// treeLimit caps recursive tree listings (GitHub: 100,000 entries).
-	treeLimit int
+	// treeLimit and treeBytes cap recursive tree listings; 0 is no cap.
+	treeLimit, treeBytes int
+	// createTreeMax refuses larger POST git/trees bodies with createTreeStatus; 0 is no cap.
+	createTreeMax, createTreeStatus int
 }
+
+// GitHub's limits, as documented or observed on github.com.
+const (
+	// GitHubTreeEntries is the most entries a recursive tree listing
+	// returns (documented for "Get a tree").
+	GitHubTreeEntries = 100_000
+	// GitHubTreeBytes is how much `git ls-tree -r -t` output a recursive
+	// listing reads: "a maximum size of 7 MB" in the documentation; GitHub
+	// staff describe it as "7 MB worth of entries from git ls-tree".
+	GitHubTreeBytes = 7 << 20
+	// GitHubCreateTreeBytes is about the create-tree body size past which
+	// github.com has been reported to answer 422 "Sorry, your request timed
+	// out..." or 502. It is undocumented and load-dependent; tests that want
+	// it pass it to SetCreateTreeLimit.
+	GitHubCreateTreeBytes = 2_500_000
+)
 
 // New starts an emulator on a loopback httptest server; Close stops it.
 func New() *Emulator {
@@ -96,7 +116,8 @@ func New() *Emulator {
 		stats:     Stats{ByRoute: map[string]int{}},
 		clock:     time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		rate:      5000,
-		treeLimit: 100000,
+		treeLimit: GitHubTreeEntries,
+		treeBytes: GitHubTreeBytes,
 	}
 	e.now = time.Now
 	e.reset = time.Now().Add(time.Hour).Truncate(time.Second)
@@ -150,12 +171,43 @@ func (e *Emulator) SetRateLimit(remaining int, reset time.Time) {
 	e.rate, e.reset = remaining, reset
 }
 
-// SetTreeLimit caps recursive tree listings at n entries; longer listings
-// are cut and flagged "truncated": true, as GitHub does past 100,000.
+// SetTreeLimit caps recursive tree listings at n entries (default
+// GitHubTreeEntries; 0 is no cap): longer listings keep their first n
+// entries in `git ls-tree -r -t` order and say "truncated": true.
+// Non-recursive listings are never cut.
 func (e *Emulator) SetTreeLimit(n int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.treeLimit = n
+}
+
+// SetTreeByteLimit caps recursive tree listings at n bytes of the
+// `git ls-tree -r -t -z` output they stand for, one "MODE TYPE SHA\tPATH\0"
+// record per entry (default GitHubTreeBytes; 0 is no cap): the listing keeps
+// the longest prefix that fits and says "truncated": true. Either cap,
+// entries or bytes, truncates.
+func (e *Emulator) SetTreeByteLimit(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.treeBytes = n
+}
+
+// SetCreateTreeLimit makes POST git/trees refuse request bodies longer than
+// maxBytes (0, the default, accepts any size; github.com fails at about
+// GitHubCreateTreeBytes). status says how: 422 (or 0) answers GitHub's
+// "Sorry, your request timed out..." validation error, 502 answers the
+// "Server Error" GitHub's front end gives. A refused request creates no
+// objects and is counted in Stats and Log like any other.
+func (e *Emulator) SetCreateTreeLimit(maxBytes, status int) {
+	if status == 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	if status != http.StatusUnprocessableEntity && status != http.StatusBadGateway {
+		panic(fmt.Sprintf("ghemu: create-tree limit status %d, want 422 or 502", status))
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.createTreeMax, e.createTreeStatus = maxBytes, status
 }
 
 // Stats returns a copy of the request counters.
@@ -213,6 +265,17 @@ func errValidation(msg, field, docs string) *apiError {
 }
 
 func notFound(docs string) *apiError { return errMsg(404, "Not Found", docs) }
+
+// errTreeTooLarge is github.com's answer to a create-tree body it cannot
+// process: its 422 timeout message, or its front end's bare 502.
+func errTreeTooLarge(status int) *apiError {
+	if status == http.StatusBadGateway {
+		return &apiError{status: status, body: map[string]any{"message": "Server Error"}}
+	}
+	return errMsg(status, "Sorry, your request timed out.  It's likely that your input was too large to process.  "+
+		"Consider building the tree incrementally, or building the commits you need in a local clone of the repository and then pushing them to GitHub.",
+		"https://docs.github.com/rest/git/trees#create-a-tree")
+}
 
 // Route returns the route template of a request path ("/api/v3" stripped),
 // e.g. "GET /repos/{owner}/{repo}/git/trees/{tree_sha}".
@@ -440,8 +503,15 @@ func (e *Emulator) dispatch(r *http.Request, tmpl string, p map[string]string) (
 	}
 	var in map[string]json.RawMessage
 	if r.Body != nil && isWrite(r.Method) && r.Method != http.MethodDelete {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return 0, nil, errMsg(http.StatusBadRequest, "Problems parsing JSON", docsRest)
+		}
+		if tmpl == "/repos/{owner}/{repo}/git/trees" && e.createTreeMax > 0 && len(body) > e.createTreeMax {
+			return 0, nil, errTreeTooLarge(e.createTreeStatus)
+		}
 		var raw json.RawMessage
-		if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
+		if err := json.Unmarshal(body, &raw); err != nil {
 			return 0, nil, errMsg(http.StatusBadRequest, "Problems parsing JSON", docsRest)
 		}
 		if strings.HasPrefix(strings.TrimSpace(string(raw)), "[") {
@@ -468,7 +538,8 @@ func (e *Emulator) dispatch(r *http.Request, tmpl string, p map[string]string) (
 	case "DELETE /repos/{owner}/{repo}/git/refs/{ref}":
 		return repo.deleteRef(p["ref"])
 	case "GET /repos/{owner}/{repo}/git/trees/{sha}":
-		return repo.getTree(p["sha"], q.Get("recursive") != "" && q.Get("recursive") != "0" && q.Get("recursive") != "false", e.treeLimit)
+		// Any value of recursive, "0" and "false" included, recurses.
+		return repo.getTree(p["sha"], q.Has("recursive"), e.treeLimit, e.treeBytes)
 	case "POST /repos/{owner}/{repo}/git/trees":
 		return repo.createTree(in)
 	case "GET /repos/{owner}/{repo}/git/blobs/{sha}":

@@ -77,10 +77,16 @@ func (r *Repo) commit(sha string) *Commit {
 	return nil
 }
 
-// resolve turns a commit sha, tree sha or branch name into a tree sha.
+// resolveTree turns a commit SHA, tree SHA or ref name ("main",
+// "heads/main", "refs/heads/main", likewise for tags) into a tree SHA.
 func (r *Repo) resolveTree(ish string) (string, bool) {
-	if sha, ok := r.refs["heads/"+ish]; ok {
-		ish = sha
+	if _, isObject := r.objs[ish]; !isObject {
+		for _, name := range []string{strings.TrimPrefix(ish, "refs/"), "tags/" + ish, "heads/" + ish} {
+			if sha, ok := r.refs[name]; ok {
+				ish = sha
+				break
+			}
+		}
 	}
 	o := r.objs[ish]
 	switch {
@@ -252,22 +258,59 @@ func entryType(mode string) string {
 	return "blob"
 }
 
-func (r *Repo) treeEntries(sha, prefix string, recursive bool) []any {
-	out := []any{}
+// listing collects tree entries as GitHub's "Get a tree" returns them, in
+// `git ls-tree -r -t` order (each tree before its contents), and stops at
+// the first entry past maxEntries or maxBytes (0: no cap), as GitHub
+// truncates recursive listings.
+type listing struct {
+	entries              []any
+	maxEntries, maxBytes int
+	bytes                int
+	truncated            bool
+}
+
+// lsTreeLen is the length of the `git ls-tree -z` record for an entry:
+// "MODE TYPE SHA\tPATH\0".
+func lsTreeLen(mode, path string) int {
+	return len(mode) + 1 + len(entryType(mode)) + 1 + 40 + 1 + len(path) + 1
+}
+
+func (r *Repo) walk(sha, prefix string, recursive bool, l *listing) {
 	for _, e := range r.objs[sha].tree {
-		m := map[string]any{"path": prefix + e.Name, "mode": e.Mode, "type": entryType(e.Mode), "sha": e.SHA}
+		path := prefix + e.Name
+		n := lsTreeLen(e.Mode, path)
+		if (l.maxEntries > 0 && len(l.entries) >= l.maxEntries) || (l.maxBytes > 0 && l.bytes+n > l.maxBytes) {
+			l.truncated = true
+			return
+		}
+		l.bytes += n
+		m := map[string]any{"path": path, "mode": e.Mode, "type": entryType(e.Mode), "sha": e.SHA}
 		if e.Mode != ModeTree {
 			m["size"] = len(r.objs[e.SHA].data)
 		}
-		out = append(out, m)
+		l.entries = append(l.entries, m)
 		if recursive && e.Mode == ModeTree {
-			out = append(out, r.treeEntries(e.SHA, prefix+e.Name+"/", true)...)
+			if r.walk(e.SHA, path+"/", true, l); l.truncated {
+				return
+			}
 		}
 	}
-	return out
 }
 
-func (r *Repo) getTree(ish string, recursive bool, limit int) (int, any, error) {
+// treeJSON renders tree sha, capped as listing says when recursive.
+func (r *Repo) treeJSON(sha string, recursive bool, maxEntries, maxBytes int) map[string]any {
+	l := &listing{entries: []any{}}
+	if recursive {
+		l.maxEntries, l.maxBytes = maxEntries, maxBytes
+	}
+	r.walk(sha, "", recursive, l)
+	return map[string]any{"sha": sha, "tree": l.entries, "truncated": l.truncated}
+}
+
+// getTree answers GET git/trees/{ish}: ish is a tree or commit SHA, a ref
+// name, or either followed by ":path" for the subtree at path (GitHub's
+// tree-ish form); 404 when that names no tree.
+func (r *Repo) getTree(ish string, recursive bool, maxEntries, maxBytes int) (int, any, error) {
 	if r.empty() {
 		return 0, nil, errEmpty
 	}
@@ -279,12 +322,7 @@ func (r *Repo) getTree(ish string, recursive bool, limit int) (int, any, error) 
 	if !ok {
 		return 0, nil, notFound(docsTrees)
 	}
-	entries := r.treeEntries(sha, "", recursive)
-	truncated := recursive && len(entries) > limit
-	if truncated {
-		entries = entries[:limit]
-	}
-	return 200, map[string]any{"sha": sha, "tree": entries, "truncated": truncated}, nil
+	return 200, r.treeJSON(sha, recursive, maxEntries, maxBytes), nil
 }
 
 func validPath(p string) bool {
@@ -356,7 +394,7 @@ func (r *Repo) createTree(in map[string]json.RawMessage) (int, any, error) {
 	if err != nil {
 		return 0, nil, errMsg(422, "GitRPC::BadObjectState", docsTrees)
 	}
-	return 201, map[string]any{"sha": sha, "tree": r.treeEntries(sha, "", false), "truncated": false}, nil
+	return 201, r.treeJSON(sha, false, 0, 0), nil
 }
 
 type rawBody []byte
