@@ -237,4 +237,3 @@ func problems(rep *catalog.TreeReport) string {
 	}
 	return b.String()
 }
-
