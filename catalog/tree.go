@@ -242,6 +242,10 @@ func (c *treeChecker) entity(name string, n *yaml.Node) {
 		c.problem(at, "", "", false, "cannot decode: every key must be a string (%v)", err)
 		return
 	}
+	if field, want := miscased(raw); field != "" {
+		c.problem(where{name, lineOf(n, field)}, "", field, false, "the catalog reads only %q (keys are case-sensitive)", want)
+		return
+	}
 	var e Entity
 	if err := json.Unmarshal(js, &e); err != nil {
 		field := ""
@@ -497,6 +501,39 @@ func fieldPath(field string) []string {
 		}
 	}
 	return out
+}
+
+// miscased finds a key of the entity, its metadata or a link that matches
+// one of Entity's fields only ignoring case: encoding/json would accept it,
+// the catalog does not.
+func miscased(raw any) (field, want string) {
+	check := func(m map[string]any, prefix string, known ...string) (string, string) {
+		for _, k := range sortedKeys(m) {
+			for _, w := range known {
+				if k != w && strings.EqualFold(k, w) {
+					return prefix + k, w
+				}
+			}
+		}
+		return "", ""
+	}
+	top, _ := raw.(map[string]any)
+	if f, w := check(top, "", "apiVersion", "kind", "metadata", "spec", "relations"); f != "" {
+		return f, w
+	}
+	meta, _ := top["metadata"].(map[string]any)
+	if f, w := check(meta, "metadata.", "name", "namespace", "title", "description", "labels",
+		"annotations", "tags", "links", "uid", "etag"); f != "" {
+		return f, w
+	}
+	links, _ := meta["links"].([]any)
+	for i, l := range links {
+		lm, _ := l.(map[string]any)
+		if f, w := check(lm, fmt.Sprintf("metadata.links[%d].", i), "url", "title", "icon", "type"); f != "" {
+			return f, w
+		}
+	}
+	return "", ""
 }
 
 func nodeKind(n *yaml.Node) string {
