@@ -240,3 +240,32 @@ func problems(rep *catalog.TreeReport) string {
 	}
 	return b.String()
 }
+
+// FuzzCheckTree: whatever the root file holds, CheckTree reports problems
+// with a line inside the file, and never panics.
+func FuzzCheckTree(f *testing.F) {
+	for _, name := range []string{"catalog-info.yaml", "systems.yaml", "pathways/a/catalog-info.yaml"} {
+		data, err := os.ReadFile(filepath.Join("testdata/tree", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("a: &x [*x]\n---\n- 1\n---\nkind: [\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "catalog-info.yaml"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := catalog.CheckTree(dir, catalog.TreeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Count(string(data), "\n") + 1
+		for _, p := range rep.Problems {
+			if p.Line < 0 || p.Line > lines+1 {
+				t.Errorf("line %d of a %d-line file: %v", p.Line, lines, p)
+			}
+		}
+	})
+}
