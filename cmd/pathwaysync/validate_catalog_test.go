@@ -124,3 +124,23 @@ func TestValidateCatalogUsage(t *testing.T) {
 		t.Fatalf("exit %d, stdout %s", code, stdout)
 	}
 }
+
+// BenchmarkValidateCatalog measures `validate --catalog` on the export of
+// 1,000 pathways (2,003 catalog files, 1,000 TechDocs folders).
+func BenchmarkValidateCatalog(b *testing.B) {
+	src := b.TempDir()
+	writePathways(b, src, 1000, "")
+	out := filepath.Join(b.TempDir(), "catalog")
+	var stdout, stderr strings.Builder
+	a := &app{stdout: &stdout, stderr: &stderr, environ: []string{}}
+	if code := runWith(b.Context(), a, []string{"export", "--out", out, src}); code != 0 {
+		b.Fatalf("export: exit %d: %s", code, stderr.String())
+	}
+	for b.Loop() {
+		stdout.Reset()
+		if code := runWith(b.Context(), a, []string{"validate", "--catalog", out}); code != 0 {
+			b.Fatalf("exit %d: %s", code, stdout.String())
+		}
+	}
+	b.Log(strings.TrimSpace(stdout.String()))
+}
