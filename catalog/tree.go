@@ -168,7 +168,11 @@ func (c *treeChecker) readFile(name string, from where, field string, optional b
 			}
 			return
 		}
-		c.problem(where{file: name}, "", "", false, "cannot read: %v", unwrapPath(err))
+		if from.file == "" {
+			c.problem(where{file: name}, "", "", false, "cannot read: %v", unwrapPath(err))
+		} else {
+			c.problem(from, "", field, false, "cannot read target %s: %v", name, unwrapPath(err))
+		}
 		return
 	}
 	c.read[name] = true
@@ -427,7 +431,7 @@ func (c *treeChecker) unread() {
 		if (ext != ".yaml" && ext != ".yml") || base == "mkdocs.yml" || base == "mkdocs.yaml" || c.read[p] {
 			return nil
 		}
-		c.problem(where{p, 0}, "", "", true, "no Location names this file, so the catalog never reads it")
+		c.problem(where{p, 1}, "", "", true, "no Location names this file, so the catalog never reads it")
 		return nil
 	})
 }

@@ -80,6 +80,9 @@ var treeCases = []struct {
 	{name: "techdocs without mkdocs.yml",
 		edits: []edit{{file: "pathways/a/mkdocs.yml", del: true}},
 		errs:  []want{{"pathways/a/catalog-info.yaml", 7, "metadata.annotations[backstage.io/techdocs-ref]", "has no mkdocs.yml"}}, warns: 1},
+	{name: "target is a folder",
+		edits: []edit{{file: "pathways/catalog-info.yaml", old: "[./a/catalog-info.yaml]", new: "[./a]"}},
+		errs:  []want{{"pathways/catalog-info.yaml", 6, "spec.targets[0]", "cannot read target pathways/a: is a directory"}}, warns: 2},
 	{name: "wrong field type",
 		edits: []edit{{file: "roles/lead.yaml", old: "tags: [role-archetype]", new: "tags: {a: b}"}},
 		errs:  []want{{"roles/lead.yaml", 5, "metadata.tags", "must be a []string"}}, warns: 2},
@@ -202,7 +205,7 @@ func TestCheckTreeSymlinkOutside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Errors() != 1 || !strings.Contains(problems(rep), "systems.yaml:0: cannot read") {
+	if rep.Errors() != 1 || !strings.Contains(problems(rep), "catalog-info.yaml:8: spec.targets[0]: cannot read target systems.yaml: path escapes from parent") {
 		t.Fatalf("problems:\n%s", problems(rep))
 	}
 }
