@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -109,17 +109,13 @@ func CheckTree(dir string, o TreeOptions) (*TreeReport, error) {
 		return nil, fmt.Errorf("check catalog: root file %q is not inside %s", o.Root, dir)
 	}
 	if _, err := root.Stat(start); err != nil {
-		return nil, fmt.Errorf("check catalog: %w", err)
+		return nil, fmt.Errorf("check catalog: %s: %w", filepath.Join(dir, start), unwrapPath(err))
 	}
 	c.readFile(start, where{}, "", false)
 	c.checkRefs()
 	c.unread()
-	sort.SliceStable(c.rep.Problems, func(i, j int) bool {
-		a, b := c.rep.Problems[i], c.rep.Problems[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		return a.Line < b.Line
+	slices.SortStableFunc(c.rep.Problems, func(a, b Problem) int {
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 	})
 	return c.rep, nil
 }
