@@ -216,11 +216,10 @@ type refRule struct {
 	defaultKind string
 }
 
-func (v *validator) spec(e *Entity) {
-	s := e.Spec
-	var strs []string // required plain strings
-	var refs []refRule
-	switch e.Kind {
+// specRules returns the required plain-string fields and the entity-ref
+// fields of kind's spec (the relations the stock processor emits).
+func specRules(kind string) (strs []string, refs []refRule) {
+	switch kind {
 	case KindComponent:
 		strs = []string{"type", "lifecycle"}
 		refs = []refRule{{"owner", true, false, "group"}, {"system", false, false, "system"},
@@ -232,10 +231,8 @@ func (v *validator) spec(e *Entity) {
 			{"dependsOn", false, true, ""}, {"dependencyOf", false, true, ""}}
 	case KindSystem:
 		refs = []refRule{{"owner", true, false, "group"}, {"domain", false, false, "domain"}}
-		v.optionalString(s, "type")
 	case KindDomain:
 		refs = []refRule{{"owner", true, false, "group"}, {"subdomainOf", false, false, "domain"}}
-		v.optionalString(s, "type")
 	case KindAPI:
 		strs = []string{"type", "lifecycle", "definition"}
 		refs = []refRule{{"owner", true, false, "group"}, {"system", false, false, "system"}}
@@ -246,6 +243,17 @@ func (v *validator) spec(e *Entity) {
 		refs = []refRule{{"memberOf", true, true, "group"}}
 	case KindTemplate:
 		strs = []string{"type"}
+	}
+	return strs, refs
+}
+
+func (v *validator) spec(e *Entity) {
+	s := e.Spec
+	strs, refs := specRules(e.Kind)
+	switch e.Kind {
+	case KindSystem, KindDomain:
+		v.optionalString(s, "type")
+	case KindTemplate:
 		if _, ok := s["steps"].([]any); !ok {
 			v.fail("spec.steps", "is required and must be a list")
 		}
@@ -442,7 +450,7 @@ func validURL(s string) bool {
 	return true
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

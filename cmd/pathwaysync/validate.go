@@ -31,11 +31,15 @@ type validateError struct {
 
 func newValidateCmd(a *app) *cobra.Command {
 	var format string
+	var cf *catalogFlags
 	cmd := &cobra.Command{
-		Use:   "validate [--format text|json] [SOURCE...]",
-		Short: "Check sources and the entities they generate, writing nothing",
+		Use:   "validate [--format text|json] [SOURCE...] | validate --catalog DIR [--format text|json|github]",
+		Short: "Check sources and the entities they generate, or a catalog folder, writing nothing",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cf.dir != "" {
+				return validateCatalog(a, cf, format, args)
+			}
 			if format != "text" && format != "json" {
 				return usageError{fmt.Errorf("validate: --format must be text or json, not %q", format)}
 			}
@@ -81,7 +85,8 @@ func newValidateCmd(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (github too with --catalog)")
+	cf = addCatalogFlags(cmd)
 	return cmd
 }
 
