@@ -140,7 +140,7 @@ func (r *planned) renderUnit(i int, o Options) unit {
 func entityUnit(p string, e catalog.Entity) unit {
 	u := unit{entity: e}
 	u.errs = catalog.Validate(&u.entity)
-	b, err := marshalYAML(&u.entity)
+	b, err := entityYAML(&u.entity)
 	if err != nil {
 		u.errs = append(u.errs, fmt.Errorf("marshal %s: %w", u.entity.Ref(), err))
 	}
