@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,8 +128,23 @@ func largePathways(n int) map[string]*pathway.Pathway {
 	return ps
 }
 
-// TestWriteCompactWriteError: the first write error is returned.
-func TestWriteCompactWriteError(t *testing.T) {
+// compacts is the pathways of cs expanded, in Name order.
+func compacts(cs []manifest.Compact) iter.Seq[manifest.Pathway] {
+	if cs == nil {
+		return nil
+	}
+	slices.SortFunc(cs, func(a, b manifest.Compact) int { return strings.Compare(a.Name, b.Name) })
+	return func(yield func(manifest.Pathway) bool) {
+		for i := range cs {
+			if !yield(cs[i].Expand()) {
+				return
+			}
+		}
+	}
+}
+
+// TestWriteError: the first write error is returned.
+func TestWriteError(t *testing.T) {
 	ps := largePathways(200)
 	var cs []manifest.Compact
 	for name, p := range ps {
@@ -134,7 +152,9 @@ func TestWriteCompactWriteError(t *testing.T) {
 	}
 	for _, limit := range []int{0, 100, 70 << 10} {
 		w := &limitWriter{left: limit}
-		err := manifest.WriteCompact(w, largeFiles(3000), cs)
+		files := largeFiles(3000)
+		slices.Sort(files)
+		err := manifest.Write(w, files, compacts(cs))
 		if !errors.Is(err, errDiskFull) {
 			t.Errorf("limit %d: err = %v, want errDiskFull", limit, err)
 		}
@@ -156,9 +176,9 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestWriteCompactMatchesMarshal proves the streaming writer gives
-// Marshal's bytes.
-func TestWriteCompactMatchesMarshal(t *testing.T) {
+// TestWriteMatchesEncodingJSON proves the streaming writer, and Marshal,
+// give json.MarshalIndent's bytes for the whole manifest.
+func TestWriteMatchesEncodingJSON(t *testing.T) {
 	noSummary := seed()
 	noSummary.Summary = ""
 	tests := []struct {
@@ -171,7 +191,7 @@ func TestWriteCompactMatchesMarshal(t *testing.T) {
 		{"one", []string{"b", "a/x.md"}, map[string]*pathway.Pathway{"p": seed()}},
 		{"many", []string{"z", `we"ird<&>` + "\x7f\u00e9\u2029", "a"}, map[string]*pathway.Pathway{
 			"b": full(), "a": seed(), "c\"<": noSummary, "d": {Title: "E"}}},
-		{"several chunks", largeFiles(5000), largePathways(300)},
+		{"several windows", largeFiles(5000), largePathways(1100)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,17 +204,24 @@ func TestWriteCompactMatchesMarshal(t *testing.T) {
 				m.Pathways = append(m.Pathways, manifest.ForPathway(name, p))
 				cs = append(cs, manifest.CompactFor(name, p))
 			}
-			m.Files = append([]string(nil), tc.files...)
-			want, err := m.Marshal()
+			m.Files = slices.Clone(tc.files)
+			slices.Sort(m.Files)
+			slices.SortFunc(m.Pathways, func(a, b manifest.Pathway) int { return strings.Compare(a.Name, b.Name) })
+			want, err := json.MarshalIndent(&m, "", " ")
 			if err != nil {
 				t.Fatal(err)
 			}
+			want = append(want, '\n')
 			var got bytes.Buffer
-			if err := manifest.WriteCompact(&got, append([]string(nil), tc.files...), cs); err != nil {
+			if err := manifest.Write(&got, m.Files, compacts(cs)); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("WriteCompact:\n%s\nwant (Marshal):\n%s", got.Bytes(), want)
+				t.Errorf("Write:\n%s\nwant (encoding/json):\n%s", got.Bytes(), want)
+			}
+			m.Files = slices.Clone(tc.files)
+			if b, err := m.Marshal(); err != nil || !bytes.Equal(b, want) {
+				t.Errorf("Marshal:\n%s (%v)\nwant (encoding/json):\n%s", b, err, want)
 			}
 			for i := range cs {
 				if got := cs[i].Expand(); !reflect.DeepEqual(got, refForPathway(cs[i].Name, tc.ps[cs[i].Name])) {
