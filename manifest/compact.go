@@ -145,4 +145,3 @@ func (f *fingerprinter) pathway(p *pathway.Pathway) {
 		}
 	}
 }
-
