@@ -38,14 +38,31 @@ func CompactFor(name string, p *pathway.Pathway) Compact {
 }
 
 // Expand returns the Pathway that ForPathway gives for the same input.
+// Its fingerprints share one string, and each section's list is sized
+// exactly: the manifest of a large tree expands every pathway.
 func (c *Compact) Expand() Pathway {
 	mp := Pathway{Name: c.Name, Title: c.Title, Sections: map[string][]string{}}
 	if c.hasSummary {
 		mp.Summary = hex.EncodeToString(c.summary[:])
 	}
+	n := len(c.items) / (fpLen + 1)
+	var counts [secRoles + 1]int
+	raw := make([]byte, 0, n*fpLen)
 	for i := 0; i+fpLen < len(c.items); i += fpLen + 1 {
+		counts[c.items[i]]++
+		raw = append(raw, c.items[i+1:i+1+fpLen]...)
+	}
+	all := hex.EncodeToString(raw)
+	lists := make([]string, n)
+	for sec, k := range counts {
+		if k > 0 {
+			mp.Sections[SectionNames[sec]], lists = lists[:0:k], lists[k:]
+		}
+	}
+	const w = 2 * fpLen
+	for i, j := 0, 0; i+fpLen < len(c.items); i, j = i+fpLen+1, j+w {
 		sec := SectionNames[c.items[i]]
-		mp.Sections[sec] = append(mp.Sections[sec], hex.EncodeToString(c.items[i+1:i+1+fpLen]))
+		mp.Sections[sec] = append(mp.Sections[sec], all[j:j+w])
 	}
 	return mp
 }

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -46,6 +47,11 @@ const window = 512
 func write(w io.Writer, generator string, version int, files []string, pathways iter.Seq[Pathway]) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	str := func(s string) error {
+		if plainJSON(s) { // most paths: no allocation
+			bw.WriteByte('"')
+			bw.WriteString(s)
+			return bw.WriteByte('"')
+		}
 		b, err := json.Marshal(s)
 		if err == nil {
 			_, err = bw.Write(b)
@@ -102,15 +108,28 @@ func write(w io.Writer, generator string, version int, files []string, pathways 
 func writePathways(bw *bufio.Writer, pathways iter.Seq[Pathway]) (int, error) {
 	n := 0
 	batch := make([]Pathway, 0, window)
-	enc := make([][]byte, window)
-	errs := make([]error, window)
+	// A slot's buffer and encoder (and the encoder's indent buffer) are
+	// reused from window to window.
+	type slot struct {
+		buf bytes.Buffer
+		enc *json.Encoder
+		err error
+	}
+	slots := make([]slot, window)
+	for i := range slots {
+		slots[i].enc = json.NewEncoder(&slots[i].buf)
+		slots[i].enc.SetIndent("  ", " ")
+	}
 	flush := func() error {
 		workpool.Each(len(batch), func(i int) {
-			enc[i], errs[i] = json.MarshalIndent(&batch[i], "  ", " ")
+			s := &slots[i]
+			s.buf.Reset()
+			s.err = s.enc.Encode(&batch[i])
 		})
 		for i := range batch {
-			if errs[i] != nil {
-				return errs[i]
+			s := &slots[i]
+			if s.err != nil {
+				return s.err
 			}
 			if n > 0 {
 				bw.WriteString(",")
@@ -118,8 +137,7 @@ func writePathways(bw *bufio.Writer, pathways iter.Seq[Pathway]) (int, error) {
 				bw.WriteString("[")
 			}
 			bw.WriteString("\n  ")
-			bw.Write(enc[i])
-			enc[i] = nil
+			bw.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))) // Encode ends a value with a newline
 			n++
 		}
 		batch = batch[:0]
@@ -133,6 +151,16 @@ func writePathways(bw *bufio.Writer, pathways iter.Seq[Pathway]) (int, error) {
 		}
 	}
 	return n, flush()
+}
+
+// plainJSON reports whether encoding/json writes s between quotes as is.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // bytesWriter collects what is written to it.
