@@ -41,16 +41,19 @@ func CompactFor(name string, p *pathway.Pathway) Compact {
 // Its fingerprints share one string, and each section's list is sized
 // exactly: the manifest of a large tree expands every pathway.
 func (c *Compact) Expand() Pathway {
-	mp := Pathway{Name: c.Name, Title: c.Title, Sections: map[string][]string{}}
-	if c.hasSummary {
-		mp.Summary = hex.EncodeToString(c.summary[:])
-	}
 	n := len(c.items) / (fpLen + 1)
 	var counts [secRoles + 1]int
+	present := 0
 	raw := make([]byte, 0, n*fpLen)
 	for i := 0; i+fpLen < len(c.items); i += fpLen + 1 {
-		counts[c.items[i]]++
+		if counts[c.items[i]]++; counts[c.items[i]] == 1 {
+			present++
+		}
 		raw = append(raw, c.items[i+1:i+1+fpLen]...)
+	}
+	mp := Pathway{Name: c.Name, Title: c.Title, Sections: make(map[string][]string, present)}
+	if c.hasSummary {
+		mp.Summary = hex.EncodeToString(c.summary[:])
 	}
 	all := hex.EncodeToString(raw)
 	lists := make([]string, n)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"reflect"
 	"slices"
@@ -264,5 +265,41 @@ func TestCheckHeader(t *testing.T) {
 		if _, perr := manifest.Parse([]byte(tc.in)); perr == nil {
 			t.Errorf("Parse accepts %q that CheckHeader refuses", tc.in)
 		}
+	}
+}
+
+// BenchmarkWrite is the manifest of a 10k-pathway tree: 110k paths and
+// 10k pathways expanded from Compact and encoded.
+func BenchmarkWrite(b *testing.B) {
+	files := largeFiles(110000)
+	slices.Sort(files)
+	var cs []manifest.Compact
+	for name, p := range largePathways(10000) {
+		cs = append(cs, manifest.CompactFor(name, p))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := manifest.Write(io.Discard, files, compacts(cs)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestMarshalOtherSections: a parsed manifest may name sections this
+// version does not know; they are written in encoding/json's order too.
+func TestMarshalOtherSections(t *testing.T) {
+	m := manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version, Files: []string{},
+		Pathways: []manifest.Pathway{{Name: "p", Title: "<P>", Sections: map[string][]string{
+			"Zeta": {"1"}, "Skills": {"2", "3"}, "AI": {}, "Ä": nil}}, {Name: "a", Sections: map[string][]string{}}}}
+	got, err := m.Marshal() // sorts the pathways, then the reference sees them sorted
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.MarshalIndent(&m, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want = append(want, '\n'); !bytes.Equal(got, want) {
+		t.Errorf("Marshal:\n%s\nwant (encoding/json):\n%s", got, want)
 	}
 }
