@@ -12,13 +12,12 @@ import (
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
-// Export renders pathways as Render does and writes the tree into dir as
-// Write does — same bytes, same atomic swap, same refusal of a foreign
-// folder — without holding the tree in memory: names, roles and systems
-// are planned once, then every entity is rendered, validated and written
-// straight into the staging folder by a few workers, and its bytes are
-// dropped. On any error (a pathway that fails validation, a write error,
-// ctx done) the staging folder is removed and dir is left untouched.
+// Export is Emit into a staging folder swapped in for dir as Write does —
+// same bytes as Render, same atomic swap, same refusal of a foreign
+// folder — without holding the tree in memory: each unit's files are
+// written as soon as they are rendered and their bytes dropped. On any
+// error (a pathway that fails validation, a write error, ctx done) the
+// staging folder is removed and dir is left untouched.
 func Export(ctx context.Context, dir string, pathways []pathway.Pathway, o Options, wo WriteOptions) (Summary, error) {
 	r, o, err := prepare(pathways, o)
 	if err != nil {
@@ -39,10 +38,9 @@ func Export(ctx context.Context, dir string, pathways []pathway.Pathway, o Optio
 	return sum, nil
 }
 
-// Check renders and validates pathways exactly as Export does, generated
-// paths included, and writes nothing: Export's errors and Summary in the
-// memory of a few entities at a time rather than of the whole tree that
-// Render returns.
+// Check is Emit into a sink that only checks paths and counts bytes:
+// Export's errors and Summary, writing nothing, in the memory of a few
+// entities at a time rather than of the whole tree that Render returns.
 func Check(ctx context.Context, pathways []pathway.Pathway, o Options) (Summary, error) {
 	r, o, err := prepare(pathways, o)
 	if err != nil {
