@@ -157,9 +157,9 @@ func TestMarshalRejectsUnknownValues(t *testing.T) {
 
 // TestKeyOrder: keyCompare is yaml.v2's order, ASCII or not.
 func TestKeyOrder(t *testing.T) {
-	// (Keys such as "a01b" and "a1b" are left out: yaml.v2 orders them by
-	// map iteration, its Less being inconsistent for leading zeros.)
-	keys := []string{"b", "a10", "a2", "B", "_x", "1", "10", "2", "é", "e", "z", "Ä", "a", "a1b", ""}
+	// (Keys such as "a1b", "a2" and "a10" together are left out: yaml.v2
+	// orders them by map iteration, its Less not being transitive.)
+	keys := []string{"b", "a10", "a2", "B", "_x", "1", "10", "2", "é", "e", "z", "Ä", "a", ""}
 	m := make(map[string]any, len(keys))
 	tree := make(Map, 0, len(keys))
 	for _, k := range keys {
