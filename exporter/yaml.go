@@ -32,7 +32,7 @@ func entityTree(e *catalog.Entity) (yamlemit.Map, error) {
 	if len(e.Spec) > 0 {
 		spec, err := anyTree(e.Spec)
 		if err != nil {
-			return nil, fmt.Errorf("marshal %s: spec: %w", e.Ref(), err)
+			return nil, fmt.Errorf("spec: %w", err)
 		}
 		t = append(t, pair("spec", spec))
 	}
