@@ -175,19 +175,19 @@ func TestCheckMatchesExport(t *testing.T) {
 // TestDiscardChecksPaths: Check's sink refuses what a folder would.
 func TestDiscardChecksPaths(t *testing.T) {
 	d := &discard{seen: map[string]bool{}}
-	if err := d.writeFile("a/b.md", nil); err != nil {
+	if err := d.Put(File{Path: "a/b.md"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.writeFile("a/b.md", nil); !errors.Is(err, os.ErrExist) {
+	if err := d.Put(File{Path: "a/b.md"}, nil); !errors.Is(err, os.ErrExist) {
 		t.Errorf("second write = %v, want ErrExist", err)
 	}
 	for _, p := range []string{"../x", "/abs", "a/../b", ""} {
-		if err := d.writeFile(p, nil); err == nil {
+		if err := d.Put(File{Path: p}, nil); err == nil {
 			t.Errorf("%q accepted", p)
 		}
 	}
-	n, err := d.writeFileWith("m.json", func(w io.Writer) error { _, err := io.WriteString(w, "12345"); return err })
+	n, err := d.PutStream("m.json", func(w io.Writer) error { _, err := io.WriteString(w, "12345"); return err })
 	if n != 5 || err != nil {
-		t.Errorf("writeFileWith = %d, %v", n, err)
+		t.Errorf("PutStream = %d, %v", n, err)
 	}
 }

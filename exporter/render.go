@@ -1,9 +1,9 @@
 package exporter
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -13,81 +13,6 @@ import (
 	"github.com/pathwaysync/pathwaysync/manifest"
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
-
-// Render builds the tree for pathways (see docs/ARCHITECTURE.md for the
-// layout). The same pathways, in any order, give the same bytes. Every
-// entity passes catalog.Validate, or Render fails naming the entity and
-// field; nothing is returned on error. Export writes the same tree without
-// holding it in memory.
-func Render(pathways []pathway.Pathway, o Options) (*Result, error) {
-	r, o, err := prepare(pathways, o)
-	if err != nil {
-		return nil, err
-	}
-	units := make([]unit, r.units())
-	parallel(len(units), func(i int) { units[i] = r.renderUnit(i, o) })
-	res := &Result{Pathways: make([]pathway.Pathway, 0, len(r.pathways))}
-	nfiles := 2
-	for i := range units {
-		nfiles += len(units[i].files)
-	}
-	files := make([]File, 0, nfiles)
-	entities := make([]catalog.Entity, 0, len(units)+1)
-	targets := make([]string, 0, len(units))
-	m := manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version}
-	m.Pathways = make([]manifest.Pathway, 0, len(r.pathways))
-	var errs []error
-	for i := range units {
-		u := &units[i]
-		errs = append(errs, u.errs...)
-		for _, f := range u.files {
-			if cap(f.Data)-len(f.Data) > len(f.Data)/8 {
-				f.Data = bytes.Clone(f.Data) // exact size: the tree holds many
-			}
-			files = append(files, f)
-		}
-		entities = append(entities, u.entity)
-		targets = append(targets, "./"+u.files[0].Path)
-		if pp := r.pathwayPlan(i); pp != nil {
-			m.Pathways = append(m.Pathways, u.manifest.Expand())
-			res.Pathways = append(res.Pathways, *pp.p)
-		}
-	}
-	loc := locationUnit(targets, o)
-	errs = append(errs, loc.errs...)
-	files = append(files, loc.files...)
-	entities = append(entities, loc.entity)
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("render: %w", errors.Join(errs...))
-	}
-	refs := make([]string, len(entities))
-	for i := range entities {
-		refs[i] = entities[i].Ref()
-	}
-	if err := uniqueRefs(refs); err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	m.Files = make([]string, len(files))
-	for i, f := range files {
-		m.Files[i] = f.Path
-	}
-	mb, err := m.Marshal()
-	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	files = append(files, File{Path: manifest.FileName, Data: mb})
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	// Entities follow the order of their files.
-	order := make(map[string]int, len(files))
-	for i, f := range files {
-		order[f.Path] = i
-	}
-	sort.SliceStable(entities, func(i, j int) bool {
-		return order[entityPath(&entities[i])] < order[entityPath(&entities[j])]
-	})
-	res.Files, res.Entities, res.Manifest = files, entities, m
-	return res, nil
-}
 
 // prepare checks the options and plans the tree: names, shared roles and
 // disciplines.
@@ -100,61 +25,16 @@ func prepare(pathways []pathway.Pathway, o Options) (*planned, Options, error) {
 	return r, o, err
 }
 
-// unit is one entity of the tree with the files it brings: a System, a
-// Resource, or a pathway's Component with its TechDocs.
-type unit struct {
-	entity catalog.Entity
-	// files start with the entity's own file.
-	files []File
-	// manifest fingerprints a pathway unit's pathway.
-	manifest manifest.Compact
-	// errs are validation and marshalling errors; files may be incomplete.
-	errs []error
-}
-
-// units is the number of units of r: its systems, roles, then pathways.
-func (r *planned) units() int { return len(r.systems) + len(r.roles) + len(r.pathways) }
-
-// pathwayPlan returns the pathway of unit i, nil for a system or role.
-func (r *planned) pathwayPlan(i int) *pathwayPlan {
-	if i -= len(r.systems) + len(r.roles); i >= 0 {
-		return r.pathways[i]
-	}
-	return nil
-}
-
-// renderUnit renders unit i of r; safe to call concurrently.
-func (r *planned) renderUnit(i int, o Options) unit {
-	if i < len(r.systems) {
-		s := r.systems[i]
-		return entityUnit("systems/"+s.name+".yaml", systemEntity(s, o))
-	}
-	if i -= len(r.systems); i < len(r.roles) {
-		rl := r.roles[i]
-		return entityUnit("roles/"+rl.name+".yaml", roleEntity(rl, o))
-	}
-	return renderPathway(r.pathways[i-len(r.roles)], r, o)
-}
-
 // entityUnit validates e and renders it as the file p.
 func entityUnit(p string, e catalog.Entity) unit {
 	u := unit{entity: e}
 	u.errs = catalog.Validate(&u.entity)
-	b, err := marshalYAML(&u.entity)
+	b, err := entityYAML(&u.entity)
 	if err != nil {
 		u.errs = append(u.errs, fmt.Errorf("marshal %s: %w", u.entity.Ref(), err))
 	}
 	u.files = []File{{Path: p, Data: b}}
 	return u
-}
-
-// locationFile is the root Location's file, the tree's entry point.
-const locationFile = "catalog-info.yaml"
-
-// locationUnit is the root Location pointing at targets (sorted here).
-func locationUnit(targets []string, o Options) unit {
-	sort.Strings(targets)
-	return entityUnit(locationFile, locationEntity(targets, o))
 }
 
 // uniqueRefs rejects two entities with the same ref (refs are lowercase),
@@ -171,19 +51,6 @@ func uniqueRefs(refs []string) error {
 		first[ref] = i
 	}
 	return errors.Join(errs...)
-}
-
-// entityPath is the file an emitted entity lives in.
-func entityPath(e *catalog.Entity) string {
-	switch e.Kind {
-	case catalog.KindSystem:
-		return "systems/" + e.Metadata.Name + ".yaml"
-	case catalog.KindResource:
-		return "roles/" + e.Metadata.Name + ".yaml"
-	case catalog.KindComponent:
-		return "pathways/" + e.Metadata.Name + "/catalog-info.yaml"
-	}
-	return locationFile
 }
 
 func checkOptions(o Options) error {
@@ -294,14 +161,14 @@ func plan(pathways []pathway.Pathway, o Options) (*planned, error) {
 		return nil, fmt.Errorf("render: %w", errors.Join(errs...))
 	}
 	// Names: assigned from the normalised keys, so order never matters.
-	rk := sortedKeys(r.roleByKey)
+	rk := slices.Sorted(maps.Keys(r.roleByKey))
 	for k, n := range assignNames(rk) {
 		r.roleByKey[k].name = n
 	}
 	for _, k := range rk {
 		r.roles = append(r.roles, r.roleByKey[k])
 	}
-	sk := sortedKeys(r.systemByKey)
+	sk := slices.Sorted(maps.Keys(r.systemByKey))
 	for k, n := range assignNames(sk) {
 		r.systemByKey[k].name = n
 	}
@@ -323,15 +190,6 @@ func plan(pathways []pathway.Pathway, o Options) (*planned, error) {
 	return r, nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // sourceURL returns the pathway's page URL, if it has one.
 func sourceURL(p *pathway.Pathway, o Options) (string, bool) {
 	if u, ok := safeURL(p.Source); ok {
@@ -347,7 +205,8 @@ func sourceURL(p *pathway.Pathway, o Options) (string, bool) {
 func renderPathway(pp *pathwayPlan, r *planned, o Options) unit {
 	dir := "pathways/" + pp.name + "/"
 	u := entityUnit(dir+"catalog-info.yaml", pathwayEntity(pp, r, o))
-	u.manifest = manifest.CompactFor(pp.name, pp.p)
+	c := manifest.CompactFor(pp.name, pp.p)
+	u.manifest = &c
 	docs, err := techdocs(pp, r)
 	if err != nil {
 		u.errs = append(u.errs, err)

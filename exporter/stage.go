@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pathwaysync/pathwaysync/catalog"
+	"github.com/pathwaysync/pathwaysync/internal/workpool"
 	"github.com/pathwaysync/pathwaysync/manifest"
 )
 
@@ -67,16 +69,17 @@ func checkPath(p string) error {
 	return nil
 }
 
-// writeFile creates the file at the slash path rel (checked with checkPath)
-// and its missing parent folders; a file that already exists is an error.
-func (s *stage) writeFile(rel string, data []byte) error {
+// Put creates the file f at its slash path (checked with checkPath) and
+// its missing parent folders; a file that already exists is an error.
+func (s *stage) Put(f File, _ *catalog.Entity) error {
+	rel := f.Path
 	if err := checkPath(rel); err != nil {
 		return err
 	}
 	if err := s.mkdirAll(path.Dir(rel)); err != nil {
 		return err
 	}
-	return createFile(s.path(rel), data)
+	return createFile(s.path(rel), f.Data)
 }
 
 // String is the target folder.
@@ -205,7 +208,7 @@ func removeTree(dir string) {
 			}
 		}
 	}
-	forEach(context.Background(), len(subs), writeWorkers(), func(i int) bool {
+	workpool.ForEach(context.Background(), len(subs), writeWorkers(), func(i int) bool {
 		_ = os.RemoveAll(subs[i])
 		return true
 	})

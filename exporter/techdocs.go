@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/pathwaysync/pathwaysync/internal/yamlemit"
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
@@ -39,35 +39,6 @@ func (n *navEntry) UnmarshalJSON(b []byte) error {
 		n.title, n.file = title, file
 	}
 	return nil
-}
-
-// yamlTree is jsonTree's result for c built directly: an mkdocs.yml per
-// pathway went through reflection and a map per nav entry.
-func (c *mkdocsConfig) yamlTree() any {
-	m := make(yamlMap, 0, 5)
-	m = append(m, yamlPair{"site_name", validString(c.SiteName)})
-	if c.SiteDescription != "" {
-		m = append(m, yamlPair{"site_description", validString(c.SiteDescription)})
-	}
-	m = append(m, yamlPair{"docs_dir", validString(c.DocsDir)})
-	var nav, plugins any
-	if c.Nav != nil {
-		entries := make([]any, len(c.Nav))
-		for i, n := range c.Nav {
-			entries[i] = yamlMap{{validString(n.title), validString(n.file)}}
-		}
-		nav = entries
-	}
-	if c.Plugins != nil {
-		names := make([]any, len(c.Plugins))
-		for i, p := range c.Plugins {
-			names[i] = validString(p)
-		}
-		plugins = names
-	}
-	m = append(m, yamlPair{"nav", nav}, yamlPair{"plugins", plugins})
-	slices.SortFunc(m, func(a, b yamlPair) int { return yamlKeyCompare(a.key, b.key) })
-	return m
 }
 
 // pages lists the section pages in nav order; each is written only when
@@ -143,7 +114,7 @@ func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
 		b.WriteString(contents.String())
 	}
 	files = append(files, File{Path: "docs/index.md", Data: all.Bytes()[start:all.Len():all.Len()]})
-	y, err := marshalYAML(&cfg)
+	y, err := yamlemit.Marshal(cfg.tree())
 	if err != nil {
 		return nil, fmt.Errorf("marshal mkdocs.yml of %s: %w", pp.name, err)
 	}

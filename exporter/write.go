@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/pathwaysync/pathwaysync/internal/workpool"
 	"github.com/pathwaysync/pathwaysync/manifest"
 )
 
@@ -86,8 +87,8 @@ func checkPaths(res *Result) error {
 // the first error or when ctx is done.
 func writeFiles(ctx context.Context, s *stage, files []File) error {
 	errs := make([]error, len(files))
-	forEach(ctx, len(files), writeWorkers(), func(i int) bool {
-		errs[i] = s.writeFile(files[i].Path, files[i].Data)
+	workpool.ForEach(ctx, len(files), writeWorkers(), func(i int) bool {
+		errs[i] = s.Put(files[i], nil)
 		return errs[i] == nil
 	})
 	for _, err := range errs {

@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"iter"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,8 +129,23 @@ func largePathways(n int) map[string]*pathway.Pathway {
 	return ps
 }
 
-// TestWriteCompactWriteError: the first write error is returned.
-func TestWriteCompactWriteError(t *testing.T) {
+// compacts is the pathways of cs expanded, in Name order.
+func compacts(cs []manifest.Compact) iter.Seq[manifest.Pathway] {
+	if cs == nil {
+		return nil
+	}
+	slices.SortFunc(cs, func(a, b manifest.Compact) int { return strings.Compare(a.Name, b.Name) })
+	return func(yield func(manifest.Pathway) bool) {
+		for i := range cs {
+			if !yield(cs[i].Expand()) {
+				return
+			}
+		}
+	}
+}
+
+// TestWriteError: the first write error is returned.
+func TestWriteError(t *testing.T) {
 	ps := largePathways(200)
 	var cs []manifest.Compact
 	for name, p := range ps {
@@ -134,7 +153,9 @@ func TestWriteCompactWriteError(t *testing.T) {
 	}
 	for _, limit := range []int{0, 100, 70 << 10} {
 		w := &limitWriter{left: limit}
-		err := manifest.WriteCompact(w, largeFiles(3000), cs)
+		files := largeFiles(3000)
+		slices.Sort(files)
+		err := manifest.Write(w, files, compacts(cs))
 		if !errors.Is(err, errDiskFull) {
 			t.Errorf("limit %d: err = %v, want errDiskFull", limit, err)
 		}
@@ -156,9 +177,9 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestWriteCompactMatchesMarshal proves the streaming writer gives
-// Marshal's bytes.
-func TestWriteCompactMatchesMarshal(t *testing.T) {
+// TestWriteMatchesEncodingJSON proves the streaming writer, and Marshal,
+// give json.MarshalIndent's bytes for the whole manifest.
+func TestWriteMatchesEncodingJSON(t *testing.T) {
 	noSummary := seed()
 	noSummary.Summary = ""
 	tests := []struct {
@@ -171,7 +192,7 @@ func TestWriteCompactMatchesMarshal(t *testing.T) {
 		{"one", []string{"b", "a/x.md"}, map[string]*pathway.Pathway{"p": seed()}},
 		{"many", []string{"z", `we"ird<&>` + "\x7f\u00e9\u2029", "a"}, map[string]*pathway.Pathway{
 			"b": full(), "a": seed(), "c\"<": noSummary, "d": {Title: "E"}}},
-		{"several chunks", largeFiles(5000), largePathways(300)},
+		{"several windows", largeFiles(5000), largePathways(1100)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,17 +205,24 @@ func TestWriteCompactMatchesMarshal(t *testing.T) {
 				m.Pathways = append(m.Pathways, manifest.ForPathway(name, p))
 				cs = append(cs, manifest.CompactFor(name, p))
 			}
-			m.Files = append([]string(nil), tc.files...)
-			want, err := m.Marshal()
+			m.Files = slices.Clone(tc.files)
+			slices.Sort(m.Files)
+			slices.SortFunc(m.Pathways, func(a, b manifest.Pathway) int { return strings.Compare(a.Name, b.Name) })
+			want, err := json.MarshalIndent(&m, "", " ")
 			if err != nil {
 				t.Fatal(err)
 			}
+			want = append(want, '\n')
 			var got bytes.Buffer
-			if err := manifest.WriteCompact(&got, append([]string(nil), tc.files...), cs); err != nil {
+			if err := manifest.Write(&got, m.Files, compacts(cs)); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("WriteCompact:\n%s\nwant (Marshal):\n%s", got.Bytes(), want)
+				t.Errorf("Write:\n%s\nwant (encoding/json):\n%s", got.Bytes(), want)
+			}
+			m.Files = slices.Clone(tc.files)
+			if b, err := m.Marshal(); err != nil || !bytes.Equal(b, want) {
+				t.Errorf("Marshal:\n%s (%v)\nwant (encoding/json):\n%s", b, err, want)
 			}
 			for i := range cs {
 				if got := cs[i].Expand(); !reflect.DeepEqual(got, refForPathway(cs[i].Name, tc.ps[cs[i].Name])) {
@@ -237,5 +265,41 @@ func TestCheckHeader(t *testing.T) {
 		if _, perr := manifest.Parse([]byte(tc.in)); perr == nil {
 			t.Errorf("Parse accepts %q that CheckHeader refuses", tc.in)
 		}
+	}
+}
+
+// BenchmarkWrite is the manifest of a 10k-pathway tree: 110k paths and
+// 10k pathways expanded from Compact and encoded.
+func BenchmarkWrite(b *testing.B) {
+	files := largeFiles(110000)
+	slices.Sort(files)
+	var cs []manifest.Compact
+	for name, p := range largePathways(10000) {
+		cs = append(cs, manifest.CompactFor(name, p))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := manifest.Write(io.Discard, files, compacts(cs)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestMarshalOtherSections: a parsed manifest may name sections this
+// version does not know; they are written in encoding/json's order too.
+func TestMarshalOtherSections(t *testing.T) {
+	m := manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version, Files: []string{},
+		Pathways: []manifest.Pathway{{Name: "p", Title: "<P>", Sections: map[string][]string{
+			"Zeta": {"1"}, "Skills": {"2", "3"}, "AI": {}, "Ä": nil}}, {Name: "a", Sections: map[string][]string{}}}}
+	got, err := m.Marshal() // sorts the pathways, then the reference sees them sorted
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.MarshalIndent(&m, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want = append(want, '\n'); !bytes.Equal(got, want) {
+		t.Errorf("Marshal:\n%s\nwant (encoding/json):\n%s", got, want)
 	}
 }

@@ -71,18 +71,6 @@ func ForPathway(name string, p *pathway.Pathway) Pathway {
 	return c.Expand()
 }
 
-// Marshal renders m as indented JSON with a trailing newline; the same
-// manifest always gives the same bytes.
-func (m *Manifest) Marshal() ([]byte, error) {
-	sort.Strings(m.Files)
-	sort.Slice(m.Pathways, func(i, j int) bool { return m.Pathways[i].Name < m.Pathways[j].Name })
-	b, err := json.MarshalIndent(m, "", " ")
-	if err != nil {
-		return nil, fmt.Errorf("marshal manifest: %w", err)
-	}
-	return append(b, '\n'), nil
-}
-
 // Parse reads a manifest and checks that pathwaysync wrote it.
 func Parse(b []byte) (*Manifest, error) {
 	var m Manifest

@@ -1,4 +1,4 @@
-package exporter
+package yamlemit
 
 import (
 	"strconv"
@@ -6,26 +6,22 @@ import (
 	"unicode/utf8"
 )
 
-// emitYAML writes tree (a jsonTree result) byte for byte as yaml.v2's
-// Marshal does, for the trees the exporter makes; it is a port of the
-// parts of yaml.v2's emitter those trees use (block mappings and
-// sequences, plain and single-quoted scalars folded at 80 columns). ok is
-// false when tree holds anything it does not port exactly — a float, an
-// empty or non-printable string, a line break, a string YAML might read as
-// another type, a long key — and the caller then uses yaml.v2. yaml.v2
-// allocates an event queue per document that grows with the document; at
-// 20k documents per 10k-pathway export this emitter saves about a third
-// of the export's CPU and most of its garbage.
-func emitYAML(tree any) (out []byte, ok bool) {
-	if m, isMap := tree.(map[string]any); isMap {
-		tree = toYAMLMap(m)
-	}
-	root, isMap := tree.(yamlMap)
-	if !isMap || len(root) == 0 {
+// emit writes tree byte for byte as yaml.v2's Marshal does; it is a port
+// of the parts of yaml.v2's emitter the exporter's trees use (block
+// mappings and sequences, plain and single-quoted scalars folded at 80
+// columns). ok is false when tree holds anything it does not port exactly
+// — an empty or non-printable string, a line break, a string YAML might
+// read as another type, a long key — and Marshal then uses yaml.v2.
+// yaml.v2 allocates an event queue per document that grows with the
+// document; at 20k documents per 10k-pathway export this emitter saves
+// about a third of the export's CPU and most of its garbage. tree's maps
+// are sorted.
+func emit(tree Map) (out []byte, ok bool) {
+	if len(tree) == 0 {
 		return nil, false
 	}
 	e := yamlEmitter{indent: -1, whitespace: true, indention: true, buf: make([]byte, 0, 1024)}
-	if !e.mapping(root, true) {
+	if !e.mapping(tree) {
 		return nil, false
 	}
 	// Document end: yaml_emitter_write_indent at indent 0.
@@ -105,16 +101,19 @@ func (e *yamlEmitter) writeIndicator(ind string, needWhitespace, isWhitespace, i
 // mapping).
 func (e *yamlEmitter) node(v any, mapping bool) bool {
 	e.mappingContext = mapping
-	if m, isMap := v.(map[string]any); isMap {
-		v = toYAMLMap(m)
-	}
 	switch x := v.(type) {
-	case yamlMap:
+	case Map:
 		if len(x) == 0 {
 			e.flowEmpty("{", "}")
 			return true
 		}
-		return e.mapping(x, false)
+		return e.mapping(x)
+	case []string:
+		if len(x) == 0 {
+			e.flowEmpty("[", "]")
+			return true
+		}
+		return e.strings(x)
 	case []any:
 		if len(x) == 0 {
 			e.flowEmpty("[", "]")
@@ -125,6 +124,8 @@ func (e *yamlEmitter) node(v any, mapping bool) bool {
 		return e.scalar(x, false)
 	case int64:
 		return e.plainScalar(strconv.FormatInt(x, 10), false)
+	case int:
+		return e.plainScalar(strconv.Itoa(x), false)
 	case bool:
 		return e.plainScalar(strconv.FormatBool(x), false)
 	case nil:
@@ -140,22 +141,21 @@ func (e *yamlEmitter) flowEmpty(open, close string) {
 }
 
 // mapping is the block mapping states; m is in yaml.v2's key order.
-func (e *yamlEmitter) mapping(m yamlMap, root bool) bool {
+func (e *yamlEmitter) mapping(m Map) bool {
 	old := e.increaseIndent(false, false)
 	for _, p := range m {
 		e.writeIndent()
 		// A simple key: at most 128 bytes and on one line (scalar
 		// checks lines).
-		if len(p.key) > 128 || !e.scalar(p.key, true) {
+		if len(p.Key) > 128 || !e.scalar(p.Key, true) {
 			return false
 		}
 		e.writeIndicator(":", false, false, false)
-		if !e.node(p.value, true) {
+		if !e.node(p.Value, true) {
 			return false
 		}
 	}
 	e.indent = old
-	_ = root
 	return true
 }
 
@@ -166,6 +166,21 @@ func (e *yamlEmitter) sequence(s []any) bool {
 		e.writeIndent()
 		e.writeIndicator("-", true, false, true)
 		if !e.node(v, false) {
+			return false
+		}
+	}
+	e.indent = old
+	return true
+}
+
+// strings is sequence for a sequence of strings.
+func (e *yamlEmitter) strings(s []string) bool {
+	old := e.increaseIndent(false, e.mappingContext && !e.indention)
+	for _, v := range s {
+		e.writeIndent()
+		e.writeIndicator("-", true, false, true)
+		e.mappingContext = false
+		if !e.scalar(v, false) {
 			return false
 		}
 	}
@@ -413,25 +428,42 @@ func yamlBreak(s string, i int) bool {
 	return false
 }
 
-// yamlKeyCompare orders string keys as yaml.v2's keyList.Less does.
-func yamlKeyCompare(a, b string) int {
-	if yamlKeyLess(a, b) {
+// keyCompare orders string keys as yaml.v2's keyList.Less does.
+func keyCompare(a, b string) int {
+	if keyLess(a, b) {
 		return -1
 	}
-	if yamlKeyLess(b, a) {
+	if keyLess(b, a) {
 		return 1
 	}
 	return 0
 }
 
-func yamlKeyLess(a, b string) bool {
-	ar, br := []rune(a), []rune(b)
+// keyLess is yaml.v2's keyList.Less for two strings; ASCII keys, the
+// usual case, are compared without converting them to runes.
+func keyLess(a, b string) bool {
+	if ascii(a) && ascii(b) {
+		return runesLess([]byte(a), []byte(b))
+	}
+	return runesLess([]rune(a), []rune(b))
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func runesLess[E byte | rune](ar, br []E) bool {
 	for i := 0; i < len(ar) && i < len(br); i++ {
 		if ar[i] == br[i] {
 			continue
 		}
-		al := unicode.IsLetter(ar[i])
-		bl := unicode.IsLetter(br[i])
+		al := unicode.IsLetter(rune(ar[i]))
+		bl := unicode.IsLetter(rune(br[i]))
 		if al && bl {
 			return ar[i] < br[i]
 		}
@@ -441,7 +473,7 @@ func yamlKeyLess(a, b string) bool {
 		var ai, bi int
 		var an, bn int64
 		if ar[i] == '0' || br[i] == '0' {
-			for j := i - 1; j >= 0 && unicode.IsDigit(ar[j]); j-- {
+			for j := i - 1; j >= 0 && unicode.IsDigit(rune(ar[j])); j-- {
 				if ar[j] != '0' {
 					an = 1
 					bn = 1
@@ -449,10 +481,10 @@ func yamlKeyLess(a, b string) bool {
 				}
 			}
 		}
-		for ai = i; ai < len(ar) && unicode.IsDigit(ar[ai]); ai++ {
+		for ai = i; ai < len(ar) && unicode.IsDigit(rune(ar[ai])); ai++ {
 			an = an*10 + int64(ar[ai]-'0')
 		}
-		for bi = i; bi < len(br) && unicode.IsDigit(br[bi]); bi++ {
+		for bi = i; bi < len(br) && unicode.IsDigit(rune(br[bi])); bi++ {
 			bn = bn*10 + int64(br[bi]-'0')
 		}
 		if an != bn {
@@ -464,4 +496,13 @@ func yamlKeyLess(a, b string) bool {
 		return ar[i] < br[i]
 	}
 	return len(ar) < len(br)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,329 @@
+package exporter
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/pathwaysync/pathwaysync/catalog"
+	"github.com/pathwaysync/pathwaysync/internal/workpool"
+	"github.com/pathwaysync/pathwaysync/manifest"
+	"github.com/pathwaysync/pathwaysync/pathway"
+)
+
+// A Sink takes the files of a tree as Emit renders them: Render's sink
+// keeps them, Export's writes them into a staging folder, Check's only
+// checks their paths. Its methods are called from several goroutines at
+// once, and with each path at most once.
+type Sink interface {
+	// Put stores f. e is the entity f holds, nil for a file that holds
+	// none (TechDocs pages, mkdocs.yml); Put may keep e but not change it.
+	// A path that is not safe (a clean relative slash path inside the
+	// tree) must be refused.
+	Put(f File, e *catalog.Entity) error
+	// PutStream stores the file path as write writes it and returns its
+	// size: the manifest, too large to hold whole for a large tree.
+	PutStream(path string, write func(w io.Writer) error) (int64, error)
+	// String names the destination in errors.
+	String() string
+}
+
+// Summary counts what Emit (and so Export and Check) put into the sink.
+type Summary struct {
+	Pathways int
+	Entities int
+	// Files and Bytes count every file, the manifest included.
+	Files int
+	Bytes int64
+}
+
+// Emit renders the tree of pathways into s (see docs/ARCHITECTURE.md for
+// the layout): the same pathways, in any order, give the same files.
+// Every entity passes catalog.Validate and no two share a ref, or Emit
+// fails naming each entity and field. Units (an entity and its files) are
+// rendered and handed to s by a few workers, so only a few are in memory
+// at once; the root Location and then the manifest come last. On an error
+// or when ctx is done Emit stops; s may hold part of the tree.
+func Emit(ctx context.Context, pathways []pathway.Pathway, o Options, s Sink) (Summary, error) {
+	r, o, err := prepare(pathways, o)
+	if err != nil {
+		return Summary{}, err
+	}
+	return emit(ctx, r, o, s)
+}
+
+// unit is one entity of the tree with the files it brings.
+type unit struct {
+	entity catalog.Entity
+	// files start with the entity's own file.
+	files []File
+	// manifest is a pathway unit's entry in the manifest; nil otherwise.
+	manifest *manifest.Compact
+	// errs are validation and marshalling errors; files may be incomplete.
+	errs []error
+}
+
+// unitPlan is a planned unit of the tree.
+type unitPlan interface {
+	// render renders the unit; it is safe to call concurrently.
+	render(r *planned, o Options) unit
+}
+
+// units lists the tree's units but the root Location: systems, roles,
+// then pathways. Adding an entity or a page to the tree is a change here
+// and in the unit's render, nowhere else: the Location, the manifest, the
+// checks and every Sink follow.
+func (r *planned) units() []unitPlan {
+	us := make([]unitPlan, 0, len(r.systems)+len(r.roles)+len(r.pathways))
+	for _, s := range r.systems {
+		us = append(us, s)
+	}
+	for _, rl := range r.roles {
+		us = append(us, rl)
+	}
+	for _, pp := range r.pathways {
+		us = append(us, pp)
+	}
+	return us
+}
+
+func (s *systemPlan) render(_ *planned, o Options) unit {
+	return entityUnit("systems/"+s.name+".yaml", systemEntity(s, o))
+}
+
+func (rl *rolePlan) render(_ *planned, o Options) unit {
+	return entityUnit("roles/"+rl.name+".yaml", roleEntity(rl, o))
+}
+
+func (pp *pathwayPlan) render(r *planned, o Options) unit { return renderPathway(pp, r, o) }
+
+// done is what emit keeps of a unit once its files are in the sink.
+type done struct {
+	target   string // "./" + the entity's file, for the Location
+	ref      string
+	files    []string
+	manifest *manifest.Compact
+}
+
+// emit puts the tree of r into s.
+func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
+	plans := r.units()
+	n := len(plans)
+	kept := make([]done, n)
+	renderErrs := make([][]error, n)
+	putErrs := make([]error, n)
+	var failed atomic.Bool
+	var files, bytes atomic.Int64
+	workpool.ForEach(ctx, n, writeWorkers(), func(i int) bool {
+		u := plans[i].render(r, o)
+		if len(u.errs) > 0 {
+			renderErrs[i] = u.errs
+			failed.Store(true)
+			return true // keep rendering: every invalid entity is reported
+		}
+		if failed.Load() {
+			return true
+		}
+		d := done{target: "./" + u.files[0].Path, ref: u.entity.Ref(), files: make([]string, len(u.files)), manifest: u.manifest}
+		for j, f := range u.files {
+			var e *catalog.Entity
+			if j == 0 {
+				e = &u.entity
+			}
+			if err := s.Put(f, e); err != nil {
+				putErrs[i] = err
+				return false
+			}
+			d.files[j] = f.Path
+			bytes.Add(int64(len(f.Data)))
+		}
+		files.Add(int64(len(u.files)))
+		kept[i] = d
+		return true
+	})
+	if err := errors.Join(slices.Concat(renderErrs...)...); err != nil {
+		return Summary{}, fmt.Errorf("render: %w", err)
+	}
+	if err := errors.Join(putErrs...); err != nil {
+		return Summary{}, fmt.Errorf("write %s: %w", s, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return Summary{}, fmt.Errorf("write %s: %w", s, err)
+	}
+
+	// The root Location and the manifest are put side by side: each is a
+	// single-threaded pass over every unit.
+	var loc struct {
+		bytes int64
+		err   error
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { loc.bytes, loc.err = putLocation(s, kept, o) })
+
+	// The manifest lists every file but itself.
+	paths := make([]string, 0, files.Load()+1)
+	pathways := make([]*manifest.Compact, 0, len(r.pathways))
+	for i := range kept {
+		paths = append(paths, kept[i].files...)
+		if kept[i].manifest != nil {
+			pathways = append(pathways, kept[i].manifest)
+		}
+	}
+	paths = append(paths, locationFile)
+	slices.Sort(paths)
+	slices.SortFunc(pathways, func(a, b *manifest.Compact) int { return strings.Compare(a.Name, b.Name) })
+	mb, err := s.PutStream(manifest.FileName, func(w io.Writer) error {
+		return manifest.Write(w, paths, expand(pathways))
+	})
+	wg.Wait()
+	if loc.err != nil {
+		return Summary{}, loc.err
+	}
+	if err != nil {
+		return Summary{}, fmt.Errorf("write %s: %w", s, err)
+	}
+	return Summary{
+		Pathways: len(r.pathways),
+		Entities: n + 1,
+		Files:    int(files.Load()) + 2,
+		Bytes:    bytes.Load() + loc.bytes + mb,
+	}, nil
+}
+
+// expand yields the Pathway of each of cs.
+func expand(cs []*manifest.Compact) iter.Seq[manifest.Pathway] {
+	return func(yield func(manifest.Pathway) bool) {
+		for _, c := range cs {
+			if !yield(c.Expand()) {
+				return
+			}
+		}
+	}
+}
+
+// locationFile is the root Location's file, the tree's entry point.
+const locationFile = "catalog-info.yaml"
+
+// putLocation renders the root Location over the units kept and puts it,
+// after checking that no two entities share a ref; it returns its size.
+func putLocation(s Sink, kept []done, o Options) (int64, error) {
+	n := len(kept)
+	targets := make([]string, n)
+	refs := make([]string, n+1)
+	for i := range kept {
+		targets[i] = kept[i].target
+		refs[i] = kept[i].ref
+	}
+	slices.Sort(targets)
+	loc := entityUnit(locationFile, locationEntity(targets, o))
+	if len(loc.errs) > 0 {
+		return 0, fmt.Errorf("render: %w", errors.Join(loc.errs...))
+	}
+	refs[n] = loc.entity.Ref()
+	if err := uniqueRefs(refs); err != nil {
+		return 0, fmt.Errorf("render: %w", err)
+	}
+	f := loc.files[0]
+	if err := s.Put(f, &loc.entity); err != nil {
+		return 0, fmt.Errorf("write %s: %w", s, err)
+	}
+	return int64(len(f.Data)), nil
+}
+
+// Render renders the tree of pathways as Emit does and returns it whole.
+// Nothing is returned on error.
+func Render(pathways []pathway.Pathway, o Options) (*Result, error) {
+	r, o, err := prepare(pathways, o)
+	if err != nil {
+		return nil, err
+	}
+	var t memTree
+	if _, err := emit(context.Background(), r, o, &t); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(t.files, func(a, b memFile) int { return strings.Compare(a.Path, b.Path) })
+	res := &Result{Files: make([]File, len(t.files)), Pathways: make([]pathway.Pathway, len(r.pathways))}
+	for i, f := range t.files {
+		res.Files[i] = f.File
+		if f.entity != nil {
+			res.Entities = append(res.Entities, *f.entity)
+		}
+	}
+	for i, pp := range r.pathways {
+		res.Pathways[i] = *pp.p
+	}
+	m, err := manifest.Parse(t.manifest)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	res.Manifest = *m
+	return res, nil
+}
+
+// memTree is Render's sink: it keeps the tree.
+type memTree struct {
+	mu       sync.Mutex
+	files    []memFile
+	seen     map[string]bool
+	manifest []byte
+}
+
+type memFile struct {
+	File
+	entity *catalog.Entity
+}
+
+func (t *memTree) Put(f File, e *catalog.Entity) error {
+	_, err := t.put(f, e)
+	return err
+}
+
+// put keeps f, the data exactly sized, and returns the data kept.
+func (t *memTree) put(f File, e *catalog.Entity) ([]byte, error) {
+	if err := checkPath(f.Path); err != nil {
+		return nil, err
+	}
+	if cap(f.Data)-len(f.Data) > len(f.Data)/8 {
+		f.Data = bytes.Clone(f.Data) // exact size: the tree holds many
+	}
+	if e != nil {
+		c := *e
+		e = &c
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.seen[f.Path] {
+		return nil, fmt.Errorf("%s: %w", f.Path, fs.ErrExist)
+	}
+	if t.seen == nil {
+		t.seen = map[string]bool{}
+	}
+	t.seen[f.Path] = true
+	t.files = append(t.files, memFile{f, e})
+	return f.Data, nil
+}
+
+func (t *memTree) PutStream(path string, write func(w io.Writer) error) (int64, error) {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return 0, err
+	}
+	data, err := t.put(File{Path: path, Data: b.Bytes()}, nil)
+	if err != nil {
+		return 0, err
+	}
+	t.mu.Lock()
+	t.manifest = data
+	t.mu.Unlock()
+	return int64(len(data)), nil
+}
+
+func (t *memTree) String() string { return "(memory)" }
