@@ -15,6 +15,8 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/pathwaysync/pathwaysync/daemon"
 )
 
 // EnvPrefix prefixes every environment variable: catalog.owner is
@@ -86,6 +88,10 @@ type SyncConfig struct {
 	MaxDeletions int           `mapstructure:"max_deletions" json:"max_deletions"`
 	Schedule     string        `mapstructure:"schedule" json:"schedule"`
 	Jitter       time.Duration `mapstructure:"jitter" json:"jitter"`
+	// BackoffMin and BackoffMax bound serve's retry delay after a
+	// transient sync failure.
+	BackoffMin time.Duration `mapstructure:"backoff_min" json:"backoff_min"`
+	BackoffMax time.Duration `mapstructure:"backoff_max" json:"backoff_max"`
 }
 
 // ServerConfig configures `pathwaysync serve`.
@@ -132,9 +138,11 @@ var Defaults = map[string]any{
 	"github.commit.author_email":         "pathwaysync@users.noreply.github.com",
 	"github.commit.message":              "Update learning pathways",
 	"sync.max_deletions":                 -1,
-	"sync.schedule":                      "1h",
-	"sync.jitter":                        30 * time.Second,
-	"server.addr":                        ":8080",
+	"sync.schedule":                      daemon.DefaultSchedule,
+	"sync.jitter":                        daemon.DefaultJitter,
+	"sync.backoff_min":                   daemon.DefaultBackoffMin,
+	"sync.backoff_max":                   daemon.DefaultBackoffMax,
+	"server.addr":                        daemon.DefaultAddr,
 	"server.public_url":                  "",
 	"server.techdocs_base_url":           "",
 	"server.webhook_secret":              "",
@@ -143,8 +151,8 @@ var Defaults = map[string]any{
 	"server.webhook_paths":               []string{},
 	"server.api_token":                   "",
 	"server.api_token_file":              "",
-	"server.ready_max_age":               3 * time.Hour,
-	"server.shutdown_timeout":            30 * time.Second,
+	"server.ready_max_age":               daemon.DefaultReadyMaxAge,
+	"server.shutdown_timeout":            daemon.DefaultShutdownTimeout,
 	"server.log_format":                  "text",
 	"server.log_level":                   "info",
 }
