@@ -383,7 +383,7 @@ func TestRateLimitHoldsSyncs(t *testing.T) {
 	clock.expectPark(t, reset)
 	srv.Trigger(Trigger{Reason: ReasonAPI})
 	srv.Trigger(Trigger{Reason: ReasonWebhook})
-	clock.expectPark(t, reset) // woken by the trigger, still waiting
+	clock.expectPark(t, reset)         // woken by the trigger, still waiting
 	clock.Set(reset.Add(-time.Second)) // fires nothing: the loop waits for the reset
 	if got := len(rs.reasons()); got != 1 {
 		t.Fatalf("%d syncs before the rate-limit reset, want 1", got)
