@@ -1,34 +1,30 @@
 // Package daemon is the long-running form of pathwaysync (`pathwaysync
 // serve`): it runs syncs at start-up, on a schedule, on GitHub webhooks and
-// on a manual API call, never two at once; it serves the entities of the last
-// good sync through a Backstage-compatible read API, a catalog-info.yaml and
-// a Red Hat Developer Hub learning-paths feed; and it exposes health,
-// readiness, Prometheus metrics and a status page.
+// on a manual API call, never two at once; after a failed sync it acts on
+// the error's Failure class; it serves the entities of the last good sync
+// through the Backstage-compatible read API of package catalogapi, a
+// catalog-info.yaml and a Red Hat Developer Hub learning-paths feed; and it
+// exposes health, readiness, Prometheus metrics and a status page.
 //
 // The daemon does not know how a sync is done: cmd implements Syncer by
 // wiring sources, the exporter and githubsync.
 //
 // Endpoints:
 //
-//	GET  /                         HTML status page (recent syncs, open PR, pathways)
+//	GET  /                         HTML status page (recent syncs, open PR, the last sync's problem, pathways)
 //	GET  /healthz                  200 while the process runs
 //	GET  /readyz                   200 while a good sync's entities are served (within ReadyMaxAge when set), else 503;
 //	                               the body says why, and names a failing or blocked sync either way
 //	GET  /metrics                  Prometheus (pathwaysync_*)
-//	POST /webhooks/github          push events (X-Hub-Signature-256), 202 when a sync is queued
+//	POST /webhooks/github          push events (X-Hub-Signature-256), 202 when a sync is queued; 404 without a secret
 //	POST /api/v1/sync              manual trigger, Authorization: Bearer <APIToken>; 404 without a token
 //	GET  /catalog-info.yaml        every entity but Locations, multi-document YAML, ETag/If-None-Match
 //	GET  /api/learning-paths       [{label, url, description, hours, minutes, paths}]
-//	GET  /api/catalog/entities     Backstage catalog API: filter, fields, order, limit/offset/after
-//	GET  /api/catalog/entities/by-query, /by-uid/{uid}, /by-name/{kind}/{namespace}/{name}
-//	POST /api/catalog/entities/by-refs
-//	GET  /api/catalog/entity-facets
+//	     /api/catalog/...          catalogapi over the last good sync's entities
 //
-// Served entities carry a uid derived from their ref (stable across syncs
-// and restarts), an etag hashing their content, and relations in both
-// directions as the stock catalog computes them. /catalog-info.yaml leaves
-// Location entities out: their relative targets name files this server does
-// not serve, and the document already holds every entity they point at.
+// /catalog-info.yaml leaves Location entities out: their relative targets
+// name files this server does not serve, and the document already holds
+// every entity they point at.
 package daemon
 
 import (
