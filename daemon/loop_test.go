@@ -603,9 +603,8 @@ func TestGracefulShutdown(t *testing.T) {
 				t.Fatalf("cancelled after %s, before the %s timeout", time.Since(begin), tt.timeout)
 			}
 			srv.Trigger(Trigger{Reason: ReasonAPI})
-			time.Sleep(20 * time.Millisecond)
-			if calls.Load() != 1 {
-				t.Fatal("a trigger after shutdown ran a sync")
+			if v := metricValue(t, srv, `pathwaysync_triggers_total{reason="api",result="dropped"}`); v != 1 || calls.Load() != 1 {
+				t.Fatalf("a trigger after shutdown: dropped %v, syncs %d; want dropped, no sync", v, calls.Load())
 			}
 		})
 	}
