@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"github.com/pathwaysync/pathwaysync/daemon"
 	"github.com/pathwaysync/pathwaysync/githubsync"
 )
 
@@ -88,6 +89,10 @@ type SyncConfig struct {
 	MaxDeletions int           `mapstructure:"max_deletions" json:"max_deletions"`
 	Schedule     string        `mapstructure:"schedule" json:"schedule"`
 	Jitter       time.Duration `mapstructure:"jitter" json:"jitter"`
+	// BackoffMin and BackoffMax bound serve's retry delay after a
+	// transient sync failure.
+	BackoffMin time.Duration `mapstructure:"backoff_min" json:"backoff_min"`
+	BackoffMax time.Duration `mapstructure:"backoff_max" json:"backoff_max"`
 }
 
 // ServerConfig configures `pathwaysync serve`.
@@ -134,9 +139,11 @@ var Defaults = map[string]any{
 	"github.commit.author_email":         "pathwaysync@users.noreply.github.com",
 	"github.commit.message":              githubsync.DefaultCommitMessage,
 	"sync.max_deletions":                 githubsync.DefaultMaxDeletions,
-	"sync.schedule":                      "1h",
-	"sync.jitter":                        30 * time.Second,
-	"server.addr":                        ":8080",
+	"sync.schedule":                      daemon.DefaultSchedule,
+	"sync.jitter":                        daemon.DefaultJitter,
+	"sync.backoff_min":                   daemon.DefaultBackoffMin,
+	"sync.backoff_max":                   daemon.DefaultBackoffMax,
+	"server.addr":                        daemon.DefaultAddr,
 	"server.public_url":                  "",
 	"server.techdocs_base_url":           "",
 	"server.webhook_secret":              "",
@@ -145,8 +152,8 @@ var Defaults = map[string]any{
 	"server.webhook_paths":               []string{},
 	"server.api_token":                   "",
 	"server.api_token_file":              "",
-	"server.ready_max_age":               3 * time.Hour,
-	"server.shutdown_timeout":            30 * time.Second,
+	"server.ready_max_age":               daemon.DefaultReadyMaxAge,
+	"server.shutdown_timeout":            daemon.DefaultShutdownTimeout,
 	"server.log_format":                  "text",
 	"server.log_level":                   "info",
 }
