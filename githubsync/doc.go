@@ -73,9 +73,12 @@
 //     creation labels and reviewers are added; a reviewer that cannot be
 //     requested and a repository without drafts become warnings.
 //  8. Before creating a PR, the most recent closed bot PR is read: if a
-//     human closed it unmerged and its fingerprint equals the desired one,
-//     nothing is done (ActionRejected, with a warning) until the content
-//     differs from what was rejected.
+//     human closed it unmerged, its head was the commit its marker names
+//     (pathwaysync's own) and that commit's fingerprint equals the desired
+//     one, nothing is done (ActionRejected, with a warning) until the
+//     content differs from what was rejected. Content that never reached
+//     the closed PR's head (a blocked PR, whose head is someone else's
+//     commit) was not rejected and gets a new PR.
 //
 // Failures: every permanent condition reaches the caller as an *Error in
 // the error chain, matching its sentinel with errors.Is; Error.Reason

@@ -175,7 +175,10 @@ func decide(s *state, want *desired, o *Options) (*plan, need) {
 			if mk.warned != pr.Head {
 				pl.Writes.Comment = blockedComment(pr.Head, o.Branch)
 			}
-			next.head, next.warned = mk.head, pr.Head
+			// The marker keeps describing the last commit pathwaysync made
+			// (its head, base and content), so that a person closing this PR
+			// rejects only content that was really in it.
+			next.fingerprint, next.base, next.head, next.warned = mk.fingerprint, mk.base, mk.head, pr.Head
 			pl.Marker = next
 			pl.Writes.SetTitle, pl.Writes.SetBody = pr.Title != o.PullRequest.Title, true
 			return pl, 0
@@ -190,7 +193,9 @@ func decide(s *state, want *desired, o *Options) (*plan, need) {
 	}
 	if c := s.Closed.PR; c != nil {
 		cm := c.Marker
-		if !c.Merged && cm.ok && !cm.closedByBot && cm.fingerprint == want.fingerprint {
+		// Only content that was the closed PR's head was rejected: a head
+		// someone else pushed (a blocked PR) held other content.
+		if !c.Merged && cm.ok && !cm.closedByBot && c.Head == cm.head && cm.fingerprint == want.fingerprint {
 			pl.Action, pl.PR = ActionRejected, c
 			pl.Warnings = append(pl.Warnings, fmt.Sprintf("rejected content: PR #%d (%s) with exactly this content was closed without merging; no new PR until the content changes",
 				c.Number, c.URL))

@@ -196,6 +196,17 @@ func TestDecide(t *testing.T) {
 			w: world{base: tree(3, 0), closed: botPR(t, 1, botSHA, baseSHA, v1, closedBy(false, false))}, files: v2, o: opts(),
 			action: ActionCreated, asked: []need{needManifest, needClosed},
 			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true}},
+		{name: "closed by a human while blocked: content never in its head gets a new PR", scenario: "TestClosedWhileBlockedPublishesNewContent",
+			// The marker names the desired content (as older releases wrote
+			// it), but the head is the person's commit: v2 was never proposed.
+			w: world{base: tree(3, 0), closed: botPR(t, 1, humanSHA, baseSHA, v2, closedBy(false, false))}, files: v2, o: opts(),
+			action: ActionCreated, asked: []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if pl.ClosedHead != humanSHA {
+					t.Errorf("closed head %q: the person's branch could not be reset", pl.ClosedHead)
+				}
+			}},
 		{name: "closed by pathwaysync is no rejection", scenario: "TestContentAbsorbedIntoBaseClosesPR",
 			w: world{base: tree(3, 0), closed: botPR(t, 1, botSHA, baseSHA, v1, closedBy(false, true))}, files: v1, o: opts(),
 			action: ActionCreated, asked: []need{needManifest, needClosed},
