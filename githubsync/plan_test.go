@@ -17,6 +17,18 @@ type world struct {
 	open     *pullRequest      // open bot PR
 	headOurs bool              // open.Head carries our trailer
 	closed   *pullRequest      // most recent closed bot PR
+	head     map[string][]byte // managed folder at open.Head
+}
+
+// blobs is every blob of the world by SHA.
+func (w world) blobs() map[string][]byte {
+	out := map[string][]byte{}
+	for _, files := range []map[string][]byte{w.base, w.head} {
+		for _, d := range files {
+			out[blobSHA(d)] = d
+		}
+	}
+	return out
 }
 
 const (
@@ -64,11 +76,29 @@ func runDecide(t *testing.T, w world, files map[string][]byte, o Options) (*plan
 	want := mustWant(t, files)
 	var asked []need
 	for range maxPlanRounds {
-		pl, n := decide(s, want, &o)
+		pl, n, blobs := decide(s, want, &o)
 		if n == 0 {
 			return pl, asked
 		}
 		asked = append(asked, n)
+		if n&needBlobs != 0 {
+			if s.Blobs == nil {
+				s.Blobs = map[string][]byte{}
+			}
+			for _, sha := range blobs {
+				data, ok := w.blobs()[sha]
+				if !ok {
+					t.Fatalf("asked for blob %s that the world lacks", sha)
+				}
+				s.Blobs[sha] = data
+			}
+		}
+		if n&needHeadTree != 0 {
+			s.HeadFiles = map[string]blobRef{}
+			for p, d := range w.head {
+				s.HeadFiles[p] = blobRef{SHA: blobSHA(d), Mode: "100644"}
+			}
+		}
 		if n&needManifest != 0 {
 			s.Manifest = &baseManifest{}
 			if raw, ok := w.base[manifest.FileName]; ok {
