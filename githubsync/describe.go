@@ -531,14 +531,32 @@ func (d description) pathwayChanges() []manifest.Change {
 		default:
 			mc.Type = manifest.Changed
 		}
+		// The manifest's sections include the single-valued Duration and
+		// Discipline; a changed value counts as one removed and one added.
+		byName := map[string]manifest.SectionChange{}
 		for _, f := range c.Fields {
-			if f.Name == "Summary" {
+			switch f.Name {
+			case "Summary":
 				mc.SummaryChanged = true
+			case "Duration", "Discipline":
+				sc := manifest.SectionChange{Name: f.Name}
+				if f.Old != "" {
+					sc.Removed = 1
+				}
+				if f.New != "" {
+					sc.Added = 1
+				}
+				byName[f.Name] = sc
 			}
 		}
 		for _, s := range c.Sections {
-			mc.Sections = append(mc.Sections, manifest.SectionChange{Name: s.Name,
-				Added: len(s.Added) + len(s.Changed), Removed: len(s.Removed) + len(s.Changed), Reordered: s.Reordered})
+			byName[s.Name] = manifest.SectionChange{Name: s.Name,
+				Added: len(s.Added) + len(s.Changed), Removed: len(s.Removed) + len(s.Changed), Reordered: s.Reordered}
+		}
+		for _, name := range manifest.SectionNames {
+			if sc, ok := byName[name]; ok {
+				mc.Sections = append(mc.Sections, sc)
+			}
 		}
 		out = append(out, mc)
 	}

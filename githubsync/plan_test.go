@@ -31,6 +31,9 @@ func (w world) blobs() map[string][]byte {
 	return out
 }
 
+// fixedTitle is a PR title template without placeholder.
+const fixedTitle = "Update learning pathways"
+
 const (
 	baseSHA  = "b000000000000000000000000000000000000001"
 	botSHA   = "c000000000000000000000000000000000000001"
@@ -52,7 +55,7 @@ func fingerprint(t *testing.T, files map[string][]byte) string { return mustWant
 // base with head; modify adjusts it.
 func botPR(t *testing.T, n int, head, base string, files map[string][]byte, modify ...func(*pullRequest)) *pullRequest {
 	m := marker{ok: true, fingerprint: fingerprint(t, files), base: base, head: botSHA}
-	pr := &pullRequest{Number: n, URL: fmt.Sprintf("https://github.com/acme/platform/pull/%d", n), Title: DefaultPRTitle,
+	pr := &pullRequest{Number: n, URL: fmt.Sprintf("https://github.com/acme/platform/pull/%d", n), Title: fixedTitle,
 		Head: head, Body: "body\n" + m.String() + "\n", Marker: m}
 	for _, f := range modify {
 		f(pr)
@@ -123,7 +126,7 @@ func runDecide(t *testing.T, w world, files map[string][]byte, o Options) (*plan
 func TestDecide(t *testing.T) {
 	opts := func(mod ...func(*Options)) Options {
 		o := Options{Branch: DefaultBranch, Path: testPath, MaxDeletions: -1,
-			PullRequest: PullRequestOptions{Title: DefaultPRTitle}}
+			PullRequest: PullRequestOptions{Title: fixedTitle}}
 		for _, m := range mod {
 			m(&o)
 		}
@@ -165,7 +168,12 @@ func TestDecide(t *testing.T) {
 			}},
 		{name: "unchanged content, PR title changed in the options", scenario: "TestUnchangedRerunMakesZeroWrites",
 			w: world{base: tree(3, 0), open: upToDate}, files: v1, o: opts(func(o *Options) { o.PullRequest.Title = "New title" }),
-			action: ActionUpdated, writes: writes{SetTitle: true}},
+			action: ActionUpdated, writes: writes{SetTitle: true, SetBody: true},
+			check: func(t *testing.T, pl *plan) {
+				if pl.Title != "New title" || !pl.KeepBody || pl.Marker.titleHash != textHash("New title") || pl.Marker.head != botSHA {
+					t.Errorf("title %q keep body %v marker %+v", pl.Title, pl.KeepBody, pl.Marker)
+				}
+			}},
 		{name: "change updates the same PR", scenario: "TestChangeUpdatesSamePRWithOneCommit, TestRequestBudget",
 			w: world{base: tree(3, 0), open: upToDate}, files: v2, o: opts(), action: ActionUpdated,
 			asked:  []need{needManifest},
