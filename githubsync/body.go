@@ -460,7 +460,7 @@ func writeEntries(b *strings.Builder, d description, l links, limit int, compare
 		b.WriteString(e)
 	}
 	if d.Omitted > 0 {
-		fmt.Fprintf(b, "\n_%d more pathways changed beyond what this description reads; see the [compare view](%s)._\n", d.Omitted, compareURL)
+		fmt.Fprintf(b, "\n_%d changed pathways are listed without details: a description reads at most %d old files; see the [compare view](%s)._\n", d.Omitted, d.Cap, compareURL)
 	}
 }
 

@@ -77,7 +77,7 @@ func TestBodyAndDeltaGolden(t *testing.T) {
 		modified:   []string{"pathwaysync-manifest.json"},
 		deleted:    []string{"pathways/intermediate-engineer-2-to-senior-engineer-2/catalog-info.yaml"},
 		compareURL: compare, links: l,
-		marker:     marker{ok: true, fingerprint: "f1", base: "b1", head: "h1", tally: d.tally().String()}})
+		marker: marker{ok: true, fingerprint: "f1", base: "b1", head: "h1", tally: d.tally().String()}})
 	golden(t, "body-content.golden.md", body)
 	for _, want := range []string{
 		"Duration: “18-36 months” → “18-30 months”",

@@ -40,14 +40,6 @@ func entityKey(rel string) (kind entityKind, name string, ok bool) {
 	return 0, "", false
 }
 
-// entityPath is the inverse of entityKey.
-func entityPath(kind entityKind, name string) string {
-	if kind == kindRole {
-		return roleDir + name + ".yaml"
-	}
-	return pathwayDir + name + "/" + pathwayFile
-}
-
 // entity is what a reviewer needs of one generated entity file: its
 // names and, for a pathway whose file carries the full content under
 // spec.pathway (Full), its fields and sections in page order.

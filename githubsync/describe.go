@@ -62,8 +62,10 @@ type sectionChange struct {
 // description is the result of describe.
 type description struct {
 	Changes []entityChange // pathways, then roles; each sorted by name
-	// Omitted counts pathways changed whose content was not read (cap).
+	// Omitted counts the changed pathways listed without details because
+	// their old files were beyond the read cap.
 	Omitted int
+	Cap     int // the read cap
 }
 
 // sides are the two versions a description compares: entity file path →
@@ -202,7 +204,7 @@ func titles(m *manifest.Manifest) map[string]string {
 
 // describe compares the two sides with the blobs read so far.
 func (sd *sides) describe() description {
-	var d description
+	d := description{Cap: sd.MaxReads}
 	var counts map[string]manifest.Change
 	if sd.OldManifest != nil || sd.NewManifest != nil {
 		counts = map[string]manifest.Change{}
@@ -211,15 +213,14 @@ func (sd *sides) describe() description {
 		}
 	}
 	var added, removed []*entity
-	var addedPaths, removedPaths []string
 	var unreadRemoved []entityChange
 	for _, p := range slices.Sorted(maps.Keys(sd.New)) {
 		if _, ok := sd.Old[p]; !ok {
-			e := sd.light(p)
 			if len(added) < maxParsed {
-				e = sd.newEntity(p)
+				added = append(added, sd.newEntity(p))
+			} else {
+				added = append(added, sd.light(p))
 			}
-			added, addedPaths = append(added, e), append(addedPaths, p)
 		}
 	}
 	for _, p := range slices.Sorted(maps.Keys(sd.Old)) {
@@ -236,13 +237,10 @@ func (sd *sides) describe() description {
 				if c, ok := counts[name]; ok && c.Title != "" {
 					title = c.Title
 				}
-				if kind == kindPathway {
-					d.Omitted++
-				}
 				unreadRemoved = append(unreadRemoved, entityChange{Kind: kind, Type: changeRemoved, Name: name, Title: title})
 				continue
 			}
-			removed, removedPaths = append(removed, old), append(removedPaths, p)
+			removed = append(removed, old)
 			continue
 		}
 		if kind != kindPathway {

@@ -334,3 +334,29 @@ func samples(n int) []pathway.Pathway {
 	}
 	return out
 }
+
+// olderRelease rewrites the pathway files of a rendered tree as a
+// release before the full content wrote them: spec.pathway carries
+// counts, roles and focus area titles only.
+func olderRelease(files map[string][]byte) map[string][]byte {
+	out := map[string][]byte{}
+	for p, d := range files {
+		out[p] = d
+		if kind, _, ok := entityKey(p); !ok || kind != kindPathway {
+			continue
+		}
+		var doc map[string]any
+		if err := yaml.Unmarshal(d, &doc); err != nil {
+			panic(err)
+		}
+		spec := doc["spec"].(map[string]any)
+		full := spec["pathway"].(map[string]any)
+		var titles []string
+		for _, f := range full["focusAreas"].([]any) {
+			titles = append(titles, f.(map[string]any)["title"].(string))
+		}
+		spec["pathway"] = map[string]any{"from": full["from"], "to": full["to"], "counts": full["counts"], "focusAreas": titles}
+		out[p], _ = yaml.Marshal(doc)
+	}
+	return out
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pathwaysync/pathwaysync/manifest"
+	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
 // world is what the repository holds in a planner test; the runner reads
@@ -412,6 +413,124 @@ func TestGuard(t *testing.T) {
 			err := guard(tc.old, tc.next, removed(tc.removed), tc.max)
 			if (err != nil) != tc.refused || (err != nil && (!errors.Is(err, ErrMassDeletion) || !strings.Contains(err.Error(), tc.wantInMessage))) {
 				t.Errorf("guard: %v", err)
+			}
+		})
+	}
+}
+
+// TestDecideReview runs the planner through the decisions that make a PR
+// reviewable: what it reads to describe the change, the delta comment,
+// the title and a person's edits.
+func TestDecideReview(t *testing.T) {
+	base := samples(3)
+	edit := func(f func(ps []pathway.Pathway)) map[string][]byte {
+		ps := clone(base)
+		f(ps)
+		return renderTree(ps)
+	}
+	b0 := renderTree(base)
+	v1 := edit(func(ps []pathway.Pathway) { ps[0].Skills = ps[0].Skills[1:] })
+	v2 := edit(func(ps []pathway.Pathway) { ps[0].Skills = ps[0].Skills[1:]; ps[2].Summary = "New." })
+	renamed := edit(func(ps []pathway.Pathway) { ps[1].Title = "Platform track" })
+	// open is the open PR holding v1, written by this release on base b.
+	open := func(b string, modify ...func(*pullRequest)) *pullRequest {
+		return botPR(t, 1, botSHA, b, v1, append([]func(*pullRequest){func(pr *pullRequest) {
+			pr.Marker.entities = markerEntities(listing(b0), mustWant(t, v1).entities)
+			pr.Marker.titleHash, pr.Marker.tally = textHash(fixedTitle), "1.0.0.0"
+			pr.Marker.bodyHash = textHash(bodyText(pr.Body))
+		}}, modify...)...)
+	}
+	opts := Options{Branch: DefaultBranch, Path: testPath, MaxDeletions: -1, PullRequest: PullRequestOptions{Title: fixedTitle}}
+	templated := opts
+	templated.PullRequest.Title = DefaultPRTitle
+	for _, tc := range []struct {
+		name, scenario string
+		w              world
+		files          map[string][]byte
+		o              Options
+		action         Action
+		asked          []need
+		writes         writes
+		check          func(t *testing.T, pl *plan)
+	}{
+		{name: "first PR: reads the changed pathway's old file once, templated title", scenario: "TestBodyQuotesContentChanges",
+			w: world{base: b0}, files: v1, o: templated, action: ActionCreated,
+			asked:  []need{needBlobs, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if pl.Title != "Learning pathways: 1 changed" || len(pl.Desc.Changes) != 1 || pl.Desc.Changes[0].Sections[0].Removed[0] != "Kubernetes operators" {
+					t.Errorf("title %q desc %+v", pl.Title, pl.Desc.Changes)
+				}
+				if len(pl.Marker.entities) != 1 || pl.Marker.tally != "1.0.0.0" {
+					t.Errorf("marker %+v", pl.Marker)
+				}
+			}},
+		{name: "a rename is one change", scenario: "TestRenameIsOneEntry",
+			w: world{base: b0}, files: renamed, o: opts, action: ActionCreated,
+			asked: []need{needBlobs, needManifest, needClosed}, // the manifest: a pathway folder is deleted (the guard)
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if len(pl.Desc.Changes) != 1 || pl.Desc.Changes[0].Type != changeRenamed || pl.Desc.Changes[0].OldTitle != base[1].Title {
+					t.Errorf("desc %+v", pl.Desc.Changes)
+				}
+			}},
+		{name: "update: one comment on what changed since the previous head", scenario: "TestUpdateCommentsWhatChangedSincePreviousHead",
+			w: world{base: b0, open: open(baseSHA)}, files: v2, o: opts, action: ActionUpdated,
+			asked:  []need{needBlobs},
+			writes: writes{Commit: true, Branch: branchForce, Delta: true, SetBody: true},
+			check: func(t *testing.T, pl *plan) {
+				if pl.DeltaFrom != botSHA || len(pl.Delta.Changes) != 1 || pl.Delta.Changes[0].Fields[0].Name != "Summary" || len(pl.Desc.Changes) != 2 {
+					t.Errorf("delta from %q %+v; desc %d", pl.DeltaFrom, pl.Delta, len(pl.Desc.Changes))
+				}
+			}},
+		{name: "update after the base moved: the previous head's listing is read", scenario: "TestBaseMovedOnSincePR",
+			w: world{base: b0, open: open("b0000000000000000000000000000000000000ff"), head: v1}, files: v2, o: opts, action: ActionUpdated,
+			asked:  []need{needBlobs, needHeadTree},
+			writes: writes{Commit: true, Branch: branchForce, Delta: true, SetBody: true}},
+		{name: "interrupted update: the head is ours but not the marker's, no second comment", scenario: "TestDeltaCommentOnceWhenRetriedOrInterrupted",
+			w: world{base: b0, open: open(baseSHA, func(pr *pullRequest) { pr.Head = "e000000000000000000000000000000000000001" }), headOurs: true},
+			files: v2, o: opts, action: ActionUpdated, asked: []need{needBlobs, needHeadCommit},
+			writes: writes{Commit: true, Branch: branchForce, SetBody: true}},
+		{name: "a person's title and body are kept", scenario: "TestPersonsTitleAndBodyKept",
+			w: world{base: b0, open: open(baseSHA, func(pr *pullRequest) {
+				pr.Title, pr.Body = "Q3 review", "Reviewed.\n"+pr.Marker.String()
+			})},
+			files: v2, o: templated, action: ActionUpdated, asked: []need{needBlobs},
+			writes: writes{Commit: true, Branch: branchForce, Delta: true, SetBody: true},
+			check: func(t *testing.T, pl *plan) {
+				if !pl.KeepBody || pl.Title != "Q3 review" || pl.Marker.titleHash != textHash(fixedTitle) || len(pl.Warnings) != 2 {
+					t.Errorf("keep body %v title %q marker %+v warnings %q", pl.KeepBody, pl.Title, pl.Marker, pl.Warnings)
+				}
+			}},
+		{name: "unchanged rerun with a templated title reads nothing", scenario: "TestUnchangedRerunMakesZeroWrites",
+			w: world{base: b0, open: open(baseSHA, func(pr *pullRequest) {
+				pr.Title = "Learning pathways: 1 changed"
+				pr.Marker.titleHash = textHash(pr.Title)
+			})}, files: v1, o: templated, action: ActionUnchanged},
+		{name: "a base without the full content is described by counts", scenario: "TestRequestBudget",
+			w: world{base: olderRelease(b0)}, files: v1, o: opts, action: ActionCreated,
+			asked:  []need{needBlobs, needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				// Every pathway file changed shape; only pathway 0's content changed.
+				if len(pl.Desc.Changes) != 1 || pl.Desc.Changes[0].Counts == nil || pl.Changes[0].Sections[0] != (manifest.SectionChange{Name: "Skills", Removed: 1}) {
+					t.Errorf("desc %+v", pl.Desc.Changes)
+				}
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pl, asked := runDecide(t, tc.w, tc.files, tc.o)
+			if pl.Action != tc.action {
+				t.Fatalf("%s: action %s, want %s (warnings %q)", tc.scenario, pl.Action, tc.action, pl.Warnings)
+			}
+			if len(asked) != len(tc.asked) || (len(asked) > 0 && !equalNeeds(asked, tc.asked)) {
+				t.Errorf("%s: asked for reads %v, want %v", tc.scenario, asked, tc.asked)
+			}
+			if pl.Writes != tc.writes {
+				t.Errorf("%s: writes %+v, want %+v", tc.scenario, pl.Writes, tc.writes)
+			}
+			if tc.check != nil {
+				tc.check(t, pl)
 			}
 		})
 	}

@@ -258,3 +258,17 @@ func TestLargeChangesKeepBodyUnderLimit(t *testing.T) {
 	}
 	t.Logf("2000 changed pathways: %d requests, body %d bytes", res.Requests, len(body))
 }
+
+func TestOlderBaseGetsCountsOnlyBody(t *testing.T) {
+	v := newEnv(t)
+	base := samples(3)
+	v.seedBase(olderRelease(renderTree(base)))
+	next := clone(base)
+	next[0].Skills = next[0].Skills[1:]
+	res := v.publish(v.publisher(nil), renderTree(next))
+	body := v.pulls()[0].Body
+	if res.Action != ActionCreated || !strings.Contains(body, "Changed: **Intermediate Engineer 0 to Senior Engineer 0** (intermediate-engineer-0-to-senior-engineer-0) — Skills: −1") ||
+		strings.Contains(body, "Engineer 1 to") {
+		t.Errorf("%s body:\n%s", res.Action, body)
+	}
+}
