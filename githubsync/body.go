@@ -496,13 +496,13 @@ func writeFiles(b *strings.Builder, added, modified, deleted []string, limit int
 // marker naming both heads. It stays below maxComment bytes.
 func renderDelta(d description, l links, from, to, compareURL string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**This update** (%s → %s) changed, relative to the previous version of this pull request:\n\n", short(from), short(to))
+	fmt.Fprintf(&b, "**Changes since the previous version of this pull request** (%s → %s):\n\n", short(from), short(to))
 	if len(d.Changes) == 0 {
 		b.WriteString("No pathway changed its content; only generated files differ.\n")
 	} else {
 		writeEntries(&b, d, l, maxComment-1000-len(compareURL), compareURL)
 	}
-	b.WriteString("\nThe description above still describes the whole pull request against the base branch.\n")
+	b.WriteString("\nThe description still describes the whole pull request against the base branch.\n")
 	fmt.Fprintf(&b, "\n<!-- pathwaysync:delta from=%s to=%s -->\n", from, to)
 	return b.String()
 }

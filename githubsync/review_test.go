@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -18,6 +20,8 @@ import (
 // page": the body quotes content changes, renames are one entry, an
 // update is commented once with what changed since the previous head,
 // the title says what is in the PR and a person's edits are kept.
+
+var examples = flag.String("examples", "", "write a rendered PR body and delta comment into this folder")
 
 // reviewEnv seeds main with three sample pathways.
 func reviewEnv(t *testing.T) (*env, []pathway.Pathway) {
@@ -134,8 +138,12 @@ func TestUpdateCommentsWhatChangedSincePreviousHead(t *testing.T) {
 	if pr.Title != "Learning pathways: 2 changed" {
 		t.Errorf("title %q", pr.Title)
 	}
-	if err := os.WriteFile(os.TempDir()+"/pathwaysync-review-body.md", []byte(pr.Body), 0o644); err == nil {
-		os.WriteFile(os.TempDir()+"/pathwaysync-review-delta.md", []byte(d), 0o644)
+	if *examples != "" {
+		for name, text := range map[string]string{"body.md": "<!-- title: " + pr.Title + " -->\n" + pr.Body, "delta-comment.md": d} {
+			if err := os.WriteFile(filepath.Join(*examples, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 
 	// A no-op rerun adds no comment.
