@@ -467,7 +467,7 @@ func TestDecideReview(t *testing.T) {
 			}},
 		{name: "a rename is one change", scenario: "TestRenameIsOneEntry",
 			w: world{base: b0}, files: renamed, o: opts, action: ActionCreated,
-			asked: []need{needBlobs, needManifest, needClosed}, // the manifest: a pathway folder is deleted (the guard)
+			asked:  []need{needBlobs, needManifest, needClosed}, // the manifest: a pathway folder is deleted (the guard)
 			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
 			check: func(t *testing.T, pl *plan) {
 				if len(pl.Desc.Changes) != 1 || pl.Desc.Changes[0].Type != changeRenamed || pl.Desc.Changes[0].OldTitle != base[1].Title {
@@ -488,7 +488,7 @@ func TestDecideReview(t *testing.T) {
 			asked:  []need{needBlobs, needHeadTree},
 			writes: writes{Commit: true, Branch: branchForce, Delta: true, SetBody: true}},
 		{name: "interrupted update: the head is ours but not the marker's, no second comment", scenario: "TestDeltaCommentOnceWhenRetriedOrInterrupted",
-			w: world{base: b0, open: open(baseSHA, func(pr *pullRequest) { pr.Head = "e000000000000000000000000000000000000001" }), headOurs: true},
+			w:     world{base: b0, open: open(baseSHA, func(pr *pullRequest) { pr.Head = "e000000000000000000000000000000000000001" }), headOurs: true},
 			files: v2, o: opts, action: ActionUpdated, asked: []need{needBlobs, needHeadCommit},
 			writes: writes{Commit: true, Branch: branchForce, SetBody: true}},
 		{name: "a person's title and body are kept", scenario: "TestPersonsTitleAndBodyKept",
