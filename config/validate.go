@@ -92,7 +92,7 @@ func (c *Config) Validate() error {
 	if c.Server.ShutdownTimeout <= 0 {
 		e.add("server.shutdown_timeout", "must be positive")
 	}
-	for _, k := range []struct{ key, val string }{{"server.public_url", c.Server.PublicURL}, {"server.techdocs_base_url", c.Server.TechDocsBaseURL}} {
+	for _, k := range []struct{ key, val string }{{"server.public_url", c.Server.PublicURL}, {"server.techdocs_base_url", c.Server.TechDocsBaseURL}, {"backstage.base_url", c.Backstage.BaseURL}} {
 		if k.val == "" {
 			continue
 		}
