@@ -102,7 +102,7 @@ func parseMarker(body string) marker {
 		case "e":
 			m.entities = map[string]string{}
 			for _, pe := range strings.Split(v, ",") {
-				if p, sha, ok := strings.Cut(pe, ":"); ok && cleanName(p) {
+				if p, sha, ok := strings.Cut(pe, ":"); ok && cleanName(p) && (sha == "-" || isSHA(sha)) {
 					m.entities[p] = sha
 				}
 			}
@@ -505,6 +505,19 @@ func renderDelta(d description, l links, from, to, compareURL string) string {
 	b.WriteString("\nThe description still describes the whole pull request against the base branch.\n")
 	fmt.Fprintf(&b, "\n<!-- pathwaysync:delta from=%s to=%s -->\n", from, to)
 	return b.String()
+}
+
+// isSHA reports whether s is a full hex object name.
+func isSHA(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // textHash identifies a title or the text of a body that pathwaysync set,

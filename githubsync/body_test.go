@@ -183,3 +183,20 @@ func listing(files map[string][]byte) map[string]blobRef {
 	}
 	return out
 }
+
+func TestMarkerRoundTrip(t *testing.T) {
+	sha := strings.Repeat("ab", 20)
+	m := marker{ok: true, fingerprint: "f", base: "b", head: "h", warned: "w", titleHash: "t1", bodyHash: "b1", tally: "1.2.3.4",
+		entities: map[string]string{"pathways/a/catalog-info.yaml": sha, "roles/r.yaml": "-"}}
+	got := parseMarker("text\n" + m.String() + "\n")
+	if got.String() != m.String() {
+		t.Errorf("round trip:\n%s\n%s", got, m)
+	}
+	forged := parseMarker("<!-- pathwaysync:v1 fingerprint=f e=../../x:" + sha + ",pathways/a/catalog-info.yaml:../blobs,roles/r.yaml:" + sha + " -->")
+	if len(forged.entities) != 1 || forged.entities["roles/r.yaml"] != sha {
+		t.Errorf("unsafe entries kept: %v", forged.entities)
+	}
+	if tl, ok := parseTally(got.tally); !ok || tl != (tally{1, 2, 3, 4}) || renderTitle("Pathways: {summary}", tl) != "Pathways: 1 changed, 2 added, 4 renamed, 3 removed" {
+		t.Errorf("tally %+v %v", tl, ok)
+	}
+}

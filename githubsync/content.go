@@ -227,10 +227,10 @@ func entityFiles[V any](files map[string]V, sha func(V) string) map[string]strin
 	return out
 }
 
-// cleanName reports whether an entity file path may go into the hidden
-// marker verbatim.
+// cleanName reports whether p is an entity file path that may go into
+// the hidden marker verbatim (and be read back from it).
 func cleanName(p string) bool {
-	if p == "" || path.Clean(p) != p {
+	if _, _, ok := entityKey(p); !ok || path.Clean(p) != p || strings.Contains(p, "..") {
 		return false
 	}
 	for i := 0; i < len(p); i++ {
