@@ -438,10 +438,11 @@ func renderBody(in bodyInput) string {
 		if npw > 0 {
 			fmt.Fprintf(&b, "**%d pathways:** %s.\n\n", npw, summary(t.changed, t.added, t.removed, t.renamed))
 		}
-		writeEntries(&b, in.desc, in.links, maxBody-4000-len(in.compareURL), in.compareURL)
+		// Room for the notes, the collapsed file list and the marker.
+		writeEntries(&b, in.desc, in.links, maxBody-maxMarkerLen-1500-2*len(in.compareURL), in.compareURL)
 		b.WriteString("\n")
 	}
-	writeFiles(&b, in.added, in.modified, in.deleted, maxBody-2000-len(in.compareURL))
+	writeFiles(&b, in.added, in.modified, in.deleted, maxBody-maxMarkerLen-200)
 	m := in.marker
 	content := fit(b.String(), in.compareURL, maxMarkerLen)
 	m.bodyHash = textHash(content)

@@ -265,6 +265,11 @@ func TestLargeChangesKeepBodyUnderLimit(t *testing.T) {
 		t.Errorf("title %q", v.pulls()[0].Title)
 	}
 	t.Logf("2000 changed pathways: %d requests, body %d bytes", res.Requests, len(body))
+	if *examples != "" {
+		if err := os.WriteFile(filepath.Join(*examples, "body-2000-pathways.md"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func TestOlderBaseGetsCountsOnlyBody(t *testing.T) {
