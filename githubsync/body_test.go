@@ -30,7 +30,7 @@ func golden(t *testing.T, name, got string) {
 }
 
 // describeTrees describes the change from old to new as decide does for
-// a PR body, with every old blob readable.
+// a PR body, reading the old blobs it asks for.
 func describeTrees(old, new map[string][]byte) description {
 	sd := &sides{Old: entityFiles(old, func(d []byte) string { return blobSHA(d) }),
 		New: entityFiles(new, func(d []byte) string { return blobSHA(d) }), NewData: new,
@@ -38,8 +38,12 @@ func describeTrees(old, new map[string][]byte) description {
 	if m, err := manifest.Parse(new[manifest.FileName]); err == nil {
 		sd.Titles = titles(m)
 	}
+	all := map[string][]byte{}
 	for _, d := range old {
-		sd.Blobs[blobSHA(d)] = d
+		all[blobSHA(d)] = d
+	}
+	for _, sha := range sd.toRead() {
+		sd.Blobs[sha] = all[sha]
 	}
 	return sd.describe()
 }

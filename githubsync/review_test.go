@@ -251,7 +251,7 @@ func TestLargeChangesKeepBodyUnderLimit(t *testing.T) {
 	for i := range next {
 		next[i].Skills = append(next[i].Skills, "A new skill")
 	}
-	next[7].Projects = append(next[7].Projects, strings.Repeat("ünïcødé <b>@team</b> ", 5000)) // > 100 KB
+	next[0].Projects = append(next[0].Projects, strings.Repeat("ünïcødé <b>@team</b> ", 5000)) // > 100 KB, quoted (pathway 0 is read)
 	res := v.publish(v.publisher(nil), renderTree(next))
 	body := v.pulls()[0].Body
 	if n := utf8.RuneCountInString(body); n >= 65536 || !utf8.ValidString(body) || res.Action != ActionCreated {
@@ -260,6 +260,9 @@ func TestLargeChangesKeepBodyUnderLimit(t *testing.T) {
 	if !strings.Contains(body, "more") || strings.Contains(body, "<b>") || parseMarker(body).fingerprint == "" ||
 		strings.Count(body, "<details>") != strings.Count(body, "</details>") {
 		t.Errorf("body:\n%s", body[:min(len(body), 4000)])
+	}
+	if !strings.Contains(body, "Projects: added “ünïcødé &lt;b&gt;&#64;team&lt;/b&gt; ünïcødé") || !strings.Contains(body, "…”") {
+		t.Error("the 100 KB item is not quoted, cut")
 	}
 	if !strings.Contains(v.pulls()[0].Title, "2000 changed") {
 		t.Errorf("title %q", v.pulls()[0].Title)
