@@ -204,3 +204,20 @@ func TestMarkerRoundTrip(t *testing.T) {
 		t.Errorf("tally %+v %v", tl, ok)
 	}
 }
+
+// TestUnreadableOldFileIsNamed: a base file that is not an entity any
+// more (edited by hand) is described by counts, with a warning naming it.
+func TestUnreadableOldFileIsNamed(t *testing.T) {
+	old := renderTree(samples(2))
+	bad := "pathways/intermediate-engineer-0-to-senior-engineer-0/catalog-info.yaml"
+	old[bad] = []byte("spec:\n  pathway: [unclosed\n")
+	next := samples(2)
+	next[0].Skills = next[0].Skills[1:]
+	d := describeTrees(old, renderTree(next))
+	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], bad) || !strings.Contains(d.Problems[0], "line") {
+		t.Errorf("problems %q", d.Problems)
+	}
+	if len(d.Changes) != 1 || !d.Changes[0].Unknown {
+		t.Errorf("changes %+v", d.Changes)
+	}
+}

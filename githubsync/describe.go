@@ -1,6 +1,7 @@
 package githubsync
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -66,6 +67,8 @@ type description struct {
 	// their old files were beyond the read cap.
 	Omitted int
 	Cap     int // the read cap
+	// Problems name old files that could not be read as entities.
+	Problems []string
 }
 
 // sides are the two versions a description compares: entity file path →
@@ -231,6 +234,11 @@ func (sd *sides) describe() description {
 			continue
 		}
 		old := sd.entity(p, os)
+		if raw, read := sd.Blobs[os]; read && old == nil {
+			if _, err := parseEntity(p, raw); err != nil {
+				d.Problems = append(d.Problems, fmt.Sprintf("described %s by counts only: %v", p, err))
+			}
+		}
 		if !ok {
 			if old == nil {
 				title := name

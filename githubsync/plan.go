@@ -147,9 +147,6 @@ func decide(s *state, want *desired, o *Options) (*plan, need, []string) {
 	// releases carry no hashes: their text is pathwaysync's).
 	humanTitle := pr != nil && mk.titleHash != "" && textHash(pr.Title) != mk.titleHash
 	humanBody := pr != nil && mk.bodyHash != "" && textHash(bodyText(pr.Body)) != mk.bodyHash
-	if humanTitle {
-		pl.Warnings = append(pl.Warnings, fmt.Sprintf("PR #%d: kept the title a person edited", pr.Number))
-	}
 
 	if upToDate {
 		// The branch already holds this tree on this base: at most the
@@ -206,6 +203,7 @@ func decide(s *state, want *desired, o *Options) (*plan, need, []string) {
 	} else {
 		pl.Desc = countsOnly(manifest.Diff(oldM, want.manifest))
 	}
+	pl.Warnings = append(pl.Warnings, pl.Desc.Problems...)
 	pl.Changes = pl.Desc.pathwayChanges()
 	tl := pl.Desc.tally()
 	pl.Title = renderTitle(o.PullRequest.Title, tl)
@@ -216,7 +214,13 @@ func decide(s *state, want *desired, o *Options) (*plan, need, []string) {
 	// The mass-deletion guard: before any write, and before the reads
 	// that only a write needs.
 	if !o.AllowMassDeletion {
-		if err := guard(oldM, want.manifest, pl.Changes, o.MaxDeletions); err != nil {
+		// By name, as the manifests see it: a pathway recognised as
+		// renamed still deletes its old files.
+		changes := pl.Changes
+		if oldM != nil {
+			changes = manifest.Diff(oldM, want.manifest)
+		}
+		if err := guard(oldM, want.manifest, changes, o.MaxDeletions); err != nil {
 			pl.Action, pl.Refusal = ActionRefused, err
 			return pl, 0, nil
 		}
@@ -227,6 +231,9 @@ func decide(s *state, want *desired, o *Options) (*plan, need, []string) {
 	// setTitle keeps a title a person edited.
 	setTitle := func() {
 		if humanTitle {
+			if pl.Title != pr.Title {
+				pl.Warnings = append(pl.Warnings, fmt.Sprintf("PR #%d: kept the title a person edited (pathwaysync's would be %q)", pr.Number, pl.Title))
+			}
 			next.titleHash, pl.Title = mk.titleHash, pr.Title
 			return
 		}
