@@ -62,7 +62,9 @@ type sectionChange struct {
 
 // description is the result of describe.
 type description struct {
-	Changes []entityChange // pathways, then roles; each sorted by name
+	// Changes lists pathways, then roles; each changed and renamed, then
+	// added, then removed, by name.
+	Changes []entityChange
 	// Omitted counts the changed pathways listed without details because
 	// their old files were beyond the read cap.
 	Omitted int
