@@ -35,6 +35,15 @@ type Config struct {
 	GitHub  GitHubConfig  `mapstructure:"github" json:"github"`
 	Sync    SyncConfig    `mapstructure:"sync" json:"sync"`
 	Server  ServerConfig  `mapstructure:"server" json:"server"`
+	// Backstage is where the generated entities appear.
+	Backstage BackstageConfig `mapstructure:"backstage" json:"backstage"`
+}
+
+// BackstageConfig says where the Backstage instance is.
+type BackstageConfig struct {
+	// BaseURL is Backstage's web address, e.g.
+	// https://backstage.example.com; PR bodies link to the pathways there.
+	BaseURL string `mapstructure:"base_url" json:"base_url"`
 }
 
 // CatalogConfig shapes the generated Backstage entities.
@@ -156,6 +165,7 @@ var Defaults = map[string]any{
 	"server.shutdown_timeout":            daemon.DefaultShutdownTimeout,
 	"server.log_format":                  "text",
 	"server.log_level":                   "info",
+	"backstage.base_url":                 "",
 }
 
 // Error is a configuration error naming the key at fault.

@@ -233,3 +233,13 @@ func TestDaemonDefaults(t *testing.T) {
 		t.Fatalf("defaults differ from the daemon's: %+v %+v", c.Sync, c.Server)
 	}
 }
+
+func TestBackstageBaseURL(t *testing.T) {
+	c, err := config.Load("", []string{"PATHWAYSYNC_BACKSTAGE_BASE_URL=https://backstage.example.com"}, nil)
+	if err != nil || c.Backstage.BaseURL != "https://backstage.example.com" {
+		t.Fatalf("config %+v, %v", c, err)
+	}
+	if _, err := config.Load("", []string{"PATHWAYSYNC_BACKSTAGE_BASE_URL=backstage.example.com"}, nil); err == nil || !strings.Contains(err.Error(), "backstage.base_url") {
+		t.Errorf("relative URL accepted: %v", err)
+	}
+}

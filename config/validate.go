@@ -80,6 +80,14 @@ func (c *Config) Validate() error {
 	if c.Server.ShutdownTimeout <= 0 {
 		e.add("server.shutdown_timeout", "must be positive")
 	}
+	for _, k := range []struct{ key, val string }{{"server.techdocs_base_url", c.Server.TechDocsBaseURL}, {"backstage.base_url", c.Backstage.BaseURL}} {
+		if k.val == "" {
+			continue
+		}
+		if u, err := url.Parse(k.val); err != nil || u.Scheme == "" || u.Host == "" {
+			e.add(k.key, "%q is not an absolute URL", k.val)
+		}
+	}
 	return e.err()
 }
 

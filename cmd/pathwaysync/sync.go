@@ -170,6 +170,7 @@ func publisherOptions(cfg *config.Config, log *slog.Logger, dryRun, allowMassDel
 		MaxDeletions:      cfg.Sync.MaxDeletions,
 		AllowMassDeletion: allowMassDeletion,
 		DryRun:            dryRun,
+		BackstageURL:      cfg.Backstage.BaseURL,
 		Logger:            log,
 	}
 }
