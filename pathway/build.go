@@ -25,6 +25,13 @@ type builder struct {
 	resolveHref func(string) (string, bool)
 	// fallbackTitle is the HTML <title>, used when the body names no title.
 	fallbackTitle string
+
+	// Paragraphs are collected here and joined once in finish: joining as
+	// they come copied the text so far for every line, quadratic in the
+	// length of a section.
+	summary   []string   // Summary
+	focusText [][]string // FocusAreas[i].Text
+	intro     []string   // Archetypes.Intro
 }
 
 func newBuilder(file string) *builder {
@@ -154,7 +161,7 @@ func (b *builder) preamble(l line) {
 			return
 		}
 		b.sawProse = true
-		b.p.Summary = joinPara(b.p.Summary, t)
+		b.summary = append(b.summary, t)
 		return
 	}
 	if l.heading > 0 || titleLike(t) {
@@ -163,7 +170,7 @@ func (b *builder) preamble(l line) {
 		b.focus(l)
 		return
 	}
-	b.p.Summary = joinPara(b.p.Summary, t)
+	b.summary = append(b.summary, t)
 }
 
 func (b *builder) setTitle(n int, t string) {
@@ -192,15 +199,16 @@ func (b *builder) focus(l line) {
 	}
 	if l.heading > 0 || (titleLike(t) && !l.item) {
 		b.p.FocusAreas = append(b.p.FocusAreas, FocusArea{Title: t})
+		b.focusText = append(b.focusText, nil)
 		return
 	}
 	if len(b.p.FocusAreas) == 0 {
 		b.warn(l.n, "text before the first focus area title: added to the summary")
-		b.p.Summary = joinPara(b.p.Summary, t)
+		b.summary = append(b.summary, t)
 		return
 	}
-	f := &b.p.FocusAreas[len(b.p.FocusAreas)-1]
-	f.Text = joinPara(f.Text, bulletText(l))
+	last := len(b.focusText) - 1
+	b.focusText[last] = append(b.focusText[last], bulletText(l))
 }
 
 // unknownSymbolHeading is unknownHeading for emoji-led lines only (focus
@@ -301,7 +309,7 @@ func (b *builder) archetypes(l line) {
 	}
 	parts := strings.Split(l.text, "→")
 	if intro := strings.TrimSpace(parts[0]); intro != "" {
-		a.Intro = joinPara(a.Intro, intro)
+		b.intro = append(b.intro, intro)
 	}
 	for _, p := range parts[1:] {
 		if title := roleTitle(p); title != "" {
@@ -336,19 +344,21 @@ func bulletText(l line) string {
 	return t
 }
 
-// joinPara appends a paragraph, separated by a blank line.
-func joinPara(s, t string) string {
-	if s == "" {
-		return t
-	}
-	return s + "\n\n" + t
-}
+// joinParas joins paragraphs, separated by a blank line.
+func joinParas(paras []string) string { return strings.Join(paras, "\n\n") }
 
 // finish completes the pathway: title fallbacks, role URLs, cut-off
 // detection and validation.
 func (b *builder) finish() (*Pathway, []Warning, error) {
 	b.closeSection()
 	p := &b.p
+	p.Summary = joinParas(b.summary)
+	for i, text := range b.focusText {
+		p.FocusAreas[i].Text = joinParas(text)
+	}
+	if p.Archetypes != nil {
+		p.Archetypes.Intro = joinParas(b.intro)
+	}
 	if p.Title == "" || p.From.Title == "" {
 		if t, ok := titleFromHead(b.fallbackTitle); ok {
 			b.setTitle(0, t)
