@@ -71,8 +71,12 @@ func htmlPage(text func(int) []byte) func(int) []byte {
 // whole page, one enormous line, and many tiny sections, as text and HTML,
 // plus the same volume in canonical YAML.
 func scaleShapes() []shape {
-	bullet := func(i int) string { return fmt.Sprintf("  • Extra bullet line %d that says something about platforms.\n", i) }
-	para := func(i int) string { return fmt.Sprintf("Paragraph %d says something about platforms, at some length.\n", i) }
+	bullet := func(i int) string {
+		return fmt.Sprintf("  • Extra bullet line %d that says something about platforms.\n", i)
+	}
+	para := func(i int) string {
+		return fmt.Sprintf("Paragraph %d says something about platforms, at some length.\n", i)
+	}
 	text := []shape{
 		{"summary", "", func(size int) []byte { return repeatTo(size, scaleHead, scaleTail, para) }},
 		{"focus", "", textSection("🎯 Focus Areas\nOne Focus Title", para)},
@@ -90,8 +94,12 @@ func scaleShapes() []shape {
 			return repeatTo(size, scaleHead+"📋 Role Archetypes\n", "\n", func(i int) string { return fmt.Sprintf("→ Role %d Archetype ", i) })
 		}},
 		{"long-summary-line", "", func(size int) []byte { return []byte(scaleHead + longLine(size) + scaleTail) }},
-		{"long-skill-line", "", func(size int) []byte { return []byte(scaleHead + "Skills to Develop\n• " + longLine(size) + scaleTail) }},
-		{"long-intro-line", "", func(size int) []byte { return []byte(scaleHead + "📋 Role Archetypes\n" + longLine(size) + "\n→ A Role Archetype → B Role Archetype\n") }},
+		{"long-skill-line", "", func(size int) []byte {
+			return []byte(scaleHead + "Skills to Develop\n• " + longLine(size) + scaleTail)
+		}},
+		{"long-intro-line", "", func(size int) []byte {
+			return []byte(scaleHead + "📋 Role Archetypes\n" + longLine(size) + "\n→ A Role Archetype → B Role Archetype\n")
+		}},
 		{"tiny-archetype-sections", "", func(size int) []byte {
 			return repeatTo(size, scaleHead, scaleTail, func(i int) string { return "📋 Role Archetypes\nIntro line.\n" })
 		}},
