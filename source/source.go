@@ -74,11 +74,14 @@ func (o Options) withDefaults() Options {
 
 // withClient returns o with the default HTTP client when none was given, and
 // a function releasing that client's idle connections (a no-op for a
-// caller's client).
+// caller's client). Either client is used through oneResult.
 func (o Options) withClient() (Options, func()) {
-	if o.HTTPClient != nil {
-		return o, func() {}
+	release := func() {}
+	c := o.HTTPClient
+	if c == nil {
+		c = newHTTPClient(o.Logger)
+		release = c.CloseIdleConnections
 	}
-	o.HTTPClient = newHTTPClient(o.Logger)
-	return o, o.HTTPClient.CloseIdleConnections
+	o.HTTPClient = oneResultClient(c, o.Logger)
+	return o, release
 }
