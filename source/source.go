@@ -44,6 +44,11 @@ type Options struct {
 	Timeout time.Duration
 	// UserAgent is sent with every fetch (default DefaultUserAgent).
 	UserAgent string
+	// FollowSymlinks reads a symbolically linked file of a folder whose
+	// target lies outside the folder. Off, such a link is an
+	// ErrSymlinkOutside naming the link, and the target is never read.
+	// Links within the folder are always read; linked folders never.
+	FollowSymlinks bool
 	// Logger receives debug and warning records; nil discards them.
 	Logger *slog.Logger
 	// ReadGitHubFolder reads github:// sources: the files under path at
