@@ -29,9 +29,9 @@ type builder struct {
 	// Paragraphs are collected here and joined once in finish: joining as
 	// they come copied the text so far for every line, quadratic in the
 	// length of a section.
-	summary   []string   // Summary
-	focusText [][]string // FocusAreas[i].Text
-	intro     []string   // Archetypes.Intro
+	summary   paras // Summary
+	focusText paras // the Text of the last of FocusAreas
+	intro     paras // Archetypes.Intro
 
 	// suffixed[i] tells whether the link of Archetypes.Roles[i] ended in
 	// "Archetype": then it is whole, not the start a cut-off page ends in.
@@ -166,7 +166,7 @@ func (b *builder) preamble(l line) {
 			return
 		}
 		b.sawProse = true
-		b.summary = append(b.summary, t)
+		b.summary.add(t)
 		return
 	}
 	if l.heading > 0 || titleLike(t) {
@@ -175,7 +175,7 @@ func (b *builder) preamble(l line) {
 		b.focus(l)
 		return
 	}
-	b.summary = append(b.summary, t)
+	b.summary.add(t)
 }
 
 func (b *builder) setTitle(n int, t string) {
@@ -203,17 +203,16 @@ func (b *builder) focus(l line) {
 		return
 	}
 	if l.heading > 0 || (titleLike(t) && !l.item) {
+		b.flushFocus()
 		b.p.FocusAreas = append(b.p.FocusAreas, FocusArea{Title: t})
-		b.focusText = append(b.focusText, nil)
 		return
 	}
 	if len(b.p.FocusAreas) == 0 {
 		b.warn(l.n, "text before the first focus area title: added to the summary")
-		b.summary = append(b.summary, t)
+		b.summary.add(t)
 		return
 	}
-	last := len(b.focusText) - 1
-	b.focusText[last] = append(b.focusText[last], bulletText(l))
+	b.focusText.add(bulletText(l))
 }
 
 // unknownSymbolHeading is unknownHeading for emoji-led lines only (focus
@@ -313,7 +312,7 @@ func (b *builder) archetypes(l line) {
 	}
 	parts := strings.Split(l.text, "→")
 	if intro := strings.TrimSpace(parts[0]); intro != "" {
-		b.intro = append(b.intro, intro)
+		b.intro.add(intro)
 	}
 	for _, p := range parts[1:] {
 		if title := roleTitle(p); title != "" {
@@ -359,20 +358,48 @@ func bulletText(l line) string {
 	return t
 }
 
-// joinParas joins paragraphs, separated by a blank line.
-func joinParas(paras []string) string { return strings.Join(paras, "\n\n") }
+// paras collects paragraphs; String joins them, separated by a blank line.
+// One paragraph, the usual case, is kept without a slice.
+type paras struct {
+	one  string
+	more []string // every paragraph, once there are two
+}
+
+func (p *paras) add(t string) {
+	switch {
+	case p.one == "" && p.more == nil:
+		p.one = t
+	case p.more == nil:
+		p.more = []string{p.one, t}
+	default:
+		p.more = append(p.more, t)
+	}
+}
+
+func (p *paras) String() string {
+	if p.more == nil {
+		return p.one
+	}
+	return strings.Join(p.more, "\n\n")
+}
+
+// flushFocus sets the Text of the last focus area from its paragraphs.
+func (b *builder) flushFocus() {
+	if n := len(b.p.FocusAreas); n > 0 {
+		b.p.FocusAreas[n-1].Text = b.focusText.String()
+	}
+	b.focusText = paras{}
+}
 
 // finish completes the pathway: title fallbacks, role URLs, cut-off
 // detection and validation.
 func (b *builder) finish() (*Pathway, []Warning, error) {
 	b.closeSection()
 	p := &b.p
-	p.Summary = joinParas(b.summary)
-	for i, text := range b.focusText {
-		p.FocusAreas[i].Text = joinParas(text)
-	}
+	p.Summary = b.summary.String()
+	b.flushFocus()
 	if p.Archetypes != nil {
-		p.Archetypes.Intro = joinParas(b.intro)
+		p.Archetypes.Intro = b.intro.String()
 	}
 	if p.Title == "" || p.From.Title == "" {
 		if t, ok := titleFromHead(b.fallbackTitle); ok {
