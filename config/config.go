@@ -57,6 +57,9 @@ type CatalogConfig struct {
 type SourceConfig struct {
 	MaxBytes int64         `mapstructure:"max_bytes" json:"max_bytes"`
 	Timeout  time.Duration `mapstructure:"timeout" json:"timeout"`
+	// FollowSymlinks reads a folder's symlinked files whose target lies
+	// outside the folder; off, such a link is an error.
+	FollowSymlinks bool `mapstructure:"follow_symlinks" json:"follow_symlinks"`
 }
 
 // GitHubConfig says where and how githubsync publishes.
@@ -129,6 +132,7 @@ var Defaults = map[string]any{
 	"catalog.lifecycle":                  "production",
 	"source.max_bytes":                   int64(5 << 20),
 	"source.timeout":                     30 * time.Second,
+	"source.follow_symlinks":             false,
 	"github.api_url":                     githubsync.DefaultAPIURL,
 	"github.repository":                  "",
 	"github.base_branch":                 "",
