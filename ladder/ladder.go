@@ -38,18 +38,20 @@ type Ladder struct {
 
 // Options tunes the drawing.
 type Options struct {
-	// Width of the picture in pixels; 0 means 760, which fits a TechDocs page.
-	// Values below 320 are raised to 320.
+	// Width of the picture in pixels; 0 means 640.
+	// Values below 320 are raised to 320. TechDocs (material theme) shows the
+	// content column about 590 px wide at a 1400 px window and scales wider
+	// pictures down to fit, so 640 keeps the text close to its real size.
 	Width int
 }
 
 const (
-	defaultWidth = 760
+	defaultWidth = 640
 	minWidth     = 320
 	margin       = 16
 	boxGap       = 24  // between boxes of one row
 	maxBoxW      = 260 // widest role box
-	minBoxW      = 180 // narrower boxes wrap onto another row
+	minBoxW      = 170 // narrower boxes wrap onto another row
 	lineH        = 18  // role title line height (font 14)
 	boxPad       = 10
 	maxLines     = 3
