@@ -43,6 +43,11 @@ type Summary struct {
 	// Files and Bytes count every file, the manifest included.
 	Files int
 	Bytes int64
+	// Foreign are the files (slash paths, sorted) of the folder Export
+	// replaced that pathwaysync had not written — its manifest did not
+	// list them, or it had none (WriteOptions.Force) — and that went
+	// with it.
+	Foreign []string
 }
 
 // Emit renders the tree of pathways into s (see docs/ARCHITECTURE.md for
