@@ -236,6 +236,9 @@ func checkTarget(dir string, o WriteOptions) (target, error) {
 		t.prev = readTreeNames(dir)
 	}
 	t.foreign, err = foreignFiles(dir, t.prev)
+	if t.prev != nil {
+		t.prev.Files = nil // the names are what the export keeps
+	}
 	return t, err
 }
 
