@@ -165,7 +165,8 @@ func (s *pathwaySpec) tree() yamlemit.Map {
 	if a := s.Archetypes; a != nil {
 		at := appendString(make(yamlemit.Map, 0, 2), "intro", a.Intro)
 		at = appendList(at, "roles", a.Roles, func(r pathway.Role) yamlemit.Map {
-			return appendString(yamlemit.Map{pair("title", str(r.Title))}, "url", r.URL)
+			rt := appendString(yamlemit.Map{pair("title", str(r.Title))}, "url", r.URL)
+			return appendString(rt, "archetype", r.Archetype)
 		})
 		t = append(t, pair("roleArchetypes", at))
 	}
