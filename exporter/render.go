@@ -195,10 +195,31 @@ func sourceURL(p *pathway.Pathway, o Options) (string, bool) {
 	if u, ok := safeURL(p.Source); ok {
 		return u, true
 	}
-	if o.SourceBaseURL != "" && p.Source != "" {
-		return safeURL(strings.TrimSuffix(o.SourceBaseURL, "/") + "/" + path.Clean("/" + strings.ReplaceAll(p.Source, "\\", "/"))[1:])
+	if o.SourceBaseURL != "" && p.Source != "" && !strings.Contains(p.Source, "://") {
+		return safeURL(strings.TrimSuffix(o.SourceBaseURL, "/") + "/" + sourceRef(p.Source))
 	}
 	return "", false
+}
+
+// sourceRef is a pathway's Source as the tree records it: a URL (any
+// "scheme://" source, already redacted by the importer) as is, a local
+// path relative and slash-separated. A path that would say where the
+// machine keeps its files (absolute, or climbing out with "..") is cut to
+// its base name.
+func sourceRef(src string) string {
+	if src == "" || strings.Contains(src, "://") {
+		return src
+	}
+	s := strings.ReplaceAll(src, "\\", "/")
+	abs := strings.HasPrefix(s, "/") || len(s) >= 2 && s[1] == ':' // also C:/ and C:x
+	s = path.Clean(s)
+	if abs || s == ".." || strings.HasPrefix(s, "../") {
+		s = path.Base(s)
+	}
+	if s == "." || s == "/" || s == ".." {
+		return ""
+	}
+	return s
 }
 
 // renderPathway renders a pathway's Component and TechDocs.
@@ -206,6 +227,7 @@ func renderPathway(pp *pathwayPlan, r *planned, o Options) unit {
 	dir := "pathways/" + pp.name + "/"
 	u := entityUnit(dir+"catalog-info.yaml", pathwayEntity(pp, r, o))
 	c := manifest.CompactFor(pp.name, pp.p)
+	c.Source = sourceRef(pp.p.Source)
 	u.manifest = &c
 	docs, err := techdocs(pp, r)
 	if err != nil {

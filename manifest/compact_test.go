@@ -91,6 +91,7 @@ func full() *pathway.Pathway {
 	p.Courses = []pathway.Course{{Title: "C", Provider: "P", Description: "D"}}
 	p.Archetypes = &pathway.Archetypes{Intro: "in", Roles: []pathway.Role{{Title: "R", URL: "https://x/r"}}}
 	p.From.URL = "https://x/from"
+	p.Source = `pathways/q "<&>".txt` + "\u2029"
 	return p
 }
 
@@ -202,8 +203,10 @@ func TestWriteMatchesEncodingJSON(t *testing.T) {
 				m.Pathways, cs = []manifest.Pathway{}, []manifest.Compact{}
 			}
 			for name, p := range tc.ps {
-				m.Pathways = append(m.Pathways, manifest.ForPathway(name, p))
-				cs = append(cs, manifest.CompactFor(name, p))
+				mp, c := manifest.ForPathway(name, p), manifest.CompactFor(name, p)
+				mp.Source, c.Source = p.Source, p.Source
+				m.Pathways = append(m.Pathways, mp)
+				cs = append(cs, c)
 			}
 			m.Files = slices.Clone(tc.files)
 			slices.Sort(m.Files)
@@ -225,7 +228,9 @@ func TestWriteMatchesEncodingJSON(t *testing.T) {
 				t.Errorf("Marshal:\n%s (%v)\nwant (encoding/json):\n%s", b, err, want)
 			}
 			for i := range cs {
-				if got := cs[i].Expand(); !reflect.DeepEqual(got, refForPathway(cs[i].Name, tc.ps[cs[i].Name])) {
+				want := refForPathway(cs[i].Name, tc.ps[cs[i].Name])
+				want.Source = tc.ps[cs[i].Name].Source
+				if got := cs[i].Expand(); !reflect.DeepEqual(got, want) {
 					t.Errorf("Expand(%s) = %+v", cs[i].Name, got)
 				}
 			}
@@ -247,7 +252,9 @@ func TestCheckHeader(t *testing.T) {
 		{`{"files":["x"],"version":1,"generator":"pathwaysync"}`, true},
 		{`{"generator":"pathwaysync","version":1,"files":[` + "\x00", true}, // header read, rest not
 		{`{"generator":"other","version":1}`, false},
-		{`{"generator":"pathwaysync","version":2}`, false},
+		{`{"generator":"pathwaysync","version":2}`, true},
+		{`{"generator":"pathwaysync","version":3}`, false},
+		{`{"generator":"pathwaysync","version":0}`, false},
 		{`{"generator":"pathwaysync"}`, false},
 		{`{}`, false},
 		{`[]`, false},

@@ -21,10 +21,13 @@ import (
 // FileName is the manifest's name at the root of an exported tree.
 const FileName = "pathwaysync-manifest.json"
 
-// Generator and Version identify the manifest format.
+// Generator and Version identify the manifest format. Version 2 added
+// each pathway's source; Parse and CheckHeader still read version 1
+// (MinVersion), whose pathways have no source.
 const (
-	Generator = "pathwaysync"
-	Version   = 1
+	Generator  = "pathwaysync"
+	Version    = 2
+	MinVersion = 1
 )
 
 // Manifest lists the generated files and fingerprints each pathway.
@@ -43,6 +46,9 @@ type Pathway struct {
 	// Name is the Component entity's metadata.name.
 	Name  string `json:"name"`
 	Title string `json:"title"`
+	// Source is where the pathway came from, as the Component's
+	// spec.pathway.source says: a URL or a relative path, never absolute.
+	Source string `json:"source,omitempty"`
 	// Summary is a fingerprint of the summary text.
 	Summary string `json:"summary,omitempty"`
 	// Sections maps a section name (see SectionNames) to fingerprints of its
@@ -65,7 +71,8 @@ func Fingerprint(parts ...string) string {
 	return hex.EncodeToString(s[:])
 }
 
-// ForPathway fingerprints p under the entity name name.
+// ForPathway fingerprints p under the entity name name. Source is left
+// empty: the caller sets it as the tree records it.
 func ForPathway(name string, p *pathway.Pathway) Pathway {
 	c := CompactFor(name, p)
 	return c.Expand()
@@ -80,7 +87,7 @@ func Parse(b []byte) (*Manifest, error) {
 	if m.Generator != Generator {
 		return nil, fmt.Errorf("parse manifest: generator %q is not %q", m.Generator, Generator)
 	}
-	if m.Version != Version {
+	if m.Version < MinVersion || m.Version > Version {
 		return nil, fmt.Errorf("parse manifest: unsupported version %d", m.Version)
 	}
 	return &m, nil

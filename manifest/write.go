@@ -164,6 +164,12 @@ func (e *jsonWriter) pathway(p *Pathway) {
 	e.nl(3)
 	e.raw(`"title": `)
 	e.str(p.Title)
+	if p.Source != "" {
+		e.raw(",")
+		e.nl(3)
+		e.raw(`"source": `)
+		e.str(p.Source)
+	}
 	if p.Summary != "" {
 		e.raw(",")
 		e.nl(3)
