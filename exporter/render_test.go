@@ -271,7 +271,11 @@ func TestMarkdownStructure(t *testing.T) {
 		if !strings.HasSuffix(f.Path, ".md") {
 			continue
 		}
-		doc := md.Parser().Parse(text.NewReader(f.Data))
+		data := f.Data
+		if strings.HasPrefix(f.Path, "systems/") {
+			data = cutLadder(t, files, f) // the one raw HTML block: our drawing
+		}
+		doc := md.Parser().Parse(text.NewReader(data))
 		lis, h1 := 0, 0
 		_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 			if !entering {

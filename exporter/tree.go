@@ -69,6 +69,9 @@ type unit struct {
 	manifest *manifest.Compact
 	// errs are validation and marshalling errors; files may be incomplete.
 	errs []error
+	// nested is set for an entity another Location of the tree reads, so
+	// the root Location leaves it out.
+	nested bool
 }
 
 // unitPlan is a planned unit of the tree.
@@ -77,12 +80,16 @@ type unitPlan interface {
 	render(r *planned, o Options) unit
 }
 
-// units lists the tree's units but the root Location: systems, roles,
-// then pathways. Adding an entity or a page to the tree is a change here
+// units lists the tree's units but the root Location: the owner Group and
+// its Location when the tree generates the owner, systems, roles, then
+// pathways. Adding an entity or a page to the tree is a change here
 // and in the unit's render, nowhere else: the Location, the manifest, the
 // checks and every Sink follow.
 func (r *planned) units() []unitPlan {
-	us := make([]unitPlan, 0, len(r.systems)+len(r.roles)+len(r.pathways))
+	us := make([]unitPlan, 0, 2+len(r.systems)+len(r.roles)+len(r.pathways))
+	if r.group != nil {
+		us = append(us, r.group, &ownerLocationPlan{ns: r.group.ns})
+	}
 	for _, s := range r.systems {
 		us = append(us, s)
 	}
@@ -96,11 +103,24 @@ func (r *planned) units() []unitPlan {
 }
 
 func (s *systemPlan) render(_ *planned, o Options) unit {
-	return entityUnit("systems/"+s.name+".yaml", systemEntity(s, o))
+	return withDocs(entityUnit("systems/"+s.name+"/catalog-info.yaml", systemEntity(s, o)), "systems/"+s.name+"/", func() ([]File, error) { return systemDocs(s, o) })
 }
 
 func (rl *rolePlan) render(_ *planned, o Options) unit {
-	return entityUnit("roles/"+rl.name+".yaml", roleEntity(rl, o))
+	return withDocs(entityUnit("roles/"+rl.name+"/catalog-info.yaml", roleEntity(rl, o)), "roles/"+rl.name+"/", func() ([]File, error) { return roleDocs(rl, o) })
+}
+
+// withDocs adds the TechDocs files docs renders, under dir, to u.
+func withDocs(u unit, dir string, docs func() ([]File, error)) unit {
+	files, err := docs()
+	if err != nil {
+		u.errs = append(u.errs, err)
+	}
+	for _, f := range files {
+		f.Path = dir + f.Path
+		u.files = append(u.files, f)
+	}
+	return u
 }
 
 func (pp *pathwayPlan) render(r *planned, o Options) unit { return renderPathway(pp, r, o) }
@@ -132,7 +152,11 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 		if failed.Load() {
 			return true
 		}
-		d := done{target: "./" + u.files[0].Path, ref: u.entity.Ref(), files: make([]string, len(u.files)), manifest: u.manifest}
+		target := "./" + u.files[0].Path
+		if u.nested {
+			target = ""
+		}
+		d := done{target: target, ref: u.entity.Ref(), files: make([]string, len(u.files)), manifest: u.manifest}
 		for j, f := range u.files {
 			var e *catalog.Entity
 			if j == 0 {
@@ -216,10 +240,12 @@ const locationFile = "catalog-info.yaml"
 // after checking that no two entities share a ref; it returns its size.
 func putLocation(s Sink, kept []done, o Options) (int64, error) {
 	n := len(kept)
-	targets := make([]string, n)
+	targets := make([]string, 0, n)
 	refs := make([]string, n+1)
 	for i := range kept {
-		targets[i] = kept[i].target
+		if kept[i].target != "" {
+			targets = append(targets, kept[i].target)
+		}
 		refs[i] = kept[i].ref
 	}
 	slices.Sort(targets)
