@@ -1,14 +1,18 @@
 package exporter
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"sync"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
+	"github.com/pathwaysync/pathwaysync/manifest"
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
@@ -18,7 +22,12 @@ import (
 // written as soon as they are rendered and their bytes dropped. On any
 // error (a pathway that fails validation, a write error, ctx done) the
 // staging folder is removed and dir is left untouched.
+//
+// Names published by the tree in dir are kept unless o.Previous is set.
 func Export(ctx context.Context, dir string, pathways []pathway.Pathway, o Options, wo WriteOptions) (Summary, error) {
+	if o.Previous == nil {
+		o.Previous = readTreeNames(dir)
+	}
 	r, o, err := prepare(pathways, o)
 	if err != nil {
 		return Summary{}, err
@@ -110,4 +119,19 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// readTreeNames is the manifest of the tree in dir as manifest.ReadNames
+// reads it, or nil when dir holds none that pathwaysync wrote.
+func readTreeNames(dir string) *manifest.Manifest {
+	f, err := os.Open(filepath.Join(dir, manifest.FileName))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	m, err := manifest.ReadNames(bufio.NewReader(f))
+	if err != nil {
+		return nil
+	}
+	return m
 }

@@ -16,7 +16,13 @@ import (
 // exportInputs are pathways that exercise every part of the tree.
 func exportInputs(t *testing.T) []pathway.Pathway {
 	return append(loadExamples(t), injectionPathway(),
-		mkPathway("Foo Bar", "A", "B", "X"), mkPathway("Foo-Bar", "a", "C", "x"))
+		mkPathway("Foo Bar", "A", "B", "X"), named(mkPathway("Foo-Bar", "a", "C", "x"), "foo-bar-2"))
+}
+
+// named is p with the explicit entity name n.
+func named(p pathway.Pathway, n string) pathway.Pathway {
+	p.Name = n
+	return p
 }
 
 // TestExportMatchesRender proves Export writes exactly Render's files,

@@ -18,8 +18,8 @@ const fpLen = 6
 // Pathway, which is what Write writes.
 type Compact struct {
 	Name, Title, Source string
-	summary     [fpLen]byte
-	hasSummary  bool
+	summary             [fpLen]byte
+	hasSummary          bool
 	// items hold, per item in page order, its section's index in
 	// SectionNames and its fingerprint.
 	items []byte

@@ -22,8 +22,8 @@ import (
 const FileName = "pathwaysync-manifest.json"
 
 // Generator and Version identify the manifest format. Version 2 added
-// each pathway's source; Parse and CheckHeader still read version 1
-// (MinVersion), whose pathways have no source.
+// each pathway's source and the role and system names; Parse and
+// CheckHeader still read version 1 (MinVersion), which has neither.
 const (
 	Generator  = "pathwaysync"
 	Version    = 2
@@ -39,6 +39,11 @@ type Manifest struct {
 	Files []string `json:"files"`
 	// Pathways are sorted by Name.
 	Pathways []Pathway `json:"pathways"`
+	// Roles maps each role archetype's title to its Resource's name, and
+	// Systems each discipline to its System's name (version 2), so that a
+	// later export keeps the names.
+	Roles   map[string]string `json:"roles,omitempty"`
+	Systems map[string]string `json:"systems,omitempty"`
 }
 
 // Pathway fingerprints one pathway.

@@ -157,3 +157,38 @@ func TestParseVersion1(t *testing.T) {
 		}
 	}
 }
+
+// TestReadNames: ReadNames keeps what Parse reads but the fingerprints,
+// for version 2 and version 1 manifests, and refuses what Parse refuses.
+func TestReadNames(t *testing.T) {
+	m := build(map[string]*pathway.Pathway{"b": seed(), "a": seed()})
+	m.Files = []string{"x", "y"}
+	m.Pathways[0].Source = "s.txt"
+	m.Roles = map[string]string{"Junior Engineer": "junior-engineer"}
+	m.Systems = map[string]string{"Engineering": "engineering"}
+	b, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := manifest.ReadNames(strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := manifest.Parse(b)
+	for i := range want.Pathways {
+		want.Pathways[i].Summary, want.Pathways[i].Sections = "", nil
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("ReadNames = %+v\nwant %+v", got, want)
+	}
+	v1 := `{"generator":"pathwaysync","version":1,"files":["a"],"pathways":[{"name":"n","title":"T","sections":{"Skills":["x"]}}]}`
+	got, err = manifest.ReadNames(strings.NewReader(v1))
+	if err != nil || got.Pathways[0].Name != "n" || got.Pathways[0].Title != "T" || got.Files[0] != "a" {
+		t.Fatalf("version 1: %+v, %v", got, err)
+	}
+	for _, bad := range []string{`{`, `[]`, `{"generator":"other","version":1}`, `{"generator":"pathwaysync","version":9}`, `{"generator":"pathwaysync","version":2,"pathways":{}}`} {
+		if _, err := manifest.ReadNames(strings.NewReader(bad)); err == nil {
+			t.Errorf("ReadNames(%s) accepted", bad)
+		}
+	}
+}
