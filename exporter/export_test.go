@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -59,7 +60,7 @@ func TestExportMatchesRender(t *testing.T) {
 		t.Errorf("exported %d files, Render has %d", len(got), len(res.Files))
 	}
 	want := Summary{Pathways: len(res.Pathways), Entities: len(res.Entities), Files: len(res.Files), Bytes: bytesWant}
-	if sum != want {
+	if !reflect.DeepEqual(sum, want) {
 		t.Errorf("summary %+v, want %+v", sum, want)
 	}
 	if s := siblings(t, parent); len(s) != 1 || s[0] != "out" {
@@ -162,7 +163,7 @@ func TestCheckMatchesExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := Check(context.Background(), ps, Options{})
-	if err != nil || got != want {
+	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("Check = %+v, %v; Export gave %+v", got, err, want)
 	}
 	bad := append(ps[:len(ps):len(ps)], invalidPathway(t))

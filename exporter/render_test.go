@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -383,5 +384,53 @@ func TestAssignNames(t *testing.T) {
 	}
 	if a["ok"] != "ok" || a["développeur senior"] != "developpeur-senior" {
 		t.Errorf("plain slugs changed: %v", a)
+	}
+}
+
+// TestIncompleteAndNoAppLinks: a cut-off source is marked on the entity
+// (lifecycle, tag, label, annotation, description) and noted at the top of
+// its docs; without a Backstage URL no link points into the app.
+func TestIncompleteAndNoAppLinks(t *testing.T) {
+	res, err := Render([]pathway.Pathway{cutOffPathway(), mkPathway("Senior Tester to Lead Tester", "Senior Tester", "Lead Tester", "Quality")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := filesByPath(res)
+	var cut *catalog.Entity
+	for i, e := range res.Entities {
+		for _, l := range e.Metadata.Links {
+			if !strings.HasPrefix(l.URL, "https://") && !strings.HasPrefix(l.URL, "http://") || strings.Contains(l.URL, "/catalog/") || strings.Contains(l.URL, "/docs/") {
+				t.Errorf("%s: link %q without a Backstage URL", e.Ref(), l.URL)
+			}
+		}
+		if e.Metadata.Name == "junior-tester-to-senior-tester" {
+			cut = &res.Entities[i]
+		}
+	}
+	if cut == nil {
+		t.Fatal("no cut-off pathway entity")
+	}
+	m := cut.Metadata
+	if cut.Spec["lifecycle"] != LifecycleIncomplete || !slices.Contains(m.Tags, TagIncomplete) ||
+		m.Labels[LabelSourceComplete] != "false" || !strings.Contains(m.Annotations[AnnotationPartialSource], "Recommended Reading") ||
+		!strings.Contains(m.Description, "Incomplete source.") {
+		t.Errorf("cut-off pathway not marked: lifecycle %v, tags %v, labels %v, annotations %v, description %q",
+			cut.Spec["lifecycle"], m.Tags, m.Labels, m.Annotations, m.Description)
+	}
+	index := string(files["pathways/junior-tester-to-senior-tester/docs/index.md"])
+	if want := "# Junior Tester to Senior Tester\n\n!!! warning \"Incomplete source\"\n    The source page stops in the section *Recommended Reading*"; !strings.HasPrefix(index, want) {
+		t.Errorf("docs do not start with the note:\n%s", index)
+	}
+	other := string(files["pathways/senior-tester-to-lead-tester/docs/index.md"])
+	if strings.Contains(other, "Incomplete") {
+		t.Errorf("a complete pathway carries the note:\n%s", other)
+	}
+	// Roles say where they sit even without links.
+	role := string(files["roles/senior-tester/docs/index.md"])
+	for _, want := range []string{"## Pathways into this role", "- Junior Tester to Senior Tester — from Junior Tester, incomplete source",
+		"## Pathways out of this role", "- Senior Tester to Lead Tester — to Lead Tester", "**Discipline:** Quality"} {
+		if !strings.Contains(role, want) {
+			t.Errorf("role docs lack %q:\n%s", want, role)
+		}
 	}
 }

@@ -43,6 +43,16 @@ type Summary struct {
 	// Files and Bytes count every file, the manifest included.
 	Files int
 	Bytes int64
+	// Outside lists the refs entities of the tree point at that the tree
+	// does not define (sorted): each must exist in the catalog, or its
+	// pages show "Entities not found". With the default owner it is empty.
+	Outside []OutsideRef
+}
+
+// OutsideRef is a ref pointing outside the tree and the first field (in
+// sort order) that holds it.
+type OutsideRef struct {
+	Ref, Field string
 }
 
 // Emit renders the tree of pathways into s (see docs/ARCHITECTURE.md for
@@ -142,6 +152,7 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 	putErrs := make([]error, n)
 	var failed atomic.Bool
 	var files, bytes atomic.Int64
+	var pointed refSet
 	workpool.ForEach(ctx, n, writeWorkers(), func(i int) bool {
 		u := plans[i].render(r, o)
 		if len(u.errs) > 0 {
@@ -152,6 +163,7 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 		if failed.Load() {
 			return true
 		}
+		pointed.add(&u.entity)
 		target := "./" + u.files[0].Path
 		if u.nested {
 			target = ""
@@ -214,12 +226,73 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("write %s: %w", s, err)
 	}
+	defined := make(map[string]bool, len(kept))
+	for i := range kept {
+		defined[strings.ToLower(kept[i].ref)] = true
+	}
 	return Summary{
 		Pathways: len(r.pathways),
 		Entities: n + 1,
 		Files:    int(files.Load()) + 2,
 		Bytes:    bytes.Load() + loc.bytes + mb,
+		Outside:  pointed.outside(defined),
 	}, nil
+}
+
+// refFields are the spec fields holding entity refs, as the stock
+// processors read them.
+var refFields = []string{"owner", "system", "domain", "dependsOn", "dependencyOf", "partOf", "subcomponentOf",
+	"parent", "children", "members", "memberOf", "providesApis", "consumesApis"}
+
+// refSet collects the distinct refs entities point at (few: roles,
+// disciplines and the owner), each with the first field holding it.
+type refSet struct {
+	mu   sync.Mutex
+	refs map[string]string
+}
+
+func (rs *refSet) add(e *catalog.Entity) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.refs == nil {
+		rs.refs = map[string]string{}
+	}
+	put := func(field string, v any) {
+		ref, ok := v.(string)
+		if !ok {
+			return
+		}
+		ref = strings.ToLower(ref)
+		if f, seen := rs.refs[ref]; !seen || field < f {
+			rs.refs[ref] = field
+		}
+	}
+	for _, f := range refFields {
+		switch v := e.Spec[f].(type) {
+		case string:
+			put("spec."+f, v)
+		case []string:
+			for _, x := range v {
+				put("spec."+f, x)
+			}
+		case []any:
+			for _, x := range v {
+				put("spec."+f, x)
+			}
+		}
+	}
+}
+
+// outside returns the refs not in defined, sorted.
+func (rs *refSet) outside(defined map[string]bool) []OutsideRef {
+	var out []OutsideRef
+	for ref, field := range rs.refs {
+		if !defined[ref] {
+			out = append(out, OutsideRef{Ref: ref, Field: field})
+		}
+	}
+	slices.SortFunc(out, func(a, b OutsideRef) int { return strings.Compare(a.Ref, b.Ref) })
+	return out
 }
 
 // names are the role and system names the manifest records for a later
