@@ -192,7 +192,7 @@ func TestSyncBinary(t *testing.T) {
 	addSkill(t, src, "Write a design document for a small feature")
 	emu.ResetStats()
 	code, out, _ = runBinary(t, env, "sync", "--dry-run")
-	if code != 0 || !strings.Contains(out, "added graduate-software-engineer-to-junior-software-engineer") || !strings.Contains(out, "67 added") {
+	if code != 0 || !strings.Contains(out, "added graduate-software-engineer-to-junior-software-engineer") || !strings.Contains(out, "94 added") {
 		t.Fatalf("dry run: exit %d\n%s", code, out)
 	}
 	if st := emu.Stats(); st.Writes != 0 {
@@ -325,7 +325,7 @@ func TestServeBinary(t *testing.T) {
 	waitFor(t, 20*time.Second, "a PR after the webhook", func() bool { return len(openPRs(emu)) == 1 })
 	t.Logf("webhook → PR opened in %s", time.Since(start).Round(time.Millisecond))
 	pr := openPRs(emu)[0]
-	if pr.Number != 2 || !strings.Contains(pr.Body, "Skills: +1") {
+	if pr.Number != 2 || !strings.Contains(pr.Body, "Skills: added") {
 		t.Fatalf("PR #%d body:\n%s", pr.Number, pr.Body)
 	}
 
