@@ -9,16 +9,19 @@ import (
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
-// Annotations and labels the exporter sets besides Backstage's own; the
-// pathwaysync.dev prefix keeps them apart from anyone else's.
+// Annotations the exporter sets besides Backstage's own, for machines;
+// the pathwaysync.dev prefix keeps them apart from anyone else's. They are
+// annotations, not labels: the entity page shows labels in a card that cuts
+// the key to "pathwaysync.dev/…", leaving bare numbers a reader cannot
+// place (the facts are readable in the description and the docs).
 const (
-	// LabelDiscipline is the discipline's System name on a pathway.
-	LabelDiscipline = "pathwaysync.dev/discipline"
-	// LabelMinMonths and LabelMaxMonths are the duration in months.
-	LabelMinMonths = "pathwaysync.dev/min-months"
-	LabelMaxMonths = "pathwaysync.dev/max-months"
-	// LabelSourceComplete is "false" on a pathway whose source was cut off.
-	LabelSourceComplete = "pathwaysync.dev/source-complete"
+	// AnnotationDiscipline is the discipline's System name on a pathway.
+	AnnotationDiscipline = "pathwaysync.dev/discipline"
+	// AnnotationMinMonths and AnnotationMaxMonths are the duration in months.
+	AnnotationMinMonths = "pathwaysync.dev/min-months"
+	AnnotationMaxMonths = "pathwaysync.dev/max-months"
+	// AnnotationSourceComplete is "false" on a pathway whose source was cut off.
+	AnnotationSourceComplete = "pathwaysync.dev/source-complete"
 	// AnnotationDuration is the duration in the source's words.
 	AnnotationDuration = "pathwaysync.dev/duration"
 	// AnnotationPartialSource says where a cut-off source stops.

@@ -50,14 +50,16 @@ func roleEntity(r *rolePlan, o Options) catalog.Entity {
 			m.Tags = append(m.Tags, t)
 		}
 	}
-	for _, l := range []struct {
-		prefix string
-		ps     []*pathwayPlan
-	}{{"Into this role: ", r.in}, {"Out of this role: ", r.out}} {
-		for _, pp := range l.ps {
-			if u := o.entityURL(catalog.KindComponent, pp.name); u != "" {
-				m.Links = append(m.Links, catalog.Link{URL: u, Title: l.prefix + oneLine(pp.p.Title), Icon: "dashboard"})
-			}
+	// Short titles, as the Links card shows them in narrow columns: the
+	// next step first, then the way in; each opens the pathway.
+	for _, pp := range r.out {
+		if u := o.entityURL(catalog.KindComponent, pp.name); u != "" {
+			m.Links = append(m.Links, catalog.Link{URL: u, Title: withDuration("Next step: "+pp.to.title, pp), Icon: "dashboard"})
+		}
+	}
+	for _, pp := range r.in {
+		if u := o.entityURL(catalog.KindComponent, pp.name); u != "" {
+			m.Links = append(m.Links, catalog.Link{URL: u, Title: withDuration("Way in: from "+pp.from.title, pp), Icon: "dashboard"})
 		}
 	}
 	if r.url != "" {
@@ -70,19 +72,20 @@ func roleEntity(r *rolePlan, o Options) catalog.Entity {
 	return catalog.Entity{APIVersion: catalog.APIVersion, Kind: catalog.KindResource, Metadata: m, Spec: spec}
 }
 
-// roleDescription says where the role sits: its disciplines and the
-// pathways into and out of it (a few, then a count).
-func roleDescription(r *rolePlan) string {
-	var b strings.Builder
-	b.WriteString(r.title)
-	if len(r.systems) > 0 {
-		names := make([]string, len(r.systems))
-		for i, sp := range r.systems {
-			names[i] = sp.title
-		}
-		b.WriteString(" (" + strings.Join(names, ", ") + ")")
+// withDuration appends the pathway's duration in brackets, if known.
+func withDuration(s string, pp *pathwayPlan) string {
+	if d := durationText(pp.p.Duration); d != "" {
+		return s + " (" + d + ")"
 	}
-	b.WriteString(".")
+	return s
+}
+
+// roleDescription says where the role leads, where it is reached from
+// (a few roles each, then a count) and its disciplines: the next step
+// first, because tables show only the start of a description and the
+// role's title is beside it already.
+func roleDescription(r *rolePlan) string {
+	var parts []string
 	list := func(lead string, ps []*pathwayPlan, other func(*pathwayPlan) *rolePlan) {
 		if len(ps) == 0 {
 			return
@@ -96,11 +99,20 @@ func roleDescription(r *rolePlan) string {
 			}
 			names = append(names, other(pp).title)
 		}
-		b.WriteString(" " + lead + " " + strings.Join(names, ", ") + ".")
+		parts = append(parts, lead+" "+strings.Join(names, ", ")+".")
 	}
+	list("Next step:", r.out, func(pp *pathwayPlan) *rolePlan { return pp.to })
 	list("Reached from", r.in, func(pp *pathwayPlan) *rolePlan { return pp.from })
-	list("Leads on to", r.out, func(pp *pathwayPlan) *rolePlan { return pp.to })
-	return b.String()
+	if len(r.systems) > 0 {
+		names := make([]string, len(r.systems))
+		for i, sp := range r.systems {
+			names[i] = sp.title
+		}
+		parts = append(parts, "Role archetype in "+strings.Join(names, ", ")+".")
+	} else {
+		parts = append(parts, "Role archetype.")
+	}
+	return strings.Join(parts, " ")
 }
 
 // pathwaySpec is the structured extra data under spec.pathway: the role
@@ -166,21 +178,20 @@ func pathwayEntity(pp *pathwayPlan, o Options) catalog.Entity {
 		Source: sourceRef(p.Source), Summary: p.Summary, FocusAreas: p.FocusAreas, Skills: p.Skills,
 		Behaviours: p.Behaviours, Projects: p.Projects, AILiteracy: p.AILiteracy, Reading: p.Reading,
 		Courses: p.Courses, Archetypes: safeArchetypes(p.Archetypes), Incomplete: oneLine(p.Incomplete)}
-	labels := map[string]string{}
 	if sys := pp.system; sys != nil {
 		spec["system"] = ref("system", o.Namespace, sys.name)
+		m.Annotations[AnnotationDiscipline] = sys.name
 		if t := tag(sys.name); t != "" {
 			m.Tags = append(m.Tags, t)
-			labels[LabelDiscipline] = t
 		}
 	}
 	if !p.Duration.IsZero() {
 		ps.Duration = &durationSpec{MinMonths: p.Duration.MinMonths, MaxMonths: p.Duration.MaxMonths, Text: oneLine(p.Duration.Text)}
 		if p.Duration.MinMonths > 0 {
-			labels[LabelMinMonths] = strconv.Itoa(p.Duration.MinMonths)
+			m.Annotations[AnnotationMinMonths] = strconv.Itoa(p.Duration.MinMonths)
 		}
 		if p.Duration.MaxMonths > 0 {
-			labels[LabelMaxMonths] = strconv.Itoa(p.Duration.MaxMonths)
+			m.Annotations[AnnotationMaxMonths] = strconv.Itoa(p.Duration.MaxMonths)
 		}
 	}
 	if d := durationText(p.Duration); d != "" {
@@ -188,11 +199,8 @@ func pathwayEntity(pp *pathwayPlan, o Options) catalog.Entity {
 	}
 	if p.Incomplete != "" {
 		m.Tags = append(m.Tags, TagIncomplete)
-		labels[LabelSourceComplete] = "false"
+		m.Annotations[AnnotationSourceComplete] = "false"
 		m.Annotations[AnnotationPartialSource] = partialNote(p)
-	}
-	if len(labels) > 0 {
-		m.Labels = labels
 	}
 
 	// Links, in the order a reader wants them: the two roles and the

@@ -412,7 +412,7 @@ func TestIncompleteAndNoAppLinks(t *testing.T) {
 	}
 	m := cut.Metadata
 	if cut.Spec["lifecycle"] != LifecycleIncomplete || !slices.Contains(m.Tags, TagIncomplete) ||
-		m.Labels[LabelSourceComplete] != "false" || !strings.Contains(m.Annotations[AnnotationPartialSource], "Recommended Reading") ||
+		m.Annotations[AnnotationSourceComplete] != "false" || len(m.Labels) != 0 || !strings.Contains(m.Annotations[AnnotationPartialSource], "Recommended Reading") ||
 		!strings.Contains(m.Description, "Incomplete source.") {
 		t.Errorf("cut-off pathway not marked: lifecycle %v, tags %v, labels %v, annotations %v, description %q",
 			cut.Spec["lifecycle"], m.Tags, m.Labels, m.Annotations, m.Description)
