@@ -24,16 +24,22 @@ import (
 // staging folder is removed and dir is left untouched.
 //
 // Names published by the tree in dir are kept unless o.Previous is set.
+// Summary.Foreign names the files of dir that its manifest did not list,
+// removed with it.
 func Export(ctx context.Context, dir string, pathways []pathway.Pathway, o Options, wo WriteOptions) (Summary, error) {
-	if o.Previous == nil {
-		o.Previous = readTreeNames(dir)
-	}
-	r, o, err := prepare(pathways, o)
-	if err != nil {
+	if err := checkOptions(o.withDefaults()); err != nil {
 		return Summary{}, err
 	}
 	s, err := openStage(dir, wo)
 	if err != nil {
+		return Summary{}, err
+	}
+	if o.Previous == nil {
+		o.Previous = s.prev
+	}
+	r, o, err := prepare(pathways, o)
+	if err != nil {
+		s.abort()
 		return Summary{}, err
 	}
 	sum, err := emit(ctx, r, o, s)
@@ -44,6 +50,7 @@ func Export(ctx context.Context, dir string, pathways []pathway.Pathway, o Optio
 	if err := s.commit(); err != nil {
 		return Summary{}, err
 	}
+	sum.Foreign = s.foreign
 	return sum, nil
 }
 

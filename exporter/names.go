@@ -161,9 +161,12 @@ func readPrevious(m *manifest.Manifest) previousNames {
 	if m == nil {
 		return pn
 	}
+	// A name that is not a slug is not one pathwaysync wrote (the base
+	// branch's manifest can be edited by hand): it is not kept, so it
+	// never becomes a folder name.
 	perSource := map[string]int{}
 	for _, p := range m.Pathways {
-		if p.Name == "" {
+		if !validName(p.Name) {
 			continue
 		}
 		pn.byTitle[key(p.Title)] = p.Name
@@ -179,10 +182,14 @@ func readPrevious(m *manifest.Manifest) previousNames {
 		}
 	}
 	for t, n := range m.Roles {
-		pn.roles[key(t)] = n
+		if validName(n) {
+			pn.roles[key(t)] = n
+		}
 	}
 	for t, n := range m.Systems {
-		pn.systems[key(t)] = n
+		if validName(n) {
+			pn.systems[key(t)] = n
+		}
 	}
 	return pn
 }

@@ -66,7 +66,7 @@ type Options struct {
 	// into a link: SourceBaseURL + "/" + Source.
 	SourceBaseURL string
 	// Previous is the manifest of the tree this one replaces (Export reads
-	// its target's own when nil; sync passes the base branch's): every
+	// its target's own when nil; sync can pass the base branch's): every
 	// pathway, role and discipline keeps the entity name it published
 	// there. See docs/configuration.md, "Entity names".
 	Previous *manifest.Manifest

@@ -173,3 +173,20 @@ func treeNames(t *testing.T, dir string) []string {
 	}
 	return slices.Sorted(slices.Values(out))
 }
+
+// TestPreviousNamesMustBeSlugs: a hand-edited manifest cannot make a name
+// (and so a folder) of anything but a slug.
+func TestPreviousNamesMustBeSlugs(t *testing.T) {
+	a := fromSource("a.txt", "Foo Bar", "A", "B")
+	old := &manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version,
+		Pathways: []manifest.Pathway{{Name: "../../etc", Title: "Foo Bar", Source: "a.txt"}},
+		Roles:    map[string]string{"A": "Bad Name"}}
+	res, err := Render([]pathway.Pathway{a}, Options{Previous: old})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := entityNames(res)
+	if now["Component Foo Bar"] != "foo-bar" || now["Resource A"] != "a" {
+		t.Errorf("names %v", now)
+	}
+}

@@ -47,6 +47,11 @@ type Summary struct {
 	// does not define (sorted): each must exist in the catalog, or its
 	// pages show "Entities not found". With the default owner it is empty.
 	Outside []OutsideRef
+	// Foreign are the files (slash paths, sorted) of the folder Export
+	// replaced that pathwaysync had not written — its manifest did not
+	// list them, or it had none (WriteOptions.Force) — and that went
+	// with it.
+	Foreign []string
 }
 
 // OutsideRef is a ref pointing outside the tree and the first field (in

@@ -59,8 +59,8 @@ func TestValidateCatalogHandEdits(t *testing.T) {
 	handEdit(t, role, "  - role-archetype", "  - Role_Archetype")
 	code, stdout, _ := cli(t, nil, "validate", "--catalog", dir)
 	want := []string{
-		role + ":12: metadata.name: \"lead platform engineer\" must be 1-63 characters of [a-zA-Z0-9] separated by [-_.]",
-		role + ":15: metadata.tags[0]: \"Role_Archetype\" must be 1-63 characters of [a-z0-9:+#] separated by single [-]",
+		role + ":11: metadata.name: \"lead platform engineer\" must be 1-63 characters of [a-zA-Z0-9] separated by [-_.]",
+		role + ":14: metadata.tags[0]: \"Role_Archetype\" must be 1-63 characters of [a-z0-9:+#] separated by single [-]",
 	}
 	if code != exitFail || stdout != strings.Join(want, "\n")+"\n" {
 		t.Fatalf("exit %d, stdout:\n%s\nwant:\n%s", code, stdout, strings.Join(want, "\n"))
@@ -71,7 +71,7 @@ func TestValidateCatalogHandEdits(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if code != exitFail || rep.OK || len(rep.Errors) != 2 || rep.Errors[0].File != role || rep.Errors[0].Line != 12 ||
+	if code != exitFail || rep.OK || len(rep.Errors) != 2 || rep.Errors[0].File != role || rep.Errors[0].Line != 11 ||
 		rep.Errors[0].Field != "metadata.name" || rep.Errors[0].Entity != "resource:pathways/lead platform engineer" {
 		t.Fatalf("exit %d, report %+v", code, rep)
 	}
