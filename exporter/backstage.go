@@ -17,9 +17,10 @@ import (
 const (
 	// AnnotationDiscipline is the discipline's System name on a pathway.
 	AnnotationDiscipline = "pathwaysync.dev/discipline"
-	// AnnotationMinMonths and AnnotationMaxMonths are the duration in months.
-	AnnotationMinMonths = "pathwaysync.dev/min-months"
-	AnnotationMaxMonths = "pathwaysync.dev/max-months"
+	// AnnotationMonths is the duration in months as "MIN-MAX months"
+	// ("18-36 months"; "12-12 months" for a single figure), whatever the
+	// source's wording: one form a machine splits.
+	AnnotationMonths = "pathwaysync.dev/months"
 	// AnnotationSourceComplete is "false" on a pathway whose source was cut off.
 	AnnotationSourceComplete = "pathwaysync.dev/source-complete"
 	// AnnotationDuration is the duration in the source's words.

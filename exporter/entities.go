@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -187,11 +188,9 @@ func pathwayEntity(pp *pathwayPlan, o Options) catalog.Entity {
 	}
 	if !p.Duration.IsZero() {
 		ps.Duration = &durationSpec{MinMonths: p.Duration.MinMonths, MaxMonths: p.Duration.MaxMonths, Text: oneLine(p.Duration.Text)}
-		if p.Duration.MinMonths > 0 {
-			m.Annotations[AnnotationMinMonths] = strconv.Itoa(p.Duration.MinMonths)
-		}
-		if p.Duration.MaxMonths > 0 {
-			m.Annotations[AnnotationMaxMonths] = strconv.Itoa(p.Duration.MaxMonths)
+		if lo, hi := p.Duration.MinMonths, p.Duration.MaxMonths; lo > 0 || hi > 0 {
+			lo, hi = cmp.Or(lo, hi), cmp.Or(hi, lo)
+			m.Annotations[AnnotationMonths] = strconv.Itoa(lo) + "-" + strconv.Itoa(hi) + " months"
 		}
 	}
 	if d := durationText(p.Duration); d != "" {

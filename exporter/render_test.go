@@ -434,3 +434,23 @@ func TestIncompleteAndNoAppLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestSourcePages: a page URL is its own view page; a github:// file has
+// a blob page (HEAD without a ref) and, with a ref, an edit page; a local
+// file has none.
+func TestSourcePages(t *testing.T) {
+	for _, tc := range []struct{ src, view, edit string }{
+		{"https://example.com/p/a", "https://example.com/p/a", ""},
+		{"github://acme/pathways/pages/a b.txt@main", "https://github.com/acme/pathways/blob/main/pages/a%20b.txt", "https://github.com/acme/pathways/edit/main/pages/a%20b.txt"},
+		{"github://acme/pathways/pages/a.txt", "https://github.com/acme/pathways/blob/HEAD/pages/a.txt", ""},
+		{"github://acme/pathways@main", "", ""},
+		{"pages/a.txt", "", ""},
+		{"javascript:alert(1)", "", ""},
+	} {
+		p := pathway.Pathway{Source: tc.src}
+		view, edit := sourcePages(&p, Options{})
+		if view != tc.view || edit != tc.edit {
+			t.Errorf("%q: view %q edit %q, want %q %q", tc.src, view, edit, tc.view, tc.edit)
+		}
+	}
+}
