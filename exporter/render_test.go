@@ -425,6 +425,9 @@ func TestIncompleteAndNoAppLinks(t *testing.T) {
 	if strings.Contains(other, "Incomplete") {
 		t.Errorf("a complete pathway carries the note:\n%s", other)
 	}
+	if !strings.Contains(string(files["systems/quality/docs/ladder.svg"]), ">incomplete<") {
+		t.Errorf("the ladder does not mark the cut-off step:\n%s", files["systems/quality/docs/ladder.svg"])
+	}
 	// Roles say where they sit even without links.
 	role := string(files["roles/senior-tester/docs/index.md"])
 	for _, want := range []string{"## Pathways into this role", "- Junior Tester to Senior Tester — from Junior Tester, incomplete source",

@@ -113,8 +113,12 @@ func systemDocs(sp *systemPlan, o Options) ([]File, error) {
 	byName := make(map[string]*pathwayPlan, len(sp.pathways))
 	for i, pp := range sp.pathways {
 		byName[pp.name] = pp
+		step := durationText(pp.p.Duration)
+		if pp.p.Incomplete != "" { // the picture shows it too, on the step
+			step = strings.TrimPrefix(step+" · incomplete", " · ")
+		}
 		l.Pathways[i] = ladder.Pathway{ID: pp.name, Title: oneLine(pp.p.Title), From: pp.from.name, To: pp.to.name,
-			Duration: durationText(pp.p.Duration), URL: o.entityURL(catalog.KindComponent, pp.name)}
+			Duration: step, URL: o.entityURL(catalog.KindComponent, pp.name)}
 	}
 	svg, err := ladder.SVG(l, ladder.Options{Width: ladderWidth})
 	if err != nil {
