@@ -20,7 +20,7 @@ func emit(tree Map) (out []byte, ok bool) {
 	if len(tree) == 0 {
 		return nil, false
 	}
-	e := yamlEmitter{indent: -1, whitespace: true, indention: true, buf: make([]byte, 0, 1024)}
+	e := yamlEmitter{indent: -1, whitespace: true, indention: true, buf: make([]byte, 0, sizeHint(tree, 0))}
 	if !e.mapping(tree) {
 		return nil, false
 	}
@@ -28,6 +28,39 @@ func emit(tree Map) (out []byte, ok bool) {
 	e.indent = -1
 	e.writeIndent()
 	return e.buf, true
+}
+
+// sizeHint estimates the bytes tree takes as YAML at nesting depth: its
+// text, a line's indentation per member and a little punctuation. Sizing
+// the buffer once from it saves the copies of growing it from a guess
+// (a pathway's entity is about 10 KB: growing from 1 KB allocated three
+// times that).
+func sizeHint(v any, depth int) int {
+	const perLine = 4 // ": ", "- ", the line break
+	switch v := v.(type) {
+	case Map:
+		n := 0
+		for _, p := range v {
+			n += 2*depth + len(p.Key) + perLine + sizeHint(p.Value, depth+1)
+		}
+		return n
+	case []any:
+		n := 0
+		for _, x := range v {
+			n += 2*depth + perLine + sizeHint(x, depth+1)
+		}
+		return n
+	case []string:
+		n := 0
+		for _, x := range v {
+			n += 2*depth + perLine + len(x) + len(x)/16 // folded lines re-indent
+		}
+		return n
+	case string:
+		return len(v) + len(v)/16
+	default:
+		return 8
+	}
 }
 
 // yamlEmitter mirrors the yaml_emitter_t fields the ported code reads.
