@@ -1,0 +1,178 @@
+package githubsync
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/google/go-github/v60/github"
+)
+
+// DefaultTreeRequestBytes is the default Options.TreeRequestBytes: the
+// most bytes one POST git/trees body may hold. github.com answers 422
+// "too large to process" or 502 from bodies of about 2.5 MB (see
+// docs/operations.md), so 1 MiB leaves room for a slow day.
+const DefaultTreeRequestBytes = 1 << 20
+
+// minTreeRequestBytes is the smallest budget halving reaches; below it a
+// body is cut only to one entry.
+const minTreeRequestBytes = 16 << 10
+
+// treeChange is one path of the new tree: its content, or a deletion.
+type treeChange struct {
+	path string // from the repository root
+	data []byte // the file's content; nil for a deletion
+	del  bool
+	sha  string // the uploaded blob, set instead of sending data inline
+}
+
+// buildTree writes changes on top of tree base and returns the new root
+// tree. Changes are sent inline in as few POST git/trees as the budget
+// allows, each based on the tree the previous one made, so that only the
+// last tree is committed: the requests grow with the bytes that changed,
+// never with the folder. A body GitHub refuses as too large (422 "too
+// large to process", or a 502/503/504) is not sent again: the budget is
+// halved and the same changes are sent in smaller bodies; a single file
+// too large for any body, or not valid UTF-8 (JSON strings cannot carry
+// it), is uploaded as a blob first and referenced by SHA.
+func (p *Publisher) buildTree(ctx context.Context, base string, changes []treeChange) (string, error) {
+	budget := p.o.TreeRequestBytes
+	if budget <= 0 {
+		budget = DefaultTreeRequestBytes
+	}
+	tree := base
+	var body bytes.Buffer
+	var entry []byte
+	for i := 0; i < len(changes); {
+		body.Reset()
+		body.WriteString(`{"base_tree":`)
+		body.Write(jsonString(tree))
+		body.WriteString(`,"tree":[`)
+		n := 0
+		for i+n < len(changes) {
+			c := &changes[i+n]
+			if c.sha == "" && !c.del && (!utf8.Valid(c.data) || treeEntrySize(c) > budget-64) {
+				sha, err := p.api.createBlob(ctx, c.data)
+				if err != nil {
+					return "", err
+				}
+				c.sha = sha
+			}
+			entry = appendTreeEntry(entry[:0], c)
+			if n > 0 && body.Len()+1+len(entry)+2 > budget {
+				break
+			}
+			if n > 0 {
+				body.WriteByte(',')
+			}
+			body.Write(entry)
+			n++
+		}
+		body.WriteString("]}")
+		sha, err := p.api.createTreeBody(ctx, body.Bytes())
+		switch {
+		case err == nil:
+			tree, i = sha, i+n
+		case !treeTooLarge(err):
+			return "", err
+		case n > 1:
+			budget = max(body.Len()/2, minTreeRequestBytes)
+			p.log.Info("create-tree body too large, sending smaller ones", "bytes", body.Len(), "budget", budget)
+		case changes[i].sha == "" && !changes[i].del:
+			// One file alone is too much for a tree body: upload its blob.
+			if changes[i].sha, err = p.api.createBlob(ctx, changes[i].data); err != nil {
+				return "", err
+			}
+		default:
+			return "", err
+		}
+	}
+	return tree, nil
+}
+
+// treeTooLarge reports whether err is GitHub refusing a create-tree body
+// for its size: 422 "too large to process" or a gateway error.
+func treeTooLarge(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Status {
+	case http.StatusUnprocessableEntity:
+		return errMessage(err, "too large to process")
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// appendTreeEntry appends the JSON of c as a POST git/trees entry.
+func appendTreeEntry(dst []byte, c *treeChange) []byte {
+	dst = append(dst, `{"path":`...)
+	dst = append(dst, jsonString(c.path)...)
+	dst = append(dst, `,"mode":"100644","type":"blob",`...)
+	switch {
+	case c.del:
+		dst = append(dst, `"sha":null`...)
+	case c.sha != "":
+		dst = append(dst, `"sha":"`...)
+		dst = append(dst, c.sha...)
+		dst = append(dst, '"')
+	default:
+		dst = append(dst, `"content":`...)
+		dst = append(dst, jsonString(string(c.data))...)
+	}
+	return append(dst, '}')
+}
+
+// treeEntrySize is about the size of c's entry: the content's escapes
+// are not counted, so a file near the budget may go alone in a body
+// somewhat over it (and be uploaded as a blob if GitHub refuses it).
+func treeEntrySize(c *treeChange) int {
+	return len(c.path) + len(c.data) + 80
+}
+
+// jsonString is s as a JSON string, HTML characters unescaped.
+func jsonString(s string) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		panic(fmt.Sprintf("encode string: %v", err)) // a string always encodes
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+// createTreeBody sends body, a whole POST git/trees request, as it is: a
+// rewindable reader over the bytes, so a retry sends them again without
+// a copy. A 5xx is not retried here: buildTree answers it with smaller
+// bodies rather than the same one again.
+func (a repoAPI) createTreeBody(ctx context.Context, body []byte) (string, error) {
+	ctx = withoutServerRetry(ctx)
+	var t github.Tree
+	err := a.c.call(ctx, "create tree", true, func() (*github.Response, error) {
+		req, err := a.c.gh.NewRequest(http.MethodPost, "repos/"+a.owner+"/"+a.name+"/git/trees", nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Body, req.ContentLength = bodyReader{bytes.NewReader(body)}, int64(len(body))
+		req.GetBody = func() (io.ReadCloser, error) { return bodyReader{bytes.NewReader(body)}, nil }
+		return a.c.gh.Do(ctx, req, &t)
+	})
+	if err != nil {
+		return "", err
+	}
+	return t.GetSHA(), nil
+}
+
+// bodyReader is a request body that retryablehttp rewinds with Seek
+// instead of reading it into a copy.
+type bodyReader struct{ *bytes.Reader }
+
+func (bodyReader) Close() error { return nil }

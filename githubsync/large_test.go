@@ -1,0 +1,208 @@
+package githubsync
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pathwaysync/pathwaysync/exporter"
+	"github.com/pathwaysync/pathwaysync/internal/ghemu"
+	"github.com/pathwaysync/pathwaysync/pathway"
+	"github.com/pathwaysync/pathwaysync/source"
+)
+
+// treesRoute is the create-tree route in the emulator's log.
+const treesRoute = "POST /repos/{owner}/{repo}/git/trees"
+
+var (
+	seedOnce sync.Once
+	seedPage string
+)
+
+// catalogPathways imports n distinct pathways made from the seed page of
+// the examples (9.2 KB of page text, about 12 KB and 11 files of output
+// each, as on the real site): real-sized files, not tree()'s stubs.
+// variant changes every pathway's text.
+func catalogPathways(t testing.TB, n int, variant string) []pathway.Pathway {
+	t.Helper()
+	seedOnce.Do(func() {
+		data, err := os.ReadFile("../examples/pathways/intermediate-platform-engineer-to-senior-platform-engineer.txt")
+		if err != nil {
+			panic(err)
+		}
+		seedPage = string(data)
+	})
+	pages := make(map[string][]byte, n)
+	for i := range n {
+		const roles = 200
+		a := i % roles
+		c := (a + 1 + i/roles) % roles
+		page := strings.NewReplacer(
+			"Intermediate Platform Engineer", fmt.Sprintf("Level %d Practitioner", a),
+			"Senior Platform Engineer", fmt.Sprintf("Level %d Practitioner", c),
+			"Platform Engineering", fmt.Sprintf("Discipline %d", i%20),
+			"Kubernetes", "Kubernetes"+variant,
+		).Replace(seedPage)
+		pages[fmt.Sprintf("pages/page-%05d.txt", i)] = []byte(page)
+	}
+	ps, _, err := source.LoadFiles(pages, source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != n {
+		t.Fatalf("imported %d pathways, want %d", len(ps), n)
+	}
+	return ps
+}
+
+// catalogTree renders pathways as the sync command does.
+func catalogTree(t testing.TB, ps []pathway.Pathway) map[string][]byte {
+	t.Helper()
+	res, err := exporter.Render(ps, exporter.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := make(map[string][]byte, len(res.Files))
+	for _, f := range res.Files {
+		files[f.Path] = f.Data
+	}
+	return files
+}
+
+// treeRequests counts the create-tree requests in the emulator's log.
+func treeRequests(e *ghemu.Emulator) int {
+	n := 0
+	for _, r := range e.Log() {
+		if r == treesRoute {
+			n++
+		}
+	}
+	return n
+}
+
+// checkOneCommit asserts that the bot branch is one commit on main's head.
+func (v *env) checkOneCommit() {
+	v.t.Helper()
+	head, ok := v.e.GetCommit(testRepo, v.e.BranchSHA(testRepo, "pathwaysync/update"))
+	if !ok || len(head.Parents) != 1 || head.Parents[0] != v.e.BranchSHA(testRepo, "main") {
+		v.t.Errorf("bot branch head %+v is not one commit on main", head)
+	}
+}
+
+// TestLargeCatalogUnderCreateTreeLimit is a first sync of a realistic
+// catalog under github.com's create-tree limit: the tree is built in
+// bodies within the budget and committed once, one PR; then a change to
+// every pathway likewise, and an unchanged rerun costs 3 requests.
+func TestLargeCatalogUnderCreateTreeLimit(t *testing.T) {
+	n := 2000
+	if testing.Short() {
+		n = 300
+	}
+	v := newEnv(t)
+	v.e.SetCreateTreeLimit(ghemu.GitHubCreateTreeBytes, 422)
+	p := v.publisher(nil)
+	ps := catalogPathways(t, n, "")
+	files := catalogTree(t, ps)
+	var size int
+	for _, d := range files {
+		size += len(d)
+	}
+	v.e.ResetStats()
+	res := v.publish(p, files)
+	trees := treeRequests(v.e)
+	if res.Action != ActionCreated || len(v.pulls()) != 1 || len(res.Added) != len(files) {
+		t.Fatalf("first sync: %s, %d PRs, %d of %d files added", res.Action, len(v.pulls()), len(res.Added), len(files))
+	}
+	// Bodies of at most 1 MiB: at least one per MiB of content, and not
+	// many more.
+	if min := size / DefaultTreeRequestBytes; trees < min || trees > 2*min+2 {
+		t.Errorf("%d create-tree requests for %d bytes of files, want about %d", trees, size, min)
+	}
+	v.checkBranch("pathwaysync/update", "main", files)
+	v.checkOneCommit()
+	t.Logf("%d pathways, %d files, %.1f MB: first sync %d requests, %d create-tree", n, len(files), float64(size)/1e6, res.Requests, trees)
+
+	if again := v.publish(p, files); again.Action != ActionUnchanged || again.Requests > 3 || again.Writes != 0 {
+		t.Errorf("unchanged rerun: %s, %d requests, %d writes", again.Action, again.Requests, again.Writes)
+	}
+
+	changed := catalogTree(t, catalogPathways(t, n, " (changed)"))
+	v.e.ResetStats()
+	res = v.publish(p, changed)
+	if res.Action != ActionUpdated || len(v.pulls()) != 1 {
+		t.Fatalf("every pathway changed: %s, %d PRs", res.Action, len(v.pulls()))
+	}
+	v.checkBranch("pathwaysync/update", "main", changed)
+	v.checkOneCommit()
+	t.Logf("every pathway changed: %d requests, %d create-tree", res.Requests, treeRequests(v.e))
+}
+
+// TestTreeTooLargeRetriedSmaller: a create-tree body refused for its size
+// (422 "too large to process" or 502) in the middle of a sync is sent
+// again in smaller bodies, each refusal halving the budget, never the same
+// body through the generic 5xx retry; a file too large for any body is
+// uploaded as a blob.
+func TestTreeTooLargeRetriedSmaller(t *testing.T) {
+	ps := catalogPathways(t, 60, "")
+	files := catalogTree(t, ps)
+	files["pathways/huge.md"] = []byte(strings.Repeat("A huge page.\n", 40_000)) // 520 KB, over any budget
+	files["pathways/quotes.md"] = []byte(strings.Repeat(`"`, 60_000))              // 60 KB that escape to 120 KB
+	for _, status := range []int{422, 502} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			v := newEnv(t)
+			var statuses []int
+			var mu sync.Mutex
+			c := v.client(func(o *ClientOptions) {
+				o.Observe = func(ri RequestInfo) {
+					if ri.Route == treesRoute {
+						mu.Lock()
+						statuses = append(statuses, ri.Status)
+						mu.Unlock()
+					}
+				}
+			})
+			p := v.publisher(c, func(o *Options) { o.TreeRequestBytes = 256 << 10 })
+			// The first body passes; then GitHub gets stricter.
+			const limit = 100 << 10
+			v.e.Inject(ghemu.Fault{Route: treesRoute, Times: 2, Kind: ghemu.FaultHook, Before: func() {
+				mu.Lock()
+				second := len(statuses) == 1
+				mu.Unlock()
+				if second {
+					v.e.SetCreateTreeLimit(limit, status)
+				}
+			}})
+			res := v.publish(p, files)
+			if res.Action != ActionCreated {
+				t.Fatalf("action %s", res.Action)
+			}
+			v.checkBranch("pathwaysync/update", "main", files)
+			v.checkOneCommit()
+			refused := 0
+			for _, s := range statuses {
+				if s != 201 {
+					refused++
+				}
+			}
+			// Bodies of 256 KiB, then 128 KiB, then 64 KiB fit; the quotes
+			// alone are refused once and uploaded. The generic retry would
+			// have sent each refused body five times.
+			if statuses[0] != 201 || statuses[1] != status || refused < 2 || refused > 4 {
+				t.Errorf("create-tree answers %v: want 201, then %d, 2 to 4 refusals in all", statuses, status)
+			}
+			// Uploaded: the quotes, and every file over the last budget.
+			want := 1
+			for _, d := range files {
+				if len(d) > 64<<10-64 {
+					want++
+				}
+			}
+			if got := v.e.Stats().ByRoute["POST /repos/{owner}/{repo}/git/blobs"]; got != want {
+				t.Errorf("%d blob uploads, want %d (the quotes and the files over 64 KiB)", got, want)
+			}
+			t.Logf("create-tree answers: %v", statuses)
+		})
+	}
+}
