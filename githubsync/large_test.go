@@ -148,7 +148,7 @@ func TestTreeTooLargeRetriedSmaller(t *testing.T) {
 	ps := catalogPathways(t, 60, "")
 	files := catalogTree(t, ps)
 	files["pathways/huge.md"] = []byte(strings.Repeat("A huge page.\n", 40_000)) // 520 KB, over any budget
-	files["pathways/quotes.md"] = []byte(strings.Repeat(`"`, 60_000))              // 60 KB that escape to 120 KB
+	files["pathways/quotes.md"] = []byte(strings.Repeat(`"`, 60_000))            // 60 KB that escape to 120 KB
 	for _, status := range []int{422, 502} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			v := newEnv(t)

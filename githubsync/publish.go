@@ -46,10 +46,6 @@ type Options struct {
 	BaseBranch  string // "" = the repository's default branch (looked up once per Publisher)
 	Branch      string // the bot branch; default DefaultBranch
 	Path        string // the managed folder, e.g. "catalog/pathways": the only place written
-	// TreeRequestBytes is the most bytes of one POST git/trees body
-	// (default DefaultTreeRequestBytes): a larger change is written as a
-	// chain of trees, committed once.
-	TreeRequestBytes int
 	PullRequest PullRequestOptions
 	Commit      CommitOptions
 	// MaxDeletions caps how many managed pathways one sync may delete:
@@ -58,6 +54,10 @@ type Options struct {
 	// deletion.
 	MaxDeletions      int
 	AllowMassDeletion bool // override the guard
+	// TreeRequestBytes is the most bytes of one POST git/trees body
+	// (default DefaultTreeRequestBytes): a larger change is written as a
+	// chain of trees, committed once.
+	TreeRequestBytes int
 	// DryRun reads and plans but writes nothing: Result.Action is
 	// ActionDryRun, Result.Planned what a real sync would do, and a
 	// refusal by the guard becomes a warning.
