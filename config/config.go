@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"github.com/pathwaysync/pathwaysync/daemon"
 	"github.com/pathwaysync/pathwaysync/githubsync"
 )
 
@@ -34,6 +35,15 @@ type Config struct {
 	GitHub  GitHubConfig  `mapstructure:"github" json:"github"`
 	Sync    SyncConfig    `mapstructure:"sync" json:"sync"`
 	Server  ServerConfig  `mapstructure:"server" json:"server"`
+	// Backstage is where the generated entities appear.
+	Backstage BackstageConfig `mapstructure:"backstage" json:"backstage"`
+}
+
+// BackstageConfig says where the Backstage instance is.
+type BackstageConfig struct {
+	// BaseURL is Backstage's web address, e.g.
+	// https://backstage.example.com; PR bodies link to the pathways there.
+	BaseURL string `mapstructure:"base_url" json:"base_url"`
 }
 
 // CatalogConfig shapes the generated Backstage entities.
@@ -47,6 +57,9 @@ type CatalogConfig struct {
 type SourceConfig struct {
 	MaxBytes int64         `mapstructure:"max_bytes" json:"max_bytes"`
 	Timeout  time.Duration `mapstructure:"timeout" json:"timeout"`
+	// FollowSymlinks reads a folder's symlinked files whose target lies
+	// outside the folder; off, such a link is an error.
+	FollowSymlinks bool `mapstructure:"follow_symlinks" json:"follow_symlinks"`
 }
 
 // GitHubConfig says where and how githubsync publishes.
@@ -88,6 +101,10 @@ type SyncConfig struct {
 	MaxDeletions int           `mapstructure:"max_deletions" json:"max_deletions"`
 	Schedule     string        `mapstructure:"schedule" json:"schedule"`
 	Jitter       time.Duration `mapstructure:"jitter" json:"jitter"`
+	// BackoffMin and BackoffMax bound serve's retry delay after a
+	// transient sync failure.
+	BackoffMin time.Duration `mapstructure:"backoff_min" json:"backoff_min"`
+	BackoffMax time.Duration `mapstructure:"backoff_max" json:"backoff_max"`
 }
 
 // ServerConfig configures `pathwaysync serve`.
@@ -115,6 +132,7 @@ var Defaults = map[string]any{
 	"catalog.lifecycle":                  "production",
 	"source.max_bytes":                   int64(5 << 20),
 	"source.timeout":                     30 * time.Second,
+	"source.follow_symlinks":             false,
 	"github.api_url":                     githubsync.DefaultAPIURL,
 	"github.repository":                  "",
 	"github.base_branch":                 "",
@@ -134,9 +152,11 @@ var Defaults = map[string]any{
 	"github.commit.author_email":         "pathwaysync@users.noreply.github.com",
 	"github.commit.message":              githubsync.DefaultCommitMessage,
 	"sync.max_deletions":                 githubsync.DefaultMaxDeletions,
-	"sync.schedule":                      "1h",
-	"sync.jitter":                        30 * time.Second,
-	"server.addr":                        ":8080",
+	"sync.schedule":                      daemon.DefaultSchedule,
+	"sync.jitter":                        daemon.DefaultJitter,
+	"sync.backoff_min":                   daemon.DefaultBackoffMin,
+	"sync.backoff_max":                   daemon.DefaultBackoffMax,
+	"server.addr":                        daemon.DefaultAddr,
 	"server.public_url":                  "",
 	"server.techdocs_base_url":           "",
 	"server.webhook_secret":              "",
@@ -145,10 +165,11 @@ var Defaults = map[string]any{
 	"server.webhook_paths":               []string{},
 	"server.api_token":                   "",
 	"server.api_token_file":              "",
-	"server.ready_max_age":               3 * time.Hour,
-	"server.shutdown_timeout":            30 * time.Second,
+	"server.ready_max_age":               daemon.DefaultReadyMaxAge,
+	"server.shutdown_timeout":            daemon.DefaultShutdownTimeout,
 	"server.log_format":                  "text",
 	"server.log_level":                   "info",
+	"backstage.base_url":                 "",
 }
 
 // Error is a configuration error naming the key at fault.

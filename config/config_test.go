@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/pathwaysync/pathwaysync/config"
+	"github.com/pathwaysync/pathwaysync/daemon"
 )
 
 func TestLoadDefaults(t *testing.T) {
@@ -76,7 +78,7 @@ func TestBadFiles(t *testing.T) {
 		"bad-namespace.yaml":     `config: catalog.namespace: "Not_Valid" is not a valid Backstage namespace`,
 		"bad-repository.yaml":    `config: github.repository: "no-slash" is not OWNER/NAME`,
 		"bad-path.yaml":          `config: github.path: "../escape" must be a folder inside the repository`,
-		"bad-schedule.yaml":      `config: sync.schedule: "every day" is neither a duration like 1h nor a cron expression`,
+		"bad-schedule.yaml":      `config: sync.schedule: "every day" is neither a duration like 1h, a cron expression nor "off"`,
 		"bad-log-format.yaml":    `config: server.log_format: "xml" is not text or json`,
 		"token-and-file.yaml":    `config: github.token_file: set either github.token or github.token_file, not both`,
 		"partial-app.yaml":       `config: github.app_id: a GitHub App needs github.app_id, github.installation_id and github.private_key_file together`,
@@ -173,5 +175,71 @@ func TestReferenceDocumentsEveryKey(t *testing.T) {
 		if !strings.Contains(string(b), "`"+k+"`") {
 			t.Errorf("docs/configuration.md does not document %s", k)
 		}
+	}
+}
+
+// TestDaemonRules: the daemon's own rules and defaults apply to its keys,
+// and every error names a key that exists.
+func TestDaemonRules(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		env     []string
+		server  bool // ValidateServer too
+		wantKey string
+	}{
+		{"schedule off", []string{"PATHWAYSYNC_SYNC_SCHEDULE=off"}, true, ""},
+		{"cron", []string{"PATHWAYSYNC_SYNC_SCHEDULE=*/15 * * * *"}, true, ""},
+		{"short interval", []string{"PATHWAYSYNC_SYNC_SCHEDULE=10s"}, false, "sync.schedule"},
+		{"backoff order", []string{"PATHWAYSYNC_SYNC_BACKOFF_MIN=1h", "PATHWAYSYNC_SYNC_BACKOFF_MAX=1m"}, false, "sync.backoff_max"},
+		{"negative ready age", []string{"PATHWAYSYNC_SERVER_READY_MAX_AGE=-1s"}, false, "server.ready_max_age"},
+		{"public url scheme", []string{"PATHWAYSYNC_SERVER_PUBLIC_URL=ftp://example.com"}, false, "server.public_url"},
+		{"webhook paths need a secret", []string{"PATHWAYSYNC_SERVER_WEBHOOK_PATHS=pathways/"}, true, "server.webhook_secret"},
+		{"webhook repositories need a secret", []string{"PATHWAYSYNC_SERVER_WEBHOOK_REPOSITORIES=o/r"}, true, "server.webhook_secret"},
+		{"webhook repository form", []string{"PATHWAYSYNC_SERVER_WEBHOOK_SECRET=s", "PATHWAYSYNC_SERVER_WEBHOOK_REPOSITORIES=nope"}, true, "server.webhook_repositories"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := config.Load("", tt.env, nil)
+			if err == nil && tt.server {
+				err = c.ValidateServer()
+			}
+			if tt.wantKey == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			var ce *config.Error
+			if !errors.As(err, &ce) || ce.Key != tt.wantKey {
+				t.Fatalf("err = %v, want a config.Error for %s", err, tt.wantKey)
+			}
+			if !slices.Contains(config.Keys(), ce.Key) {
+				t.Fatalf("error names %s, which is not a key", ce.Key)
+			}
+		})
+	}
+}
+
+// TestDaemonDefaults: config's defaults for the daemon's keys are the
+// daemon's.
+func TestDaemonDefaults(t *testing.T) {
+	c, err := config.Load("", []string{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Sync.Schedule != daemon.DefaultSchedule || c.Sync.Jitter != daemon.DefaultJitter ||
+		c.Sync.BackoffMin != daemon.DefaultBackoffMin || c.Sync.BackoffMax != daemon.DefaultBackoffMax ||
+		c.Server.Addr != daemon.DefaultAddr || c.Server.ReadyMaxAge != daemon.DefaultReadyMaxAge ||
+		c.Server.ShutdownTimeout != daemon.DefaultShutdownTimeout {
+		t.Fatalf("defaults differ from the daemon's: %+v %+v", c.Sync, c.Server)
+	}
+}
+
+func TestBackstageBaseURL(t *testing.T) {
+	c, err := config.Load("", []string{"PATHWAYSYNC_BACKSTAGE_BASE_URL=https://backstage.example.com"}, nil)
+	if err != nil || c.Backstage.BaseURL != "https://backstage.example.com" {
+		t.Fatalf("config %+v, %v", c, err)
+	}
+	if _, err := config.Load("", []string{"PATHWAYSYNC_BACKSTAGE_BASE_URL=backstage.example.com"}, nil); err == nil || !strings.Contains(err.Error(), "backstage.base_url") {
+		t.Errorf("relative URL accepted: %v", err)
 	}
 }

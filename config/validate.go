@@ -1,11 +1,13 @@
 package config
 
 import (
+	"errors"
 	"net/url"
 	"path"
 	"regexp"
 	"strings"
-	"time"
+
+	"github.com/pathwaysync/pathwaysync/daemon"
 )
 
 var (
@@ -64,18 +66,7 @@ func (c *Config) Validate() error {
 	if c.Sync.MaxDeletions < -1 {
 		e.add("sync.max_deletions", "must be -1 (half of the pathways) or a count >= 0, got %d", c.Sync.MaxDeletions)
 	}
-	if c.Sync.Jitter < 0 {
-		e.add("sync.jitter", "must not be negative")
-	}
-	if c.Sync.Schedule != "" && c.Sync.Schedule != "off" {
-		if d, err := time.ParseDuration(c.Sync.Schedule); err == nil {
-			if d < time.Minute {
-				e.add("sync.schedule", "interval %s is shorter than one minute", d)
-			}
-		} else if len(strings.Fields(c.Sync.Schedule)) < 5 && !strings.HasPrefix(c.Sync.Schedule, "@") {
-			e.add("sync.schedule", "%q is neither a duration like 1h nor a cron expression", c.Sync.Schedule)
-		}
-	}
+	e.addDaemon(c.daemonOptions(false).Validate())
 	switch c.Server.LogFormat {
 	case "text", "json":
 	default:
@@ -86,13 +77,10 @@ func (c *Config) Validate() error {
 	default:
 		e.add("server.log_level", "%q is not debug, info, warn or error", c.Server.LogLevel)
 	}
-	if c.Server.ReadyMaxAge <= 0 {
-		e.add("server.ready_max_age", "must be positive")
-	}
 	if c.Server.ShutdownTimeout <= 0 {
 		e.add("server.shutdown_timeout", "must be positive")
 	}
-	for _, k := range []struct{ key, val string }{{"server.public_url", c.Server.PublicURL}, {"server.techdocs_base_url", c.Server.TechDocsBaseURL}} {
+	for _, k := range []struct{ key, val string }{{"server.techdocs_base_url", c.Server.TechDocsBaseURL}, {"backstage.base_url", c.Backstage.BaseURL}} {
 		if k.val == "" {
 			continue
 		}
@@ -119,14 +107,55 @@ func (c *Config) ValidateGitHub() error {
 	return e.err()
 }
 
-// ValidateServer checks what `serve` needs beyond Validate.
+// ValidateServer checks what `serve` needs beyond Validate: the daemon's
+// own rules (daemon.Options.Validate), webhooks included.
 func (c *Config) ValidateServer() error {
 	var e errs
-	if len(c.Server.WebhookRepositories) > 0 && c.Server.WebhookSecret == "" {
-		e.add("server.webhook_secret", "required when server.webhook_repositories enables webhooks")
-	}
+	e.addDaemon(c.daemonOptions(true).Validate())
 	if c.Server.Addr == "" {
 		e.add("server.addr", "must not be empty")
 	}
 	return e.err()
+}
+
+// daemonOptions are the daemon's options as configured; without webhooks
+// they leave out the webhook keys, whose rules only serve applies.
+func (c *Config) daemonOptions(webhooks bool) daemon.Options {
+	o := daemon.Options{
+		Addr:            c.Server.Addr,
+		Schedule:        c.Sync.Schedule,
+		Jitter:          c.Sync.Jitter,
+		BackoffMin:      c.Sync.BackoffMin,
+		BackoffMax:      c.Sync.BackoffMax,
+		ReadyMaxAge:     c.Server.ReadyMaxAge,
+		ShutdownTimeout: c.Server.ShutdownTimeout,
+		PublicURL:       c.Server.PublicURL,
+		TechDocsBaseURL: c.Server.TechDocsBaseURL,
+	}
+	if webhooks {
+		o.WebhookSecret = c.Server.WebhookSecret
+		o.WebhookRepositories = c.Server.WebhookRepositories
+		o.WebhookPaths = c.Server.WebhookPaths
+		o.APIToken = c.Server.APIToken
+	}
+	return o
+}
+
+// addDaemon adds the daemon's *daemon.OptionError values under their keys.
+func (e *errs) addDaemon(err error) {
+	if err == nil {
+		return
+	}
+	list := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	}
+	for _, one := range list {
+		var oe *daemon.OptionError
+		if errors.As(one, &oe) {
+			*e = append(*e, &Error{Key: oe.Key, Msg: oe.Msg})
+			continue
+		}
+		*e = append(*e, one)
+	}
 }

@@ -5,42 +5,66 @@ import (
 	"time"
 )
 
-// retryPolicy says what to do after a failed sync: retry after Delay, or
-// (Permanent) wait for the next schedule or trigger.
-type retryPolicy struct {
-	Delay     time.Duration
-	Permanent bool
+// Failure is a sync error that says whether and when retrying can help.
+type Failure interface {
+	error
+	Reason() string     // short snake_case: "transient", "rate_limited", "bad_credentials", "permission", "mass_deletion", "foreign_branch", ...
+	Permanent() bool    // retrying without a person changing something fails again
+	RetryAt() time.Time // earliest time a retry may succeed; zero when unknown
 }
 
-// classify applies the error's own classification when it has one
-// (Transient() bool, RetryAfter() time.Duration, anywhere in its chain) to
-// a capped exponential backoff for the failures-th consecutive failure.
-func classify(err error, failures int, min, max time.Duration) retryPolicy {
-	d := backoff(failures, min, max)
-	var tr interface{ Transient() bool }
-	if errors.As(err, &tr) && !tr.Transient() {
-		return retryPolicy{Permanent: true}
+// ReasonUnclassified is the failure reason of an error that is not a
+// Failure anywhere in its chain; the loop treats it as transient.
+const ReasonUnclassified = "unclassified"
+
+// retryPolicy is what the loop does after a failed sync.
+type retryPolicy struct {
+	Reason string
+	// Permanent: no retry on the backoff; the next sync is the schedule's
+	// or a trigger's.
+	Permanent bool
+	// At is when the retry runs (transient failures).
+	At time.Time
+	// NotBefore holds every sync, triggered ones included, until then
+	// (a rate limit's reset); zero when nothing is held.
+	NotBefore time.Time
+}
+
+// classify maps err, the failures-th consecutive failure at now, to a
+// retryPolicy: a permanent Failure waits for the schedule or a trigger; a
+// Failure with a RetryAt holds every sync until then and retries no earlier
+// than the backoff; anything else retries after the capped exponential
+// backoff min·2^(failures-1) ≤ max.
+func classify(err error, failures int, now time.Time, lo, hi time.Duration) retryPolicy {
+	var f Failure
+	if !errors.As(err, &f) {
+		return retryPolicy{Reason: ReasonUnclassified, At: now.Add(backoff(failures, lo, hi))}
 	}
-	var ra interface{ RetryAfter() time.Duration }
-	if errors.As(err, &ra) {
-		if after := ra.RetryAfter(); after > d {
-			d = after
+	p := retryPolicy{Reason: f.Reason(), Permanent: f.Permanent()}
+	if p.Reason == "" {
+		p.Reason = ReasonUnclassified
+	}
+	if p.Permanent {
+		return p
+	}
+	p.At = now.Add(backoff(failures, lo, hi))
+	if at := f.RetryAt(); at.After(now) {
+		p.NotBefore = at
+		if at.After(p.At) {
+			p.At = at
 		}
 	}
-	return retryPolicy{Delay: d}
+	return p
 }
 
-// backoff is min·2^(failures-1), capped at max.
-func backoff(failures int, min, max time.Duration) time.Duration {
-	d := min
+// backoff is lo·2^(failures-1), capped at hi.
+func backoff(failures int, lo, hi time.Duration) time.Duration {
+	d := lo
 	for i := 1; i < failures; i++ {
 		d *= 2
-		if d >= max || d <= 0 {
-			return max
+		if d >= hi || d <= 0 {
+			return hi
 		}
 	}
-	if d > max {
-		return max
-	}
-	return d
+	return min(d, hi)
 }

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/pathwaysync/pathwaysync/catalogapi"
 )
 
 const (
@@ -230,7 +232,7 @@ func TestByNameUIDRefs(t *testing.T) {
 	var e map[string]any
 	_ = json.Unmarshal(rec.Body.Bytes(), &e)
 	uid := e["metadata"].(map[string]any)["uid"].(string)
-	if uid != uidFor(compRef) {
+	if uid != catalogapi.UID(compRef) {
 		t.Fatalf("uid %s not derived from the ref", uid)
 	}
 	if rec := do(h, "GET", "/api/catalog/entities/by-uid/"+uid, "", nil); rec.Code != 200 {

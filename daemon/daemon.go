@@ -1,33 +1,30 @@
 // Package daemon is the long-running form of pathwaysync (`pathwaysync
 // serve`): it runs syncs at start-up, on a schedule, on GitHub webhooks and
-// on a manual API call, never two at once; it serves the entities of the last
-// good sync through a Backstage-compatible read API, a catalog-info.yaml and
-// a Red Hat Developer Hub learning-paths feed; and it exposes health,
-// readiness, Prometheus metrics and a status page.
+// on a manual API call, never two at once; after a failed sync it acts on
+// the error's Failure class; it serves the entities of the last good sync
+// through the Backstage-compatible read API of package catalogapi, a
+// catalog-info.yaml and a Red Hat Developer Hub learning-paths feed; and it
+// exposes health, readiness, Prometheus metrics and a status page.
 //
 // The daemon does not know how a sync is done: cmd implements Syncer by
 // wiring sources, the exporter and githubsync.
 //
 // Endpoints:
 //
-//	GET  /                         HTML status page (recent syncs, open PR, pathways)
+//	GET  /                         HTML status page (recent syncs, open PR, the last sync's problem, pathways)
 //	GET  /healthz                  200 while the process runs
-//	GET  /readyz                   200 when a sync succeeded within ReadyMaxAge, else 503 + reason
+//	GET  /readyz                   200 while a good sync's entities are served (within ReadyMaxAge when set), else 503;
+//	                               the body says why, and names a failing or blocked sync either way
 //	GET  /metrics                  Prometheus (pathwaysync_*)
-//	POST /webhooks/github          push events (X-Hub-Signature-256), 202 when a sync is queued
+//	POST /webhooks/github          push events (X-Hub-Signature-256), 202 when a sync is queued; 404 without a secret
 //	POST /api/v1/sync              manual trigger, Authorization: Bearer <APIToken>; 404 without a token
 //	GET  /catalog-info.yaml        every entity but Locations, multi-document YAML, ETag/If-None-Match
 //	GET  /api/learning-paths       [{label, url, description, hours, minutes, paths}]
-//	GET  /api/catalog/entities     Backstage catalog API: filter, fields, order, limit/offset/after
-//	GET  /api/catalog/entities/by-query, /by-uid/{uid}, /by-name/{kind}/{namespace}/{name}
-//	POST /api/catalog/entities/by-refs
-//	GET  /api/catalog/entity-facets
+//	     /api/catalog/...          catalogapi over the last good sync's entities
 //
-// Served entities carry a uid derived from their ref (stable across syncs
-// and restarts), an etag hashing their content, and relations in both
-// directions as the stock catalog computes them. /catalog-info.yaml leaves
-// Location entities out: their relative targets name files this server does
-// not serve, and the document already holds every entity they point at.
+// /catalog-info.yaml leaves Location entities out: their relative targets
+// name files this server does not serve, and the document already holds
+// every entity they point at.
 package daemon
 
 import (
@@ -86,10 +83,14 @@ type Outcome struct {
 	// or relations: the daemon computes them).
 	Entities []catalog.Entity
 	Pathways []pathway.Pathway
-	// Action, PRNumber and PRURL are githubsync's result.
+	// Action, PRNumber and PRURL are githubsync's result. Action
+	// ActionBlocked means the entities are good but could not be published.
 	Action   string
 	PRNumber int
 	PRURL    string
+	// Note explains Action to a person (githubsync's summary), e.g. why
+	// publishing is blocked.
+	Note string
 	// SourceFailures name the sources that failed and kept their last good content.
 	SourceFailures []string
 }
@@ -98,14 +99,15 @@ type Outcome struct {
 type Options struct {
 	// Addr is the listen address; default ":8080".
 	Addr string
-	// Schedule is an interval ("1h") or a cron expression (five fields or a
-	// descriptor such as "@hourly"); default "1h".
+	// Schedule is an interval ("1h"), a cron expression (five fields or a
+	// descriptor such as "@hourly") or ScheduleOff; default "1h".
 	Schedule string
 	// Jitter adds a random delay in [0, Jitter) to every scheduled sync.
 	Jitter time.Duration
 
-	// WebhookSecret verifies X-Hub-Signature-256; required when webhooks
-	// are enabled (WebhookRepositories non-empty or a secret set).
+	// WebhookSecret verifies X-Hub-Signature-256; webhooks are enabled when
+	// it is set, and WebhookRepositories or WebhookPaths require it.
+	// SetSecrets replaces it while the server runs.
 	WebhookSecret string
 	// WebhookRepositories ("owner/name") whose push events trigger a sync;
 	// empty means any repository the secret-signed hook reports.
@@ -113,16 +115,18 @@ type Options struct {
 	// WebhookPaths are path prefixes a pushed commit must touch; empty means any.
 	WebhookPaths []string
 
-	// APIToken enables POST /api/v1/sync with "Authorization: Bearer <token>".
+	// APIToken enables POST /api/v1/sync with "Authorization: Bearer <token>";
+	// SetSecrets replaces it while the server runs.
 	APIToken string
 	// ReadyMaxAge is how recent the last successful sync must be for
-	// /readyz; zero means any successful sync since start.
+	// /readyz; zero (the default) means any successful sync since start, so
+	// that a failing sync never takes a serving daemon out of its Service.
 	ReadyMaxAge time.Duration
 	// ShutdownTimeout is how long a running sync may take to finish after
 	// shutdown starts before its ctx is cancelled; default 30s.
 	ShutdownTimeout time.Duration
-	// BackoffMin and BackoffMax bound the retry delay after a failed sync;
-	// defaults 10s and 10m.
+	// BackoffMin and BackoffMax bound the retry delay after a failed
+	// transient sync; defaults DefaultBackoffMin and DefaultBackoffMax.
 	BackoffMin, BackoffMax time.Duration
 
 	// PublicURL is this server's base URL (e.g. https://pathwaysync.example.com),
@@ -136,17 +140,25 @@ type Options struct {
 	Logger *slog.Logger
 	// Registry receives the metrics; nil creates a private registry.
 	Registry *prometheus.Registry
-	// Now is the clock (tests); nil means time.Now.
-	Now func() time.Time
+	// Clock is the loop's time source (tests); nil means the wall clock.
+	Clock Clock
 }
 
-// Defaults.
+// Defaults; config derives its defaults for the same keys from them.
 const (
 	DefaultAddr            = ":8080"
 	DefaultSchedule        = "1h"
+	DefaultJitter          = 30 * time.Second
 	DefaultShutdownTimeout = 30 * time.Second
+	DefaultReadyMaxAge     = time.Duration(0)
 	DefaultBackoffMin      = 10 * time.Second
 	DefaultBackoffMax      = 10 * time.Minute
+	// ScheduleOff disables scheduled syncs: only start-up, webhooks and
+	// the manual trigger run them.
+	ScheduleOff = "off"
+	// ActionBlocked is the Outcome.Action of a sync whose entities are good
+	// but whose pull request branch holds commits pathwaysync did not make.
+	ActionBlocked = "blocked"
 	// statusHistory is how many past syncs the status page lists.
 	statusHistory = 20
 )
@@ -156,25 +168,25 @@ type Server struct {
 	opts     Options
 	syncer   Syncer
 	log      *slog.Logger
-	now      func() time.Time
+	clock    Clock
 	schedule schedule
 	metrics  *Metrics
 	registry *prometheus.Registry
 	handler  http.Handler
 	repos    map[string]bool
-	webhooks bool
 
-	snap atomic.Pointer[snapshot]
+	snap    atomic.Pointer[snapshot]
+	secrets atomic.Pointer[secrets]
 
 	mu         sync.Mutex
 	pending    *Trigger // coalesced trigger waiting to run
 	stopping   bool
 	running    bool
-	syncSeq    uint64
 	history    []syncRecord
 	lastOK     time.Time
 	lastErr    string
 	lastPR     prInfo
+	problem    problem // why the last sync did not fully succeed; zero when it did
 	wake       chan struct{}
 	deliveries *lru
 	rnd        *rand.Rand
@@ -199,11 +211,70 @@ type syncRecord struct {
 	PRURL    string
 }
 
-// New validates o and returns a Server that runs s.
-func New(o Options, s Syncer) (*Server, error) {
-	if s == nil {
-		return nil, errors.New("daemon: nil Syncer")
+// OptionError is an invalid option; Key is its configuration key.
+type OptionError struct {
+	Key string
+	Msg string
+}
+
+func (e *OptionError) Error() string { return "daemon: " + e.Key + ": " + e.Msg }
+
+// Validate checks o after defaults apply; every error is an *OptionError
+// (joined), so config can report them under their keys.
+func (o Options) Validate() error {
+	o = o.withDefaults()
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &OptionError{Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
+	if o.BackoffMax < o.BackoffMin {
+		bad("sync.backoff_max", "%s is less than sync.backoff_min %s", o.BackoffMax, o.BackoffMin)
+	}
+	if o.Jitter < 0 {
+		bad("sync.jitter", "%s is negative", o.Jitter)
+	}
+	if o.ReadyMaxAge < 0 {
+		bad("server.ready_max_age", "%s is negative", o.ReadyMaxAge)
+	}
+	if err := ValidateSchedule(o.Schedule); err != nil {
+		errs = append(errs, err)
+	}
+	if o.WebhookSecret == "" && (len(o.WebhookRepositories) > 0 || len(o.WebhookPaths) > 0) {
+		bad("server.webhook_secret", "required when server.webhook_repositories or server.webhook_paths is set: webhooks are verified with it")
+	}
+	for _, r := range o.WebhookRepositories {
+		if _, err := repoKey(r); err != nil {
+			bad("server.webhook_repositories", "%v", err)
+		}
+	}
+	for _, u := range []struct{ key, v string }{{"server.public_url", o.PublicURL}, {"server.techdocs_base_url", o.TechDocsBaseURL}} {
+		if u.v == "" {
+			continue
+		}
+		if pu, err := url.Parse(u.v); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			bad(u.key, "%q is not an absolute http(s) URL", u.v)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateSchedule checks a sync.schedule value: an interval of at least
+// MinInterval, a cron expression or ScheduleOff.
+func ValidateSchedule(spec string) error {
+	_, err := parseSchedule(spec)
+	return err
+}
+
+// repoKey is the lowercased owner/name of a webhook repository.
+func repoKey(r string) (string, error) {
+	owner, name, ok := strings.Cut(strings.TrimSpace(r), "/")
+	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+		return "", fmt.Errorf("%q is not owner/name", r)
+	}
+	return strings.ToLower(owner + "/" + name), nil
+}
+
+func (o Options) withDefaults() Options {
 	if o.Addr == "" {
 		o.Addr = DefaultAddr
 	}
@@ -217,51 +288,35 @@ func New(o Options, s Syncer) (*Server, error) {
 		o.BackoffMin = DefaultBackoffMin
 	}
 	if o.BackoffMax <= 0 {
-		o.BackoffMax = DefaultBackoffMax
+		o.BackoffMax = max(DefaultBackoffMax, o.BackoffMin)
 	}
-	if o.BackoffMax < o.BackoffMin {
-		return nil, fmt.Errorf("daemon: sync.backoff_max %s is less than sync.backoff_min %s", o.BackoffMax, o.BackoffMin)
+	return o
+}
+
+// New validates o and returns a Server that runs s.
+func New(o Options, s Syncer) (*Server, error) {
+	if s == nil {
+		return nil, errors.New("daemon: nil Syncer")
 	}
-	if o.Jitter < 0 {
-		return nil, fmt.Errorf("daemon: sync.jitter %s is negative", o.Jitter)
+	if err := o.Validate(); err != nil {
+		return nil, err
 	}
-	if o.ReadyMaxAge < 0 {
-		return nil, fmt.Errorf("daemon: server.ready_max_age %s is negative", o.ReadyMaxAge)
-	}
-	webhooks := len(o.WebhookRepositories) > 0 || len(o.WebhookPaths) > 0 || o.WebhookSecret != ""
-	if webhooks && o.WebhookSecret == "" {
-		return nil, errors.New("daemon: webhooks are enabled (webhook repositories or paths configured) but server.webhook_secret is empty; set it or remove them")
-	}
+	o = o.withDefaults()
 	repos := map[string]bool{}
 	for _, r := range o.WebhookRepositories {
-		owner, name, ok := strings.Cut(strings.TrimSpace(r), "/")
-		if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
-			return nil, fmt.Errorf("daemon: webhook repository %q is not owner/name", r)
-		}
-		repos[strings.ToLower(owner+"/"+name)] = true
-	}
-	for _, u := range []struct{ key, v string }{{"server.public_url", o.PublicURL}, {"server.techdocs_base_url", o.TechDocsBaseURL}} {
-		if u.v == "" {
-			continue
-		}
-		pu, err := url.Parse(u.v)
-		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
-			return nil, fmt.Errorf("daemon: %s %q is not an absolute http(s) URL", u.key, u.v)
-		}
+		k, _ := repoKey(r) // checked by Validate
+		repos[k] = true
 	}
 	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
 	o.TechDocsBaseURL = strings.TrimRight(o.TechDocsBaseURL, "/")
-	sch, err := parseSchedule(o.Schedule)
-	if err != nil {
-		return nil, err
-	}
+	sch, _ := parseSchedule(o.Schedule) // checked by Validate
 	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	now := o.Now
-	if now == nil {
-		now = time.Now
+	clock := o.Clock
+	if clock == nil {
+		clock = systemClock{}
 	}
 	reg := o.Registry
 	if reg == nil {
@@ -275,19 +330,32 @@ func New(o Options, s Syncer) (*Server, error) {
 		opts:       o,
 		syncer:     s,
 		log:        log,
-		now:        now,
+		clock:      clock,
 		schedule:   sch,
 		metrics:    m,
 		registry:   reg,
 		repos:      repos,
-		webhooks:   webhooks,
 		wake:       make(chan struct{}, 1),
 		deliveries: newLRU(4096),
 		rnd:        rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x9e3779b97f4a7c15)),
 	}
+	srv.secrets.Store(&secrets{webhook: o.WebhookSecret, api: o.APIToken})
 	srv.snap.Store(emptySnapshot())
 	srv.handler = srv.routes()
 	return srv, nil
+}
+
+// secrets are the credentials the handlers check; SetSecrets swaps them.
+type secrets struct {
+	webhook string
+	api     string
+}
+
+// SetSecrets replaces the webhook secret and the API token, e.g. after the
+// Syncer re-read rotated secret files. An empty webhook secret disables
+// webhooks (404); an empty token disables the manual trigger.
+func (s *Server) SetSecrets(webhookSecret, apiToken string) {
+	s.secrets.Store(&secrets{webhook: webhookSecret, api: apiToken})
 }
 
 // Handler returns the HTTP handler serving every endpoint.

@@ -139,7 +139,8 @@ const learningPathType = "learning-pathway"
 // learning-pathway Component, sorted by label, linking to its TechDocs
 // (techDocsBase/<namespace>/component/<name>, or the Backstage-relative
 // /docs/... when no base is configured).
-func learningPaths(ents []*catalog.Entity, pathways []pathway.Pathway, techDocsBase string) ([]byte, error) {
+// The first of two entities with the same ref wins, as in the catalog.
+func learningPaths(ents []catalog.Entity, pathways []pathway.Pathway, techDocsBase string) ([]byte, error) {
 	byTitle := map[string]*pathway.Pathway{}
 	for i := range pathways {
 		byTitle[strings.ToLower(pathways[i].Title)] = &pathways[i]
@@ -149,7 +150,14 @@ func learningPaths(ents []*catalog.Entity, pathways []pathway.Pathway, techDocsB
 		base = "/docs"
 	}
 	out := []LearningPath{}
-	for _, e := range ents {
+	seen := map[string]bool{}
+	for i := range ents {
+		e := &ents[i]
+		ref := e.Ref()
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
 		if !strings.EqualFold(e.Kind, catalog.KindComponent) {
 			continue
 		}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pathwaysync/pathwaysync/catalogapi"
 )
 
 // findHarness returns the path of the Backstage harness's run.sh:
@@ -137,7 +139,7 @@ func TestReadAPIMatchesBackstage(t *testing.T) {
 						t.Errorf("annotation keys: catalog %v, ours %v", a, b)
 					}
 					for ak, av := range ra {
-						if ak == ManagedByAnnotation || ak == OriginAnnotation {
+						if ak == catalogapi.ManagedByAnnotation || ak == catalogapi.OriginAnnotation {
 							continue
 						}
 						if oa[ak] != av {

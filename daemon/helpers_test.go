@@ -135,7 +135,7 @@ func serveSnapshot(t testing.TB, out *Outcome, o Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := buildSnapshot(out.Entities, out.Pathways, srv.opts.PublicURL, srv.opts.TechDocsBaseURL, time.Unix(0, 0))
+	snap, err := buildSnapshot(out.Entities, out.Pathways, srv.opts.PublicURL, srv.opts.TechDocsBaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,42 +89,52 @@ func TestJitterBounded(t *testing.T) {
 	}
 }
 
-type classErr struct {
-	transient bool
-	after     time.Duration
+// failure is a hand-written Failure.
+type failure struct {
+	reason    string
+	permanent bool
+	retryAt   time.Time
 }
 
-func (e classErr) Error() string             { return "classified" }
-func (e classErr) Transient() bool           { return e.transient }
-func (e classErr) RetryAfter() time.Duration { return e.after }
+func (f failure) Error() string      { return "github: " + f.reason }
+func (f failure) Reason() string     { return f.reason }
+func (f failure) Permanent() bool    { return f.permanent }
+func (f failure) RetryAt() time.Time { return f.retryAt }
 
 func TestClassify(t *testing.T) {
-	min, max := time.Second, 8*time.Second
+	lo, hi := time.Second, 8*time.Second
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name     string
 		err      error
 		failures int
 		want     retryPolicy
 	}{
-		{"plain first", errors.New("x"), 1, retryPolicy{Delay: time.Second}},
-		{"plain third", errors.New("x"), 3, retryPolicy{Delay: 4 * time.Second}},
-		{"capped", errors.New("x"), 10, retryPolicy{Delay: 8 * time.Second}},
-		{"huge count capped", errors.New("x"), 200, retryPolicy{Delay: 8 * time.Second}},
-		{"permanent", classErr{transient: false}, 1, retryPolicy{Permanent: true}},
-		{"retry-after wins", classErr{transient: true, after: time.Minute}, 1, retryPolicy{Delay: time.Minute}},
-		{"wrapped retry-after", fmtErr(classErr{transient: true, after: 3 * time.Second}), 1, retryPolicy{Delay: 3 * time.Second}},
-		{"short retry-after keeps backoff", classErr{transient: true, after: time.Millisecond}, 2, retryPolicy{Delay: 2 * time.Second}},
+		{"plain first", errors.New("x"), 1, retryPolicy{Reason: ReasonUnclassified, At: now.Add(time.Second)}},
+		{"plain third", errors.New("x"), 3, retryPolicy{Reason: ReasonUnclassified, At: now.Add(4 * time.Second)}},
+		{"capped", errors.New("x"), 10, retryPolicy{Reason: ReasonUnclassified, At: now.Add(8 * time.Second)}},
+		{"huge count capped", errors.New("x"), 200, retryPolicy{Reason: ReasonUnclassified, At: now.Add(8 * time.Second)}},
+		{"transient", failure{reason: "transient"}, 2, retryPolicy{Reason: "transient", At: now.Add(2 * time.Second)}},
+		{"permanent", failure{reason: "bad_credentials", permanent: true}, 1, retryPolicy{Reason: "bad_credentials", Permanent: true}},
+		{"permanent ignores retry time", failure{reason: "permission", permanent: true, retryAt: now.Add(time.Hour)}, 1, retryPolicy{Reason: "permission", Permanent: true}},
+		{"rate limit holds until reset", failure{reason: "rate_limited", retryAt: now.Add(time.Minute)}, 1,
+			retryPolicy{Reason: "rate_limited", At: now.Add(time.Minute), NotBefore: now.Add(time.Minute)}},
+		{"wrapped", fmtErr(failure{reason: "rate_limited", retryAt: now.Add(3 * time.Second)}), 1,
+			retryPolicy{Reason: "rate_limited", At: now.Add(3 * time.Second), NotBefore: now.Add(3 * time.Second)}},
+		{"early reset keeps backoff", failure{reason: "rate_limited", retryAt: now.Add(time.Millisecond)}, 2,
+			retryPolicy{Reason: "rate_limited", At: now.Add(2 * time.Second), NotBefore: now.Add(time.Millisecond)}},
+		{"past reset", failure{reason: "transient", retryAt: now.Add(-time.Minute)}, 1, retryPolicy{Reason: "transient", At: now.Add(time.Second)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := classify(tt.err, tt.failures, min, max); got != tt.want {
+			if got := classify(tt.err, tt.failures, now, lo, hi); got != tt.want {
 				t.Errorf("classify = %+v, want %+v", got, tt.want)
 			}
 		})
 	}
 }
 
-func fmtErr(err error) error { return errors.Join(errors.New("publish"), err) }
+func fmtErr(err error) error { return fmt.Errorf("publish: %w", err) }
 
 // TestCoalescing: triggers arriving during a sync coalesce into one more
 // sync; a burst of 50 while idle gives at most 2 syncs; never two at once.
@@ -182,59 +194,267 @@ func TestCoalescing(t *testing.T) {
 	}
 }
 
-// TestScheduleRuns: an interval schedule runs syncs without triggers.
-func TestScheduleRuns(t *testing.T) {
-	var mu sync.Mutex
-	var reasons []string
-	srv, err := New(Options{Schedule: "30ms"}, &fakeSyncer{SyncFunc: func(ctx context.Context, tr Trigger) (*Outcome, error) {
-		mu.Lock()
-		reasons = append(reasons, tr.Reason)
-		mu.Unlock()
+// fakeClock is a Clock that moves only when told; every Until the loop
+// registers is reported on parks, so a test knows what the loop waits for.
+type fakeClock struct {
+	mu      sync.Mutex
+	t       time.Time
+	waiters []fakeWaiter
+	parks   chan time.Time
+}
+
+type fakeWaiter struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), parks: make(chan time.Time, 1000)}
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *fakeClock) Until(at time.Time) <-chan time.Time {
+	ch := make(chan time.Time, 1)
+	c.mu.Lock()
+	if !at.After(c.t) {
+		ch <- c.t
+	} else {
+		c.waiters = append(c.waiters, fakeWaiter{at, ch})
+	}
+	c.mu.Unlock()
+	c.parks <- at
+	return ch
+}
+
+// Set moves the clock to t and fires the waiters it reaches.
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+	kept := c.waiters[:0]
+	for _, w := range c.waiters {
+		if w.at.After(t) {
+			kept = append(kept, w)
+			continue
+		}
+		w.ch <- t
+	}
+	c.waiters = kept
+}
+
+func (c *fakeClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
+
+// park returns what the loop waits for next: the time of its next Until.
+func (c *fakeClock) park(t *testing.T) time.Time {
+	t.Helper()
+	select {
+	case at := <-c.parks:
+		return at
+	case <-time.After(5 * time.Second):
+		t.Fatal("the loop did not wait for a time")
+		return time.Time{}
+	}
+}
+
+// expectPark reads parks until the loop waits for want.
+func (c *fakeClock) expectPark(t *testing.T, want time.Time) {
+	t.Helper()
+	for {
+		got := c.park(t)
+		if got.Equal(want) {
+			return
+		}
+		if got.After(want) {
+			t.Fatalf("the loop waits until %s, want %s", got.Format(time.DateTime), want.Format(time.DateTime))
+		}
+	}
+}
+
+// recordingSyncer answers with the queued results in turn (the last one
+// repeats; nil is a success) and records each call's reason and time.
+type recordingSyncer struct {
+	clock   *fakeClock
+	mu      sync.Mutex
+	results []error
+	calls   []string
+	at      []time.Time
+}
+
+func (r *recordingSyncer) Sync(ctx context.Context, t Trigger) (*Outcome, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, t.Reason)
+	r.at = append(r.at, r.clock.Now())
+	if len(r.results) == 0 {
 		return &Outcome{}, nil
-	}})
+	}
+	err := r.results[0]
+	if len(r.results) > 1 {
+		r.results = r.results[1:]
+	}
+	if err == nil {
+		return &Outcome{}, nil
+	}
+	return nil, err
+}
+
+func (r *recordingSyncer) reasons() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.calls)
+}
+
+func startClocked(t *testing.T, o Options, errs ...error) (*Server, *fakeClock, *recordingSyncer) {
+	t.Helper()
+	clock := newFakeClock()
+	o.Clock = clock
+	if o.Schedule == "" {
+		o.Schedule = "1h"
+	}
+	rs := &recordingSyncer{clock: clock, results: errs}
+	srv, err := New(o, rs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	startServer(t, srv)
-	eventually(t, "three syncs", func() bool { mu.Lock(); defer mu.Unlock(); return len(reasons) >= 3 })
-	mu.Lock()
-	defer mu.Unlock()
-	if reasons[0] != ReasonStartup || reasons[1] != ReasonSchedule {
-		t.Fatalf("reasons = %v, want startup then schedule", reasons)
+	return srv, clock, rs
+}
+
+// TestScheduleRuns: an interval schedule runs syncs without triggers.
+func TestScheduleRuns(t *testing.T) {
+	_, clock, rs := startClocked(t, Options{Schedule: "1h"})
+	start := clock.Now()
+	for i := 1; i <= 2; i++ {
+		clock.expectPark(t, start.Add(time.Duration(i)*time.Hour))
+		clock.Set(start.Add(time.Duration(i) * time.Hour))
+	}
+	clock.expectPark(t, start.Add(3*time.Hour))
+	if got := rs.reasons(); !slices.Equal(got, []string{ReasonStartup, ReasonSchedule, ReasonSchedule}) {
+		t.Fatalf("reasons = %v, want startup then two schedules", got)
 	}
 }
 
-// fakeClock is a settable Now.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
+// TestScheduleOff: with the schedule off only triggers run syncs, and the
+// loop waits for no time at all.
+func TestScheduleOff(t *testing.T) {
+	srv, clock, rs := startClocked(t, Options{Schedule: ScheduleOff})
+	eventually(t, "start-up sync", func() bool { return len(rs.reasons()) == 1 })
+	clock.Advance(1000 * time.Hour)
+	srv.Trigger(Trigger{Reason: ReasonAPI})
+	eventually(t, "triggered sync", func() bool { return len(rs.reasons()) == 2 })
+	select {
+	case at := <-clock.parks:
+		t.Fatalf("the loop waits until %s with the schedule off", at)
+	default:
+	}
+	if got := rs.reasons(); !slices.Equal(got, []string{ReasonStartup, ReasonAPI}) {
+		t.Fatalf("reasons = %v", got)
+	}
 }
 
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+// TestTransientBackoff: transient failures retry on their own after a
+// capped exponential backoff, and a success resets it.
+func TestTransientBackoff(t *testing.T) {
+	tr := failure{reason: "transient"}
+	_, clock, rs := startClocked(t, Options{BackoffMin: time.Second, BackoffMax: 4 * time.Second}, tr, tr, tr, tr, nil)
+	start := clock.Now()
+	clock.expectPark(t, start.Add(time.Hour)) // before the start-up sync
+	at := start
+	for _, d := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second} {
+		at = at.Add(d)
+		clock.expectPark(t, at)
+		clock.Set(at)
+	}
+	clock.expectPark(t, start.Add(time.Hour)) // success: back to the schedule
+	want := []string{ReasonStartup, ReasonRetry, ReasonRetry, ReasonRetry, ReasonRetry}
+	if got := rs.reasons(); !slices.Equal(got, want) {
+		t.Fatalf("reasons = %v, want %v", got, want)
+	}
 }
 
-// TestFailureBackoffKeepsEntities: failing syncs retry on their own with
-// backoff, the previous good entities keep being served, readiness flips
-// to 503 when the last success is too old and back to 200 on recovery.
-func TestFailureBackoffKeepsEntities(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	var calls atomic.Int32
-	var failing atomic.Bool
-	var stamps sync.Map
+// TestRateLimitHoldsSyncs: after a rate limit no sync runs before its
+// reset, not even a triggered one; then one sync runs.
+func TestRateLimitHoldsSyncs(t *testing.T) {
+	start := newFakeClock().Now()
+	reset := start.Add(30 * time.Minute)
+	srv, clock, rs := startClocked(t, Options{BackoffMin: time.Second}, failure{reason: "rate_limited", retryAt: reset}, nil)
+	clock.expectPark(t, start.Add(time.Hour))
+	clock.expectPark(t, reset)
+	srv.Trigger(Trigger{Reason: ReasonAPI})
+	srv.Trigger(Trigger{Reason: ReasonWebhook})
+	clock.expectPark(t, reset)         // woken by the trigger, still waiting
+	clock.Set(reset.Add(-time.Second)) // fires nothing: the loop waits for the reset
+	if got := len(rs.reasons()); got != 1 {
+		t.Fatalf("%d syncs before the rate-limit reset, want 1", got)
+	}
+	if body := do(srv.Handler(), "GET", "/readyz", "", nil).Body.String(); !strings.Contains(body, "rate_limited") {
+		t.Errorf("readyz does not say why: %q", body)
+	}
+	clock.Set(reset)
+	clock.expectPark(t, start.Add(time.Hour))
+	got := rs.reasons()
+	if len(got) != 2 || got[1] != ReasonAPI {
+		t.Fatalf("reasons = %v, want the start-up sync and one held trigger", got)
+	}
+	if !rs.at[1].Equal(reset) {
+		t.Fatalf("held sync ran at %s, want the reset %s", rs.at[1], reset)
+	}
+}
+
+// TestPermanentFailureWaits: a permanent failure is not retried on the
+// backoff; the schedule and a manual trigger still run syncs; the status
+// page, /readyz and a metric say why, and /readyz stays 200 while the
+// entities of an earlier sync are served.
+func TestPermanentFailureWaits(t *testing.T) {
+	bad := failure{reason: "bad_credentials", permanent: true}
+	srv, clock, rs := startClocked(t, Options{BackoffMin: time.Second}, nil, bad)
+	start := clock.Now()
+	clock.expectPark(t, start.Add(time.Hour))
+	clock.expectPark(t, start.Add(time.Hour)) // after the start-up sync
+	srv.Trigger(Trigger{Reason: ReasonAPI})   // fails permanently
+	clock.expectPark(t, start.Add(time.Hour)) // after the failure: no retry before the schedule
+	clock.Set(start.Add(59 * time.Minute))
+	if got := rs.reasons(); !slices.Equal(got, []string{ReasonStartup, ReasonAPI}) {
+		t.Fatalf("reasons = %v, want no retry", got)
+	}
+	h := srv.Handler()
+	rec := do(h, "GET", "/readyz", "", nil)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "bad_credentials") || !strings.Contains(rec.Body.String(), "no automatic retry") {
+		t.Fatalf("readyz = %d %q, want 200 naming bad_credentials", rec.Code, rec.Body)
+	}
+	if body := do(h, "GET", "/", "", nil).Body.String(); !strings.Contains(body, "bad_credentials") {
+		t.Errorf("status page does not say why:\n%s", body)
+	}
+	if v := metricValue(t, srv, `pathwaysync_sync_problem{reason="bad_credentials"}`); v != 1 {
+		t.Errorf("pathwaysync_sync_problem{bad_credentials} = %v, want 1", v)
+	}
+	if v := metricValue(t, srv, `pathwaysync_sync_failures_total{reason="bad_credentials"}`); v != 1 {
+		t.Errorf("pathwaysync_sync_failures_total{bad_credentials} = %v, want 1", v)
+	}
+	clock.Set(start.Add(time.Hour))
+	clock.expectPark(t, start.Add(2*time.Hour))
+	srv.Trigger(Trigger{Reason: ReasonAPI})
+	eventually(t, "triggered sync", func() bool { return len(rs.reasons()) == 4 })
+	if got := rs.reasons(); !slices.Equal(got, []string{ReasonStartup, ReasonAPI, ReasonSchedule, ReasonAPI}) {
+		t.Fatalf("reasons = %v, want the schedule and the trigger to run", got)
+	}
+}
+
+// TestFailureKeepsEntities: failing syncs keep the previous good entities
+// served, and readiness (with ReadyMaxAge set) flips to 503 when the last
+// success is too old and back to 200 on recovery.
+func TestFailureKeepsEntities(t *testing.T) {
 	good := testOutcome(t)
-	srv, err := New(Options{Schedule: "1h", BackoffMin: 20 * time.Millisecond, BackoffMax: 40 * time.Millisecond,
-		ReadyMaxAge: time.Hour, Now: clock.Now}, &fakeSyncer{SyncFunc: func(ctx context.Context, tr Trigger) (*Outcome, error) {
-		n := calls.Add(1)
-		stamps.Store(n, time.Now())
-		if failing.Load() {
-			return nil, errors.New("github: 502 bad gateway")
-		}
-		return good, nil
-	}})
+	var failing atomic.Bool
+	clock := newFakeClock()
+	srv, err := New(Options{Schedule: "1h", BackoffMin: time.Minute, BackoffMax: time.Minute, ReadyMaxAge: time.Hour, Clock: clock},
+		&fakeSyncer{SyncFunc: func(ctx context.Context, tr Trigger) (*Outcome, error) {
+			if failing.Load() {
+				return nil, errors.New("github: 502 bad gateway")
+			}
+			return good, nil
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,26 +463,17 @@ func TestFailureBackoffKeepsEntities(t *testing.T) {
 		t.Fatalf("readyz before any sync = %d %q", rec.Code, rec.Body)
 	}
 	startServer(t, srv)
-	eventually(t, "start-up sync", func() bool { return srv.readiness() == "" })
-	if rec := do(h, "GET", "/readyz", "", nil); rec.Code != http.StatusOK {
-		t.Fatalf("readyz after success = %d", rec.Code)
+	start := clock.Now()
+	clock.expectPark(t, start.Add(time.Hour))
+	clock.expectPark(t, start.Add(time.Hour))
+	if rec := do(h, "GET", "/readyz", "", nil); rec.Code != http.StatusOK || rec.Body.String() != "ready\n" {
+		t.Fatalf("readyz after success = %d %q", rec.Code, rec.Body)
 	}
 	want := entityNames(t, do(h, "GET", "/api/catalog/entities", "", nil).Body.Bytes())
 
 	failing.Store(true)
-	clock.Advance(2 * time.Hour)
-	srv.Trigger(Trigger{Reason: ReasonAPI})
-	eventually(t, "three retries without triggers", func() bool { return calls.Load() >= 5 })
-	// Delays grow: 20ms, 40ms, 40ms (capped).
-	t2, _ := stamps.Load(int32(2))
-	t3, _ := stamps.Load(int32(3))
-	t4, _ := stamps.Load(int32(4))
-	if d := t3.(time.Time).Sub(t2.(time.Time)); d < 15*time.Millisecond {
-		t.Errorf("first retry after %s, want ≥ 20ms backoff", d)
-	}
-	if d := t4.(time.Time).Sub(t3.(time.Time)); d < 35*time.Millisecond {
-		t.Errorf("second retry after %s, want ≥ 40ms backoff", d)
-	}
+	clock.Set(start.Add(90 * time.Minute)) // the schedule's sync fails
+	clock.expectPark(t, start.Add(91*time.Minute))
 	got := entityNames(t, do(h, "GET", "/api/catalog/entities", "", nil).Body.Bytes())
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("entities during failures = %v, want the last good %v", got, want)
@@ -272,32 +483,42 @@ func TestFailureBackoffKeepsEntities(t *testing.T) {
 		t.Fatalf("readyz after stale failures = %d %q", rec.Code, rec.Body)
 	}
 	failing.Store(false)
-	eventually(t, "recovery", func() bool { return do(h, "GET", "/readyz", "", nil).Code == http.StatusOK })
-	n := calls.Load()
-	time.Sleep(120 * time.Millisecond)
-	if calls.Load() != n {
-		t.Fatal("retries continued after a success")
+	clock.Set(start.Add(91 * time.Minute))
+	clock.expectPark(t, start.Add(150*time.Minute))
+	if rec := do(h, "GET", "/readyz", "", nil); rec.Code != http.StatusOK {
+		t.Fatalf("readyz after recovery = %d %q", rec.Code, rec.Body)
+	}
+	if body := do(h, "GET", "/metrics", "", nil).Body.String(); strings.Contains(body, "pathwaysync_sync_problem{") {
+		t.Error("a pathwaysync_sync_problem series remains after recovery")
 	}
 }
 
-// TestPermanentFailureWaits: a permanent error is not retried on its own.
-func TestPermanentFailureWaits(t *testing.T) {
-	var calls atomic.Int32
-	srv, err := New(Options{Schedule: "1h", BackoffMin: 5 * time.Millisecond}, &fakeSyncer{SyncFunc: func(ctx context.Context, tr Trigger) (*Outcome, error) {
-		calls.Add(1)
-		return nil, classErr{transient: false}
-	}})
+// TestBlockedServesAndReports: a blocked publish serves the entities, keeps
+// /readyz 200 and says so on /readyz, the status page and a metric.
+func TestBlockedServesAndReports(t *testing.T) {
+	out := testOutcome(t)
+	out.Action, out.PRNumber, out.PRURL = ActionBlocked, 0, ""
+	out.Note = "branch pathwaysync/update has commits by alice; publishing is blocked"
+	srv, err := New(Options{Schedule: "1h"}, &fakeSyncer{SyncFunc: func(context.Context, Trigger) (*Outcome, error) { return out, nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	startServer(t, srv)
-	eventually(t, "start-up sync", func() bool { return calls.Load() == 1 })
-	time.Sleep(80 * time.Millisecond)
-	if got := calls.Load(); got != 1 {
-		t.Fatalf("permanent failure retried: %d calls", got)
+	eventually(t, "sync", func() bool { return srv.readiness() == "" })
+	h := srv.Handler()
+	rec := do(h, "GET", "/readyz", "", nil)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "publishing blocked: branch pathwaysync/update has commits by alice") {
+		t.Fatalf("readyz = %d %q", rec.Code, rec.Body)
 	}
-	srv.Trigger(Trigger{Reason: ReasonAPI})
-	eventually(t, "triggered sync", func() bool { return calls.Load() == 2 })
+	if body := do(h, "GET", "/", "", nil).Body.String(); !strings.Contains(body, "publishing blocked") {
+		t.Errorf("status page does not say blocked:\n%s", body)
+	}
+	if v := metricValue(t, srv, `pathwaysync_sync_problem{reason="blocked"}`); v != 1 {
+		t.Errorf(`pathwaysync_sync_problem{reason="blocked"} = %v, want 1`, v)
+	}
+	if n := len(entityNames(t, do(h, "GET", "/api/catalog/entities", "", nil).Body.Bytes())); n != len(out.Entities) {
+		t.Errorf("%d entities served, want %d", n, len(out.Entities))
+	}
 }
 
 // TestPanicRecovered: a panicking Syncer is a failed sync, not a crash.
@@ -382,9 +603,8 @@ func TestGracefulShutdown(t *testing.T) {
 				t.Fatalf("cancelled after %s, before the %s timeout", time.Since(begin), tt.timeout)
 			}
 			srv.Trigger(Trigger{Reason: ReasonAPI})
-			time.Sleep(20 * time.Millisecond)
-			if calls.Load() != 1 {
-				t.Fatal("a trigger after shutdown ran a sync")
+			if v := metricValue(t, srv, `pathwaysync_triggers_total{reason="api",result="dropped"}`); v != 1 || calls.Load() != 1 {
+				t.Fatalf("a trigger after shutdown: dropped %v, syncs %d; want dropped, no sync", v, calls.Load())
 			}
 		})
 	}
@@ -438,4 +658,36 @@ func entityNames(t *testing.T, body []byte) []string {
 		out = append(out, e.Ref())
 	}
 	return out
+}
+
+// TestShutdownLogs: a sync that fails because of shutdown is not reported
+// as retrying, and start-up logs "serving" once.
+func TestShutdownLogs(t *testing.T) {
+	var buf syncbuf.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, nil))
+	started := make(chan struct{})
+	srv, err := New(Options{Schedule: "1h", Logger: logger, ShutdownTimeout: 10 * time.Millisecond},
+		&fakeSyncer{SyncFunc: func(ctx context.Context, tr Trigger) (*Outcome, error) {
+			close(started)
+			<-ctx.Done()
+			return nil, fmt.Errorf("publish: %w", ctx.Err())
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, stop := startServer(t, srv)
+	<-started
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	logs := buf.String()
+	if strings.Contains(logs, "retrying") {
+		t.Errorf("shutdown logged a retry:\n%s", logs)
+	}
+	if n := strings.Count(logs, `msg=serving`); n != 1 {
+		t.Errorf(`"serving" logged %d times, want once:\n%s`, n, logs)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(logs), "msg=stopped") {
+		t.Errorf("last line is not stopped:\n%s", logs)
+	}
 }

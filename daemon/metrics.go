@@ -26,6 +26,8 @@ type Metrics struct {
 	sourceFails  *prometheus.CounterVec
 	triggers     *prometheus.CounterVec
 	webhooks     *prometheus.CounterVec
+	problem      *prometheus.GaugeVec
+	failures     *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry) (*Metrics, error) {
@@ -55,9 +57,13 @@ func newMetrics(reg *prometheus.Registry) (*Metrics, error) {
 			Help: "Sync triggers, by reason and result (queued, coalesced, dropped)."}, []string{"reason", "result"}),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pathwaysync_webhooks_total",
 			Help: "GitHub webhook deliveries, by result."}, []string{"result"}),
+		problem: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pathwaysync_sync_problem",
+			Help: "1 for the reason the last sync failed (transient, rate_limited, bad_credentials, permission, mass_deletion, foreign_branch, unclassified, ...) or was blocked (blocked); no series after a clean sync."}, []string{"reason"}),
+		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pathwaysync_sync_failures_total",
+			Help: "Failed syncs, by failure reason."}, []string{"reason"}),
 	}
 	for _, c := range []prometheus.Collector{m.syncs, m.syncDuration, m.lastSuccess, m.pathways, m.entities,
-		m.prOps, m.ghRequests, m.ghDuration, m.ghRate, m.sourceFails, m.triggers, m.webhooks} {
+		m.prOps, m.ghRequests, m.ghDuration, m.ghRate, m.sourceFails, m.triggers, m.webhooks, m.problem, m.failures} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register metrics: %w", err)
 		}
@@ -95,4 +101,13 @@ func (m *Metrics) ObserveSourceFailure(source string) {
 // githubsync action (the daemon does not count Outcome.Action itself).
 func (m *Metrics) ObservePROperation(kind string) {
 	m.prOps.WithLabelValues(kind).Inc()
+}
+
+// setProblem makes reason the only pathwaysync_sync_problem series; ""
+// clears them.
+func (m *Metrics) setProblem(reason string) {
+	m.problem.Reset()
+	if reason != "" {
+		m.problem.WithLabelValues(reason).Set(1)
+	}
 }

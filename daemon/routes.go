@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pathwaysync/pathwaysync/catalogapi"
 )
 
 // routes builds the server's handler.
@@ -19,7 +21,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/sync", s.handleManualSync)
 	mux.HandleFunc("GET /catalog-info.yaml", s.handleCatalogYAML)
 	mux.HandleFunc("GET /api/learning-paths", s.handleLearningPaths)
-	s.catalogRoutes(mux)
+	mux.Handle(catalogapi.Prefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.snap.Load().api.ServeHTTP(w, r)
+	}))
 	mux.HandleFunc("GET /{$}", s.handleStatus)
 	return mux
 }

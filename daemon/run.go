@@ -116,9 +116,19 @@ func (s *Server) queueInternal(reason string) {
 	s.mu.Unlock()
 }
 
-// nextScheduled returns the next scheduled time after t, plus jitter.
+func (s *Server) hasPending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pending != nil
+}
+
+// nextScheduled returns the next scheduled time after t, plus jitter; zero
+// when the schedule is off.
 func (s *Server) nextScheduled(t time.Time) time.Time {
 	next := s.schedule.Next(t)
+	if next.IsZero() {
+		return next
+	}
 	if s.opts.Jitter > 0 {
 		s.mu.Lock()
 		j := time.Duration(s.rnd.Int64N(int64(s.opts.Jitter)))
@@ -128,55 +138,86 @@ func (s *Server) nextScheduled(t time.Time) time.Time {
 	return next
 }
 
-// loop runs syncs until ctx is cancelled.
+// earliest is the earlier of two times, ignoring zero ones.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
+}
+
+// loop runs syncs until ctx is cancelled. After a failed sync it acts on
+// the error's Failure class (see classify): a transient failure retries
+// after a capped backoff, a rate limit holds every sync until its reset,
+// and a permanent failure waits for the schedule or a trigger.
 func (s *Server) loop(ctx context.Context) {
 	failures := 0
-	nextSched := s.nextScheduled(time.Now())
-	var retryAt time.Time
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
+	nextSched := s.nextScheduled(s.clock.Now())
+	var retryAt, notBefore time.Time
 	for {
-		due := nextSched
-		if !retryAt.IsZero() && retryAt.Before(due) {
-			due = retryAt
+		now := s.clock.Now()
+		due := earliest(nextSched, retryAt)
+		if s.hasPending() && now.Before(notBefore) {
+			due = earliest(due, notBefore)
 		}
-		timer.Reset(max(time.Until(due), 0))
+		var timer <-chan time.Time
+		if !due.IsZero() {
+			timer = s.clock.Until(due)
+		}
 		select {
 		case <-ctx.Done():
 			s.setStopping()
 			return
 		case <-s.wake:
-		case <-timer.C:
-			now := time.Now()
-			if !retryAt.IsZero() && !now.Before(retryAt) {
-				retryAt = time.Time{}
-				s.queueInternal(ReasonRetry)
-			}
-			if !now.Before(nextSched) {
-				nextSched = s.nextScheduled(now)
-				s.queueInternal(ReasonSchedule)
-			}
+		case <-timer:
+		}
+		now = s.clock.Now()
+		if !retryAt.IsZero() && !now.Before(retryAt) {
+			retryAt = time.Time{}
+			s.queueInternal(ReasonRetry)
+		}
+		if !nextSched.IsZero() && !now.Before(nextSched) {
+			nextSched = s.nextScheduled(now)
+			s.queueInternal(ReasonSchedule)
+		}
+		if now.Before(notBefore) {
+			continue // a rate limit: triggers wait for its reset
 		}
 		t := s.takePending()
 		if t == nil {
 			continue
 		}
 		err := s.runSync(ctx, *t)
+		if ctx.Err() != nil {
+			s.setStopping()
+			return // shutting down: nothing to retry
+		}
 		if err == nil {
 			failures = 0
-			retryAt = time.Time{}
+			retryAt, notBefore = time.Time{}, time.Time{}
 			continue
 		}
 		failures++
-		pol := classify(err, failures, s.opts.BackoffMin, s.opts.BackoffMax)
+		pol := classify(err, failures, s.clock.Now(), s.opts.BackoffMin, s.opts.BackoffMax)
+		retryAt, notBefore = pol.At, pol.NotBefore
+		s.metrics.failures.WithLabelValues(pol.Reason).Inc()
+		s.setProblem(problem{Reason: pol.Reason, Permanent: pol.Permanent, Err: err.Error(), RetryAt: pol.At})
 		if pol.Permanent {
-			retryAt = time.Time{}
-			s.log.Error("sync failed permanently; waiting for the next schedule or trigger", "err", err, "failures", failures)
+			s.log.Error("sync failed and retrying cannot help; waiting for the schedule or a manual trigger",
+				"reason", pol.Reason, "failures", failures, "next_scheduled", timeAttr(nextSched))
 			continue
 		}
-		retryAt = time.Now().Add(pol.Delay)
-		s.log.Warn("sync failed; retrying", "err", err, "failures", failures, "retry_in", pol.Delay.String())
+		s.log.Warn("sync failed; retrying", "reason", pol.Reason, "failures", failures,
+			"retry_in", pol.At.Sub(s.clock.Now()).Round(time.Millisecond).String())
 	}
+}
+
+// timeAttr formats t for a log line; "never" for zero.
+func timeAttr(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // result is what a Syncer call returned.
@@ -204,7 +245,7 @@ func (s *Server) runSync(ctx context.Context, t Trigger) error {
 	syncCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	syncCtx = context.WithValue(syncCtx, syncKey{}, syncInfo{id: id, log: log})
-	started := s.now()
+	started := s.clock.Now()
 	wallStart := time.Now()
 	log.Info("sync started")
 	done := make(chan result, 1)
@@ -224,11 +265,9 @@ func (s *Server) runSync(ctx context.Context, t Trigger) error {
 	case <-ctx.Done():
 		s.setStopping()
 		log.Info("shutdown: waiting for the running sync", "timeout", s.opts.ShutdownTimeout.String())
-		grace := time.NewTimer(s.opts.ShutdownTimeout)
 		select {
 		case r = <-done:
-			grace.Stop()
-		case <-grace.C:
+		case <-s.clock.Until(s.clock.Now().Add(s.opts.ShutdownTimeout)):
 			log.Warn("shutdown: sync did not finish in time; cancelling it")
 			cancel()
 			r = <-done
@@ -248,7 +287,7 @@ func (s *Server) record(log *slog.Logger, id string, t Trigger, started time.Tim
 	err := r.err
 	var snap *snapshot
 	if err == nil {
-		snap, err = buildSnapshot(r.out.Entities, r.out.Pathways, s.opts.PublicURL, s.opts.TechDocsBaseURL, s.now())
+		snap, err = buildSnapshot(r.out.Entities, r.out.Pathways, s.opts.PublicURL, s.opts.TechDocsBaseURL)
 		if err != nil {
 			err = fmt.Errorf("serve entities: %w", err)
 		}
@@ -277,14 +316,25 @@ func (s *Server) record(log *slog.Logger, id string, t Trigger, started time.Tim
 	rec.Action = out.Action
 	rec.PRURL = out.PRURL
 	s.metrics.syncs.WithLabelValues("success").Inc()
-	s.metrics.lastSuccess.Set(float64(s.now().UnixNano()) / 1e9)
+	s.metrics.lastSuccess.Set(float64(s.clock.Now().UnixNano()) / 1e9)
 	s.metrics.pathways.Set(float64(len(out.Pathways)))
 	s.metrics.entities.Set(float64(len(out.Entities)))
 	if len(out.SourceFailures) > 0 {
 		log.Warn("sources failed and kept their last good content", "sources", out.SourceFailures)
 	}
+	var p problem
+	if out.Action == ActionBlocked {
+		p = problem{Reason: ActionBlocked, Permanent: true, Err: out.Note}
+		if p.Err == "" {
+			p.Err = "the pull request branch holds commits pathwaysync did not make"
+		}
+		rec.Outcome = ActionBlocked
+		rec.Error = "publishing blocked: " + p.Err
+		log.Error("sync blocked: its entities are served but not published", "note", out.Note)
+	}
+	s.setProblem(p)
 	s.mu.Lock()
-	s.lastOK = s.now()
+	s.lastOK = s.clock.Now()
 	s.lastErr = ""
 	s.lastPR = prInfo{Action: out.Action, Number: out.PRNumber, URL: out.PRURL}
 	s.pushHistory(rec)
@@ -292,6 +342,24 @@ func (s *Server) record(log *slog.Logger, id string, t Trigger, started time.Tim
 	log.Info("sync succeeded", "duration", d.String(), "action", out.Action, "pr", out.PRNumber,
 		"pathways", len(out.Pathways), "entities", len(out.Entities))
 	return nil
+}
+
+// problem is why the last sync did not fully succeed: a Failure's class or
+// ActionBlocked.
+type problem struct {
+	Reason    string
+	Permanent bool
+	Err       string
+	RetryAt   time.Time // the automatic retry; zero when there is none
+}
+
+// setProblem records p (zero: none) for the status page, /readyz and the
+// pathwaysync_sync_problem metric.
+func (s *Server) setProblem(p problem) {
+	s.mu.Lock()
+	s.problem = p
+	s.mu.Unlock()
+	s.metrics.setProblem(p.Reason)
 }
 
 // pushHistory keeps the last statusHistory records, newest first; s.mu held.

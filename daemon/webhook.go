@@ -52,7 +52,8 @@ func verifySignature(secret string, body []byte, header string) bool {
 // handleWebhook is POST /webhooks/github: verified, deduplicated by
 // delivery id, answered at once; a matching push queues a sync (202).
 func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
-	if !s.webhooks {
+	secret := s.secrets.Load().webhook
+	if secret == "" {
 		s.metrics.webhooks.WithLabelValues("disabled").Inc()
 		http.NotFound(w, r)
 		return
@@ -64,7 +65,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sig := r.Header.Get("X-Hub-Signature-256")
-	if sig == "" || !verifySignature(s.opts.WebhookSecret, body, sig) {
+	if sig == "" || !verifySignature(secret, body, sig) {
 		s.metrics.webhooks.WithLabelValues("unauthorized").Inc()
 		s.log.Warn("webhook rejected: missing or invalid signature", "delivery_id", r.Header.Get("X-GitHub-Delivery"))
 		writeStatus(w, http.StatusUnauthorized, "missing or invalid X-Hub-Signature-256")
@@ -157,12 +158,13 @@ func (s *Server) pathWatched(p string) bool {
 // handleManualSync is POST /api/v1/sync with a bearer token; 404 when no
 // token is configured.
 func (s *Server) handleManualSync(w http.ResponseWriter, r *http.Request) {
-	if s.opts.APIToken == "" {
+	apiToken := s.secrets.Load().api
+	if apiToken == "" {
 		http.NotFound(w, r)
 		return
 	}
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || !tokenEqual(token, s.opts.APIToken) {
+	if !ok || !tokenEqual(token, apiToken) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="pathwaysync"`)
 		writeStatus(w, http.StatusUnauthorized, "missing or invalid bearer token")
 		return
@@ -185,5 +187,8 @@ func tokenEqual(a, b string) bool {
 
 // writeStatus writes {"status": msg} with code.
 func writeStatus(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, map[string]string{"status": msg})
+	b, _ := json.Marshal(map[string]string{"status": msg}) // a map of strings always encodes
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	_, _ = w.Write(b)
 }

@@ -53,6 +53,18 @@ func (p *Publisher) apply(ctx context.Context, s *state, want *desired, pl *plan
 			}
 		}
 		m.head, res.CommitSHA = made.SHA, made.SHA
+		if w.Delta {
+			// After the branch moved, before the body records the new head:
+			// a rerun after an interruption here sees a head the marker does
+			// not name and posts no second comment.
+			body := renderDelta(*pl.Delta, p.links(), pl.DeltaFrom, made.SHA, res.CompareURL)
+			if err := p.api.comment(ctx, pr.Number, body); err != nil {
+				if ctx.Err() != nil {
+					return nil, err
+				}
+				res.Warnings = append(res.Warnings, fmt.Sprintf("comment on what this update changed not posted: %v", err))
+			}
+		}
 	}
 	if w.CreatePR {
 		if err := p.openPR(ctx, s, pl, m, res); err != nil {
@@ -62,7 +74,7 @@ func (p *Publisher) apply(ctx context.Context, s *state, want *desired, pl *plan
 	if w.SetTitle || w.SetBody {
 		edit := &github.PullRequest{}
 		if w.SetTitle {
-			edit.Title = github.String(p.o.PullRequest.Title)
+			edit.Title = github.String(pl.Title)
 		}
 		if body := p.body(pl, res.CompareURL, m); w.SetBody && body != pr.Body {
 			edit.Body = github.String(body)
@@ -95,11 +107,18 @@ func (pl *plan) result() *Result {
 	return res
 }
 
-// body renders the PR body of pl with marker m.
+// body renders the PR body of pl with marker m; a body a person edited
+// (pl.KeepBody) keeps its text and gets the new marker.
 func (p *Publisher) body(pl *plan, compareURL string, m marker) string {
-	return renderBody(bodyInput{path: p.o.Path, changes: pl.Changes, added: pl.Added, modified: pl.Modified,
-		deleted: pl.Deleted, compareURL: compareURL, marker: m})
+	if pl.KeepBody && pl.PR != nil {
+		m.bodyHash = pl.PR.Marker.bodyHash
+		return replaceMarker(pl.PR.Body, m)
+	}
+	return renderBody(bodyInput{path: p.o.Path, desc: pl.Desc, added: pl.Added, modified: pl.Modified,
+		deleted: pl.Deleted, compareURL: compareURL, links: p.links(), marker: m})
 }
+
+func (p *Publisher) links() links { return links{base: p.o.BackstageURL} }
 
 // madeCommit is a commit apply wrote.
 type madeCommit struct{ SHA, Tree string }
@@ -134,7 +153,7 @@ func (p *Publisher) commit(ctx context.Context, s *state, want *desired, pl *pla
 // sync opened, and records it in res; a new PR then gets its labels and
 // reviewers.
 func (p *Publisher) openPR(ctx context.Context, s *state, pl *plan, m marker, res *Result) error {
-	np := &github.NewPullRequest{Title: github.String(p.o.PullRequest.Title), Head: github.String(p.o.Branch),
+	np := &github.NewPullRequest{Title: github.String(pl.Title), Head: github.String(p.o.Branch),
 		Base: github.String(s.Base), Body: github.String(p.body(pl, res.CompareURL, m)), Draft: github.Bool(p.o.PullRequest.Draft)}
 	pr, err := p.api.createPR(ctx, np)
 	if err != nil && p.o.PullRequest.Draft && errMessage(err, "Draft pull requests are not supported") {
@@ -155,8 +174,8 @@ func (p *Publisher) openPR(ctx context.Context, s *state, pl *plan, m marker, re
 		res.Action, res.PRNumber, res.PRURL = ActionUpdated, got.Number, got.URL
 		res.CompareURL = compareURL(got.URL, s, p.o.Branch)
 		edit := &github.PullRequest{}
-		if got.Title != p.o.PullRequest.Title {
-			edit.Title = github.String(p.o.PullRequest.Title)
+		if got.Title != pl.Title {
+			edit.Title = github.String(pl.Title)
 		}
 		if body := p.body(pl, res.CompareURL, m); got.Body != body {
 			edit.Body = github.String(body)

@@ -1,10 +1,16 @@
 package githubsync
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"maps"
+	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pathwaysync/pathwaysync/manifest"
 )
@@ -16,11 +22,26 @@ const maxBody = 65000
 // marker is the hidden state a PR body carries.
 type marker struct {
 	ok          bool
-	fingerprint string
-	base, head  string
+	fingerprint string // the content of head (the managed folder's tree SHA)
+	base, head  string // the commit pathwaysync made and its parent
 	warned      string // foreign head already warned about
 	closedByBot bool
+	// What pathwaysync last set, to tell a person's edits: hashes of the
+	// title and of the body's text, and the tally the title was made from.
+	titleHash, bodyHash string
+	tally               string
+	// entities maps the entity files of head that differ from base to
+	// their blob SHAs ("-" for deleted); nil when unknown (too many, or
+	// an older marker).
+	entities map[string]string
 }
+
+// maxMarkerEntities bounds the entity files a marker lists, and
+// maxMarkerLen the marker.
+const (
+	maxMarkerEntities = 20
+	maxMarkerLen      = 400 + maxMarkerEntities*(2*64+50)
+)
 
 var markerRE = regexp.MustCompile(`<!-- pathwaysync:v1 ([^<>]*?) -->`)
 
@@ -31,6 +52,22 @@ func (m marker) String() string {
 	}
 	if m.closedByBot {
 		s += " closed=bot"
+	}
+	if m.titleHash != "" {
+		s += " title=" + m.titleHash
+	}
+	if m.bodyHash != "" {
+		s += " body=" + m.bodyHash
+	}
+	if m.tally != "" {
+		s += " n=" + m.tally
+	}
+	if m.entities != nil {
+		var parts []string
+		for _, p := range slices.Sorted(maps.Keys(m.entities)) {
+			parts = append(parts, p+":"+m.entities[p])
+		}
+		s += " e=" + strings.Join(parts, ",")
 	}
 	return s + " -->"
 }
@@ -56,6 +93,19 @@ func parseMarker(body string) marker {
 			m.warned = v
 		case "closed":
 			m.closedByBot = v == "bot"
+		case "title":
+			m.titleHash = v
+		case "body":
+			m.bodyHash = v
+		case "n":
+			m.tally = v
+		case "e":
+			m.entities = map[string]string{}
+			for _, pe := range strings.Split(v, ",") {
+				if p, sha, ok := strings.Cut(pe, ":"); ok && cleanName(p) && (sha == "-" || isSHA(sha)) {
+					m.entities[p] = sha
+				}
+			}
 		}
 	}
 	return m
@@ -72,19 +122,183 @@ var mdEscaper = strings.NewReplacer(
 // mentions, no links, no emphasis, no line breaks.
 func md(s string) string { return mdEscaper.Replace(s) }
 
-// describe renders one pathway change for a reviewer.
-func describe(c manifest.Change) string {
-	title := c.Title
+// Rendering budgets: an item or value is cut to maxQuote runes; a
+// section lists at most maxItems entries and a pathway maxLines lines or
+// maxEntry bytes before "and N more"; the list of pathways stops at the
+// body's budget, then the file list is collapsed to its counts.
+const (
+	maxQuote   = 120
+	maxItems   = 6
+	maxLines   = 12
+	maxEntry   = 4000
+	maxComment = 20000
+	maxTitle   = 200
+)
+
+// quote cuts s to maxQuote runes on one line, escapes it and quotes it.
+func quote(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > maxQuote {
+		r := []rune(s)
+		s = strings.TrimSpace(string(r[:maxQuote-1])) + "…"
+	}
+	return "“" + md(s) + "”"
+}
+
+// links builds Backstage links; the zero value links nothing.
+type links struct{ base string }
+
+// catalog is the Backstage catalog filtered to learning pathways.
+func (l links) catalog() string {
+	if l.base == "" {
+		return ""
+	}
+	return l.base + "/catalog?filters%5Bkind%5D=component&filters%5Btype%5D=learning-pathway"
+}
+
+// entity is the Backstage page of a pathway or role.
+func (l links) entity(c entityChange) string {
+	if l.base == "" || c.Type == changeRemoved {
+		return ""
+	}
+	ns := c.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	kind := "component"
+	if c.Kind == kindRole {
+		kind = "resource"
+	}
+	return l.base + "/catalog/" + url.PathEscape(ns) + "/" + kind + "/" + url.PathEscape(c.Name)
+}
+
+// name renders an entity's title in bold, linked to its page when known,
+// with its entity name.
+func (l links) name(title, name, href string) string {
 	if title == "" {
-		title = c.Name
+		title = name
 	}
-	head := fmt.Sprintf("**%s** (%s)", md(title), md(c.Name))
+	t := "**" + md(title) + "**"
+	if href != "" {
+		t = "[" + t + "](" + href + ")"
+	}
+	return t + " (" + md(name) + ")"
+}
+
+// entry renders one change as a list entry: a first line and, for a
+// content change, one indented line per field and section.
+func (l links) entry(c entityChange) string {
+	href := l.entity(c)
+	var head string
+	role := ""
+	if c.Kind == kindRole {
+		role = "Role "
+	}
 	switch c.Type {
-	case manifest.Added:
-		return "Added: " + head
-	case manifest.Removed:
-		return "Removed: " + head
+	case changeAdded:
+		head = "- " + role + "added: " + l.name(c.Title, c.Name, href)
+		if c.New != nil && c.New.Full {
+			head += " — " + addedSummary(c.New)
+		}
+	case changeRemoved:
+		head = "- " + role + "removed: " + l.name(c.Title, c.Name, "")
+	case changeRenamed:
+		t := "**" + md(c.OldTitle) + "** → **" + md(c.Title) + "**"
+		if href != "" {
+			t = "**" + md(c.OldTitle) + "** → [**" + md(c.Title) + "**](" + href + ")"
+		}
+		head = "- " + role + "renamed: " + t + " (" + md(c.OldName) + " → " + md(c.Name) + ")"
+	default:
+		head = "- " + role + "changed: " + l.name(c.Title, c.Name, href)
+		switch {
+		case c.Counts != nil:
+			head += countsText(*c.Counts)
+		case c.Unknown:
+			head += " — content changed"
+		case c.OldTitle != "":
+			head += " — title was " + quote(c.OldTitle)
+		}
 	}
+	head = strings.ToUpper(head[:3]) + head[3:]
+	lines := detailLines(c)
+	var b strings.Builder
+	b.WriteString(head + "\n")
+	for i, line := range lines {
+		if i == maxLines || b.Len()+len(line) > maxEntry {
+			fmt.Fprintf(&b, "  - and %d more changes\n", len(lines)-i)
+			break
+		}
+		b.WriteString("  - " + line + "\n")
+	}
+	return b.String()
+}
+
+// detailLines are a content change's fields, then its sections.
+func detailLines(c entityChange) []string {
+	var out []string
+	for _, f := range c.Fields {
+		switch {
+		case f.Old == "":
+			out = append(out, md(f.Name)+": set to "+quote(f.New))
+		case f.New == "":
+			out = append(out, md(f.Name)+": removed "+quote(f.Old))
+		default:
+			out = append(out, md(f.Name)+": "+quote(f.Old)+" → "+quote(f.New))
+		}
+	}
+	for _, s := range c.Sections {
+		var parts []string
+		for _, ch := range s.Changed {
+			if ch[0] == ch[1] {
+				parts = append(parts, quote(ch[0])+" (details changed)")
+			} else {
+				parts = append(parts, quote(ch[0])+" → "+quote(ch[1]))
+			}
+		}
+		for _, r := range s.Removed {
+			parts = append(parts, "removed "+quote(r))
+		}
+		for _, a := range s.Added {
+			parts = append(parts, "added "+quote(a))
+		}
+		if s.Reordered {
+			parts = append(parts, "reordered")
+		}
+		if len(parts) > maxItems {
+			parts = append(parts[:maxItems-1], fmt.Sprintf("and %d more", len(parts)-maxItems+1))
+		}
+		out = append(out, md(s.Name)+": "+strings.Join(parts, "; "))
+	}
+	return out
+}
+
+// addedSummary says what a new pathway holds: its roles, duration and
+// the size of each section.
+func addedSummary(e *entity) string {
+	var parts []string
+	if e.From != "" || e.To != "" {
+		parts = append(parts, md(e.From)+" → "+md(e.To))
+	}
+	for _, f := range e.Fields {
+		if f.Name == "Duration" {
+			parts = append(parts, md(f.Value))
+		}
+	}
+	var counts []string
+	for _, s := range e.Sections {
+		if len(s.Items) > 0 {
+			counts = append(counts, fmt.Sprintf("%s: %d", md(s.Name), len(s.Items)))
+		}
+	}
+	if len(counts) > 0 {
+		parts = append(parts, strings.Join(counts, ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// countsText is a counts-only description (a base written by a release
+// whose files did not carry the full content), e.g. " — Skills: +1 −1".
+func countsText(c manifest.Change) string {
 	var parts []string
 	if c.OldTitle != "" {
 		parts = append(parts, fmt.Sprintf("title renamed “%s” → “%s”", md(c.OldTitle), md(c.Title)))
@@ -93,86 +307,244 @@ func describe(c manifest.Change) string {
 		parts = append(parts, "summary changed")
 	}
 	for _, s := range c.Sections {
-		switch {
-		case s.Added == 0 && s.Removed == 0:
+		if s.Added == 0 && s.Removed == 0 {
 			parts = append(parts, md(s.Name)+": reordered")
+			continue
+		}
+		var d []string
+		if s.Added > 0 {
+			d = append(d, fmt.Sprintf("+%d", s.Added))
+		}
+		if s.Removed > 0 {
+			d = append(d, fmt.Sprintf("−%d", s.Removed))
+		}
+		parts = append(parts, md(s.Name)+": "+strings.Join(d, " "))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " — " + strings.Join(parts, "; ")
+}
+
+// countsOnly turns manifest changes into a description (no content).
+func countsOnly(changes []manifest.Change) description {
+	var d description
+	for _, c := range changes {
+		ec := entityChange{Kind: kindPathway, Name: c.Name, Title: c.Title}
+		switch c.Type {
+		case manifest.Added:
+			ec.Type = changeAdded
+		case manifest.Removed:
+			ec.Type = changeRemoved
 		default:
-			var d []string
-			if s.Added > 0 {
-				d = append(d, fmt.Sprintf("+%d", s.Added))
-			}
-			if s.Removed > 0 {
-				d = append(d, fmt.Sprintf("−%d", s.Removed))
-			}
-			parts = append(parts, md(s.Name)+": "+strings.Join(d, " "))
+			cc := c
+			ec.Type, ec.Counts = changeChanged, &cc
+		}
+		d.Changes = append(d.Changes, ec)
+	}
+	return d
+}
+
+// summary is the short tally of a description, e.g. "2 changed, 1 added".
+func summary(changed, added, removed, renamed int) string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		verb string
+	}{{changed, "changed"}, {added, "added"}, {renamed, "renamed"}, {removed, "removed"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.verb))
 		}
 	}
-	return "Changed: " + head + " — " + strings.Join(parts, "; ")
+	if len(parts) == 0 {
+		return "generated files updated"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// SummaryPlaceholder in PullRequestOptions.Title is replaced by the
+// tally of the PR's pathway changes, e.g. "2 changed, 1 added".
+const SummaryPlaceholder = "{summary}"
+
+// renderTitle fills the title template with the tally t ("c.a.r.m").
+func renderTitle(tmpl string, t tally) string {
+	title := strings.ReplaceAll(tmpl, SummaryPlaceholder, summary(t.changed, t.added, t.removed, t.renamed))
+	title = strings.Join(strings.Fields(title), " ")
+	if utf8.RuneCountInString(title) > maxTitle {
+		title = string([]rune(title)[:maxTitle-1]) + "…"
+	}
+	return title
+}
+
+// tally counts a PR's pathway changes; it is kept in the marker so that
+// a templated title can be rendered again without reading anything.
+type tally struct{ changed, added, removed, renamed int }
+
+func (t tally) String() string {
+	return fmt.Sprintf("%d.%d.%d.%d", t.changed, t.added, t.removed, t.renamed)
+}
+
+func parseTally(s string) (tally, bool) {
+	var t tally
+	_, err := fmt.Sscanf(s, "%d.%d.%d.%d", &t.changed, &t.added, &t.removed, &t.renamed)
+	return t, err == nil
+}
+
+func (d description) tally() tally {
+	var t tally
+	for _, c := range d.Changes {
+		if c.Kind != kindPathway {
+			continue
+		}
+		switch c.Type {
+		case changeAdded:
+			t.added++
+		case changeRemoved:
+			t.removed++
+		case changeRenamed:
+			t.renamed++
+		default:
+			t.changed++
+		}
+	}
+	return t
 }
 
 // bodyInput is what a PR body is made of.
 type bodyInput struct {
 	path                     string
-	changes                  []manifest.Change
+	desc                     description
 	added, modified, deleted []string
 	compareURL               string
+	links                    links
 	marker                   marker
 }
 
-// renderBody writes the PR body; it is always below maxBody bytes, ends
-// with the marker and is cut only at line ends (never mid-UTF-8).
+// renderBody writes the PR body: what changed per pathway and role, then
+// the file list, then the marker, which records the hash of the text
+// before it. It is always below maxBody bytes and cut only at line ends.
 func renderBody(in bodyInput) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "pathwaysync regenerated the career pathways in %s.\n\n", md(in.path))
-	var na, nr, nc int
-	for _, c := range in.changes {
-		switch c.Type {
-		case manifest.Added:
-			na++
-		case manifest.Removed:
-			nr++
-		default:
-			nc++
-		}
+	fmt.Fprintf(&b, "pathwaysync regenerated the career pathways in %s.", md(in.path))
+	if u := in.links.catalog(); u != "" {
+		fmt.Fprintf(&b, " [Browse them in Backstage](%s).", u)
 	}
-	if len(in.changes) == 0 {
+	b.WriteString("\n\n")
+	t := in.desc.tally()
+	npw := t.changed + t.added + t.removed + t.renamed
+	if len(in.desc.Changes) == 0 {
 		b.WriteString("No pathway changed its content; only generated files differ.\n\n")
 	} else {
-		fmt.Fprintf(&b, "**%d pathways:** %d added, %d removed, %d changed.\n\n", len(in.changes), na, nr, nc)
-		for _, c := range in.changes {
-			b.WriteString("- " + describe(c) + "\n")
+		if npw > 0 {
+			fmt.Fprintf(&b, "**%d pathways:** %s.\n\n", npw, summary(t.changed, t.added, t.removed, t.renamed))
 		}
+		// Room for the notes, the collapsed file list and the marker.
+		writeEntries(&b, in.desc, in.links, maxBody-maxMarkerLen-1500-2*len(in.compareURL), in.compareURL)
 		b.WriteString("\n")
 	}
+	writeFiles(&b, in.added, in.modified, in.deleted, maxBody-maxMarkerLen-200)
+	m := in.marker
+	content := fit(b.String(), in.compareURL, maxMarkerLen)
+	m.bodyHash = textHash(content)
+	return content + "\n" + m.String() + "\n"
+}
+
+// writeEntries writes one entry per change while b stays below limit,
+// then says how many were left out.
+func writeEntries(b *strings.Builder, d description, l links, limit int, compareURL string) {
+	for i, c := range d.Changes {
+		e := l.entry(c)
+		if b.Len()+len(e) > limit {
+			fmt.Fprintf(b, "- and %d more changes: see the [compare view](%s)\n", len(d.Changes)-i, compareURL)
+			return
+		}
+		b.WriteString(e)
+	}
+	if d.Omitted > 0 {
+		fmt.Fprintf(b, "\n_%d changed pathways are listed without details: a description reads at most %d old files; see the [compare view](%s)._\n", d.Omitted, d.Cap, compareURL)
+	}
+}
+
+// writeFiles writes the collapsed file list, or only its counts when it
+// would pass limit.
+func writeFiles(b *strings.Builder, added, modified, deleted []string, limit int) {
 	type fc struct{ op, path string }
 	var files []fc
-	for _, p := range in.added {
+	for _, p := range added {
 		files = append(files, fc{"added", p})
 	}
-	for _, p := range in.modified {
+	for _, p := range modified {
 		files = append(files, fc{"modified", p})
 	}
-	for _, p := range in.deleted {
+	for _, p := range deleted {
 		files = append(files, fc{"deleted", p})
 	}
 	sort.SliceStable(files, func(i, j int) bool { return files[i].path < files[j].path })
-	fmt.Fprintf(&b, "<details><summary>Files: %d added, %d modified, %d deleted</summary>\n\n",
-		len(in.added), len(in.modified), len(in.deleted))
+	var list strings.Builder
 	for _, f := range files {
-		b.WriteString("- " + f.op + " " + md(f.path) + "\n")
+		list.WriteString("- " + f.op + " " + md(f.path) + "\n")
 	}
-	b.WriteString("\n</details>\n")
-	return fit(b.String(), in.compareURL, "\n"+in.marker.String()+"\n")
+	head := fmt.Sprintf("Files: %d added, %d modified, %d deleted", len(added), len(modified), len(deleted))
+	if b.Len()+list.Len()+200 > limit {
+		b.WriteString(head + " (see the compare view for the list).\n")
+		return
+	}
+	fmt.Fprintf(b, "<details><summary>%s</summary>\n\n%s\n</details>\n", head, list.String())
 }
 
-// fit truncates body at a line end so that body+note+tail stays below
-// maxBody, closing an open <details> and linking the compare view.
-func fit(body, compareURL, tail string) string {
-	if len(body)+len(tail) <= maxBody {
-		return body + tail
+// renderDelta writes the comment on an updated PR: what this update
+// changed relative to the PR's previous head, recognisable by the hidden
+// marker naming both heads. It stays below maxComment bytes.
+func renderDelta(d description, l links, from, to, compareURL string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**Changes since the previous version of this pull request** (%s → %s):\n\n", short(from), short(to))
+	if len(d.Changes) == 0 {
+		b.WriteString("No pathway changed its content; only generated files differ.\n")
+	} else {
+		writeEntries(&b, d, l, maxComment-1000-len(compareURL), compareURL)
+	}
+	b.WriteString("\nThe description still describes the whole pull request against the base branch.\n")
+	fmt.Fprintf(&b, "\n<!-- pathwaysync:delta from=%s to=%s -->\n", from, to)
+	return b.String()
+}
+
+// isSHA reports whether s is a full hex object name.
+func isSHA(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// textHash identifies a title or the text of a body that pathwaysync set,
+// ignoring line-ending and surrounding-space differences.
+func textHash(s string) string {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:6])
+}
+
+// bodyText is a PR body without its last marker.
+func bodyText(body string) string {
+	if loc := markerRE.FindAllStringIndex(body, -1); len(loc) > 0 {
+		return body[:loc[len(loc)-1][0]]
+	}
+	return body
+}
+
+// fit truncates body at a line end so that it stays below maxBody-room
+// bytes, closing an open <details> and linking the compare view.
+func fit(body, compareURL string, room int) string {
+	if len(body)+room <= maxBody {
+		return body
 	}
 	note := fmt.Sprintf("\n_The description was truncated; see every change in the [compare view](%s)._\n", compareURL)
-	budget := maxBody - len(tail) - len(note) - len("\n</details>\n") - 64
+	budget := maxBody - room - len(note) - len("\n</details>\n") - 64
 	cut := strings.LastIndexByte(body[:budget], '\n')
 	if cut < 0 {
 		cut = 0
@@ -186,6 +558,5 @@ func fit(body, compareURL, tail string) string {
 		b.WriteString("\n</details>\n")
 	}
 	b.WriteString(note)
-	b.WriteString(tail)
 	return b.String()
 }

@@ -6,15 +6,16 @@
 //
 //   - observe reads into one state: the base branch, the managed subtree
 //     and the open bot PR (steps 1 and 2), and, only when decide asks for
-//     them, the base manifest blob, the open PR's head commit and the
-//     latest closed bot PR;
+//     them, the old entity files that describe the change, the base
+//     manifest blob, the open PR's head commit or listing and the latest
+//     closed bot PR;
 //   - decide is a pure function from that state and the desired files to a
 //     plan: an Action (ActionCreated, ActionUpdated, ActionClosed,
 //     ActionUnchanged, ActionBlocked, ActionRefused, ActionRejected), the
-//     file and pathway changes, the warnings and the writes; the
-//     mass-deletion guard is part of it;
+//     file and pathway changes, the PR title, the warnings and the writes;
+//     the mass-deletion guard is part of it;
 //   - apply performs the writes in a fixed order (comment, close, tree and
-//     commit, branch, create PR, edit PR, delete branch).
+//     commit, branch, delta comment, create PR, edit PR, delete branch).
 //
 // A dry run decides and does not apply: Result.Action is ActionDryRun and
 // Result.Planned the action a real sync would take. The rules, in the
@@ -33,19 +34,23 @@
 //     its content was absorbed (ActionClosed). A branch holding someone
 //     else's commit is kept.
 //  4. The PR body ends with a hidden marker
-//     <!-- pathwaysync:v1 fingerprint=F base=B head=H -->. When the PR head
-//     is H, B is the current base and F the desired fingerprint, the branch
-//     already holds this tree on this base: nothing is written
-//     (ActionUnchanged; ActionUpdated when only the configured title
-//     changed).
-//  5. Otherwise the base manifest blob is read (one request) for the
-//     per-pathway description and the mass-deletion guard, which refuses
-//     before any write (ActionRefused: Publish returns an *Error matching
-//     ErrMassDeletion). Then ONE POST git/trees (base_tree = base root
-//     tree, only changed paths, inline content, sha null for deletions)
-//     and ONE POST git/commits on the base head. Its message carries a
-//     "Pathwaysync-Fingerprint:" trailer, which marks commits pathwaysync
-//     made.
+//     <!-- pathwaysync:v1 fingerprint=F base=B head=H title=T body=D n=C e=E -->:
+//     F, B and H say which content the commit H pathwaysync made holds
+//     on which base; T and D hash the title and body text pathwaysync last
+//     set (a person's edit of either is kept: only the marker is replaced);
+//     C is the tally the title was made from and E the entity files of H
+//     that differ from B (at most 20). When the PR head is H, B is the
+//     current base and F the desired fingerprint, the branch already holds
+//     this tree on this base: nothing is written (ActionUnchanged;
+//     ActionUpdated when only the title template changed).
+//  5. Otherwise the change is described (see "PR description" below) and
+//     the mass-deletion guard, which reads the base manifest when
+//     pathways are removed, refuses before any write (ActionRefused:
+//     Publish returns an *Error matching ErrMassDeletion). Then ONE POST
+//     git/trees (base_tree = base root tree, only changed paths, inline
+//     content, sha null for deletions) and ONE POST git/commits on the base
+//     head. Its message carries a "Pathwaysync-Fingerprint:" trailer, which
+//     marks commits pathwaysync made.
 //  6. Moving the bot branch (the commit point of a sync). The new commit is
 //     built on the base head, so it is never a fast-forward of the old bot
 //     commit; the rules are:
@@ -71,11 +76,41 @@
 //  7. The PR is found or created (a 422 "already exists" is success: it is
 //     looked up); title and body are patched only when they differ. On
 //     creation labels and reviewers are added; a reviewer that cannot be
-//     requested and a repository without drafts become warnings.
+//     requested and a repository without drafts become warnings. When an
+//     open PR whose head is the marker's gets a new commit, one comment
+//     says what changed relative to that previous head, with a hidden
+//     <!-- pathwaysync:delta from=OLD to=NEW --> marker. It is posted after
+//     the branch moved and before the body records the new head, so a
+//     rerun after an interruption (the head is then not the marker's)
+//     posts none: at most one comment per update. No content change, no
+//     comment.
 //  8. Before creating a PR, the most recent closed bot PR is read: if a
-//     human closed it unmerged and its fingerprint equals the desired one,
-//     nothing is done (ActionRejected, with a warning) until the content
-//     differs from what was rejected.
+//     human closed it unmerged, its head was the commit its marker names
+//     (pathwaysync's own) and that commit's fingerprint equals the desired
+//     one, nothing is done (ActionRejected, with a warning) until the
+//     content differs from what was rejected. Content that never reached
+//     the closed PR's head (a blocked PR, whose head is someone else's
+//     commit) was not rejected and gets a new PR.
+//
+// PR description: the body describes the PR against the base per
+// pathway and role. Each pathway's Component file carries its content
+// under spec.pathway; the old file is read by blob SHA (at most 20 for the
+// body: changed pathways, then removed pathways and roles; 10 for a delta
+// comment) and compared with the desired file: fields before → after
+// (duration, summary, roles), items removed, added and changed (a book
+// retitled), quoted, cut to 120 characters and escaped for GitHub
+// Markdown. A pathway removed and one added that share their source
+// (spec.pathway.source), their from and to roles or most items are one
+// "Renamed" entry; roles likewise (same page link, or swapped in a
+// renamed pathway). Old files without the full content (earlier
+// releases), and pathways past the cap, are described by the manifests'
+// counts. Budgets: 6 entries per section, 12 lines or 4,000 bytes per
+// pathway, then "and N more"; the list of pathways stops before the
+// body's budget and the file list collapses to its counts, so a body is
+// always below GitHub's 65,536 characters. The title is
+// PullRequestOptions.Title with "{summary}" replaced by the tally, e.g.
+// "Learning pathways: 2 changed, 1 added". Options.BackstageURL adds
+// links to the catalog and to each entity page.
 //
 // Failures: every permanent condition reaches the caller as an *Error in
 // the error chain, matching its sentinel with errors.Is; Error.Reason
@@ -83,11 +118,14 @@
 // and Error.RetryAt when a rate limit lifts.
 //
 // Request budget, independent of the number of files: an unchanged rerun
-// is 3 requests (branch, subtree, pulls) and no write; a content change
-// with the PR open is 8 (plus the manifest blob read, tree, commit, ref,
-// PR edit). With Options.BaseBranch empty, the first Publish of a
-// Publisher adds one GET /repos for the default branch. Files that are not
-// valid UTF-8 cost one blob upload each.
+// is 3 requests (branch, subtree, pulls) and no write; a one-pathway
+// change with the PR open is at most 10 (plus the pathway's old file on
+// the base and on the PR's previous head, tree, commit, ref, delta
+// comment, PR edit); a change of every pathway at most 40. Files of an
+// exporter that wrote counts only cost 8 (the manifest instead of the
+// old files, no comment). With Options.BaseBranch empty, the first
+// Publish of a Publisher adds one GET /repos for the default branch.
+// Files that are not valid UTF-8 cost one blob upload each.
 //
 // HTTP: every request goes through one client built in NewClient:
 // go-github v60 over go-retryablehttp (PassthroughErrorHandler, so

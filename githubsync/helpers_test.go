@@ -13,6 +13,8 @@ import (
 	"github.com/pathwaysync/pathwaysync/internal/ghemu"
 	"github.com/pathwaysync/pathwaysync/internal/syncbuf"
 	"github.com/pathwaysync/pathwaysync/manifest"
+	"github.com/pathwaysync/pathwaysync/pathway"
+	"sigs.k8s.io/yaml"
 )
 
 const (
@@ -241,4 +243,120 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// samplePathway is pathway i with every section filled, as a source
+// would give it; tests change it and render it with renderTree.
+func samplePathway(i int) pathway.Pathway {
+	from, to := fmt.Sprintf("Intermediate Engineer %d", i), fmt.Sprintf("Senior Engineer %d", i)
+	return pathway.Pathway{APIVersion: pathway.APIVersion, Kind: pathway.Kind,
+		Title: from + " to " + to, From: pathway.Role{Title: from, URL: fmt.Sprintf("https://example.com/roles/int-%d", i)},
+		To:       pathway.Role{Title: to, URL: fmt.Sprintf("https://example.com/roles/sen-%d", i)},
+		Duration: pathway.Duration{MinMonths: 18, MaxMonths: 36, Text: "18-36 months"}, Discipline: "Platform Engineering",
+		Summary:    "Lead platform technical direction and own reliability end-to-end.",
+		FocusAreas: []pathway.FocusArea{{Title: "Platform Architecture", Text: "Shape the platform."}, {Title: "Mentoring", Text: "Grow others."}},
+		Skills:     []string{"Kubernetes operators", "Service level objectives", fmt.Sprintf("Terraform modules %d", i)},
+		Behaviours: []string{fmt.Sprintf("Leads incident reviews %d", i)},
+		Projects:   []string{fmt.Sprintf("Build golden path %d", i)},
+		AILiteracy: &pathway.AILiteracy{Theme: "Using assistants safely", Items: []string{"Review generated code"}},
+		Reading: []pathway.Book{{Title: "Cloud FinOps", Authors: "J.R. Storment, Mike Fuller", Description: "Cost."},
+			{Title: "Team Topologies", Authors: "Matthew Skelton, Manuel Pais"}},
+		Courses:    []pathway.Course{{Title: "CKA", Provider: "Linux Foundation"}},
+		Archetypes: &pathway.Archetypes{Intro: "The roles.", Roles: []pathway.Role{{Title: from}, {Title: to}}},
+		Source:     fmt.Sprintf("https://example.com/pathways/%d", i)}
+}
+
+// slug is the entity name of a title, as the exporter makes it.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// renderTree renders pathways as the exporter does for githubsync: per
+// pathway a Component file carrying the full content under
+// spec.pathway and its docs, a Resource per role, and the manifest.
+func renderTree(ps []pathway.Pathway) map[string][]byte {
+	m := &manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version}
+	files := map[string][]byte{}
+	put := func(p string, v any) {
+		raw, err := yaml.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		files[p] = raw
+		m.Files = append(m.Files, p)
+	}
+	put("catalog-info.yaml", map[string]any{"apiVersion": "backstage.io/v1alpha1", "kind": "Location",
+		"metadata": map[string]any{"name": "pathways"}, "spec": map[string]any{"targets": []string{"./pathways/*/catalog-info.yaml"}}})
+	for i := range ps {
+		p := &ps[i]
+		name := slug(p.Title)
+		spec := map[string]any{"from": p.From.Title, "to": p.To.Title, "discipline": p.Discipline, "duration": p.Duration,
+			"counts": map[string]int{"skills": len(p.Skills), "reading": len(p.Reading)}, "summary": p.Summary,
+			"focusAreas": p.FocusAreas, "skills": p.Skills, "behaviours": p.Behaviours, "projects": p.Projects,
+			"aiLiteracy": p.AILiteracy, "reading": p.Reading, "courses": p.Courses, "roleArchetypes": p.Archetypes, "source": p.Source}
+		put("pathways/"+name+"/catalog-info.yaml", map[string]any{"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+			"metadata": map[string]any{"name": name, "namespace": "pathways", "title": p.Title},
+			"spec":     map[string]any{"type": "learning-pathway", "owner": "group:default/x", "lifecycle": "production", "pathway": spec}})
+		files["pathways/"+name+"/docs/index.md"] = []byte("# " + p.Title + "\n\n" + p.Summary + "\n")
+		m.Files = append(m.Files, "pathways/"+name+"/docs/index.md")
+		for _, r := range []pathway.Role{p.From, p.To} {
+			put("roles/"+slug(r.Title)+".yaml", map[string]any{"apiVersion": "backstage.io/v1alpha1", "kind": "Resource",
+				"metadata": map[string]any{"name": slug(r.Title), "namespace": "pathways", "title": r.Title,
+					"links": []map[string]string{{"url": r.URL, "title": "Role archetype page"}}},
+				"spec": map[string]any{"type": "role-archetype", "owner": "group:default/x"}})
+		}
+		m.Pathways = append(m.Pathways, manifest.ForPathway(name, p))
+	}
+	raw, err := m.Marshal()
+	if err != nil {
+		panic(err)
+	}
+	files[manifest.FileName] = raw
+	return files
+}
+
+// samples returns n sample pathways.
+func samples(n int) []pathway.Pathway {
+	out := make([]pathway.Pathway, n)
+	for i := range out {
+		out[i] = samplePathway(i)
+	}
+	return out
+}
+
+// olderRelease rewrites the pathway files of a rendered tree as a
+// release before the full content wrote them: spec.pathway carries
+// counts, roles and focus area titles only.
+func olderRelease(files map[string][]byte) map[string][]byte {
+	out := map[string][]byte{}
+	for p, d := range files {
+		out[p] = d
+		if kind, _, ok := entityKey(p); !ok || kind != kindPathway {
+			continue
+		}
+		var doc map[string]any
+		if err := yaml.Unmarshal(d, &doc); err != nil {
+			panic(err)
+		}
+		spec := doc["spec"].(map[string]any)
+		full := spec["pathway"].(map[string]any)
+		var titles []string
+		for _, f := range full["focusAreas"].([]any) {
+			titles = append(titles, f.(map[string]any)["title"].(string))
+		}
+		spec["pathway"] = map[string]any{"from": full["from"], "to": full["to"], "counts": full["counts"], "focusAreas": titles}
+		out[p], _ = yaml.Marshal(doc)
+	}
+	return out
 }

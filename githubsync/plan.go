@@ -3,6 +3,7 @@ package githubsync
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pathwaysync/pathwaysync/manifest"
 )
@@ -55,8 +56,9 @@ type writes struct {
 	Close        bool       // close Plan.PR, body Plan.CloseBody
 	Commit       bool       // one tree and one commit of the file changes on the base head
 	Branch       branchMove // then move the bot branch to it
+	Delta        bool       // then comment Plan.Delta, what changed since Plan.DeltaFrom, on Plan.PR
 	CreatePR     bool       // open the PR (then labels and reviewers)
-	SetTitle     bool       // Plan.PR's title differs from Options.PullRequest.Title
+	SetTitle     bool       // set Plan.PR's title to Plan.Title
 	SetBody      bool       // render Plan.PR's body and set it when it differs
 	DeleteBranch bool       // delete the bot branch (it holds only our commits)
 }
@@ -66,7 +68,12 @@ type writes struct {
 type plan struct {
 	Action                   Action
 	Added, Modified, Deleted []string          // relative to Options.Path, sorted
-	Changes                  []manifest.Change // per pathway; nil when the base manifest was not needed
+	Changes                  []manifest.Change // per pathway; nil when not described
+	Desc                     description       // the PR against the base, for the body
+	Delta                    *description      // the update against the PR's previous head (DeltaFrom)
+	DeltaFrom                string
+	Title                    string // the PR title pathwaysync sets
+	KeepBody                 bool   // a person edited the body: only its marker is replaced
 	Warnings                 []string
 	Refusal                  error        // ActionRefused: the guard's reason, wrapping ErrMassDeletion
 	PR                       *pullRequest // the open PR acted on, or the closed PR that rejected the content
@@ -88,11 +95,12 @@ func blockedComment(head, branch string) string {
 }
 
 // decide is the sync's decision procedure, a pure function of what was
-// read (s), the desired tree and the options. When it needs an on-demand
-// read it returns that need and no plan; the caller reads it into s and
-// calls decide again. o.DryRun only asks for the pathway description when
-// nothing would be written, so that a dry run can print it.
-func decide(s *state, want *desired, o *Options) (*plan, need) {
+// read (s), the desired tree and the options. When it needs on-demand
+// reads it returns them (and the blob SHAs to read) and no plan; the
+// caller reads them into s and calls decide again. o.DryRun only asks for
+// the pathway description when nothing would be written, so that a dry
+// run can print it.
+func decide(s *state, want *desired, o *Options) (*plan, need, []string) {
 	pl := &plan{PR: s.Open}
 	pl.Added, pl.Modified, pl.Deleted = diffFiles(s.Files, want.blobs)
 	changed := len(pl.Added)+len(pl.Modified)+len(pl.Deleted) > 0
@@ -117,11 +125,11 @@ func decide(s *state, want *desired, o *Options) (*plan, need) {
 	if !changed {
 		pl.Action = ActionUnchanged
 		if pr == nil {
-			return pl, 0
+			return pl, 0, nil
 		}
 		ours, known := headOurs()
 		if !known {
-			return nil, needHeadCommit
+			return nil, needHeadCommit, nil
 		}
 		pl.Action = ActionClosed
 		closed := mk
@@ -131,42 +139,114 @@ func decide(s *state, want *desired, o *Options) (*plan, need) {
 		if !ours {
 			pl.Warnings = append(pl.Warnings, fmt.Sprintf("kept branch %s: it holds commits pathwaysync did not make", o.Branch))
 		}
-		return pl, 0
+		return pl, 0, nil
 	}
 
 	upToDate := pr != nil && mk.ok && pr.Head == mk.head && mk.base == s.BaseCommit && mk.fingerprint == want.fingerprint
-	if s.Manifest == nil && (!upToDate || o.DryRun) {
-		return nil, needManifest
+	// A person's edits of the title or body are kept (markers of older
+	// releases carry no hashes: their text is pathwaysync's).
+	humanTitle := pr != nil && mk.titleHash != "" && textHash(pr.Title) != mk.titleHash
+	humanBody := pr != nil && mk.bodyHash != "" && textHash(bodyText(pr.Body)) != mk.bodyHash
+
+	if upToDate {
+		// The branch already holds this tree on this base: at most the
+		// title follows a changed template (from the tally in the marker).
+		pl.Action, pl.Head = ActionUnchanged, mk.head
+		if !o.DryRun {
+			t, ok := parseTally(mk.tally)
+			if title := renderTitle(o.PullRequest.Title, t); !humanTitle && (ok || !strings.Contains(o.PullRequest.Title, SummaryPlaceholder)) && pr.Title != title {
+				pl.Action, pl.Title = ActionUpdated, title
+				pl.Marker, pl.KeepBody = mk, true
+				pl.Marker.titleHash = textHash(title)
+				pl.Writes.SetTitle, pl.Writes.SetBody = true, true
+			}
+			return pl, 0, nil
+		}
 	}
+
+	// What the PR holds against the base, from the entity files (or the
+	// manifests' counts); the manifest also serves the guard when
+	// pathways are removed.
+	removedPathways := 0
+	for p := range s.Files {
+		if kind, _, ok := entityKey(p); ok && kind == kindPathway {
+			if _, keep := want.blobs[p]; !keep {
+				removedPathways++
+			}
+		}
+	}
+	needM := removedPathways > 0 || len(want.manifest.Pathways) == 0 || !want.full
+	var body *sides
+	if want.full {
+		body = &sides{Old: entityFiles(s.Files, func(b blobRef) string { return b.SHA }), New: want.entities,
+			NewData: want.files, Blobs: s.Blobs, MaxReads: maxBodyReads, Titles: want.titles, Namespace: want.namespace}
+		if miss := body.missing(); len(miss) > 0 {
+			return nil, needBlobs, miss
+		}
+		needM = needM || body.needsManifest()
+	}
+	if needM && s.Manifest == nil {
+		return nil, needManifest, nil
+	}
+	var oldM *manifest.Manifest
 	if s.Manifest != nil {
-		pl.Changes = manifest.Diff(s.Manifest.M, want.manifest)
+		oldM = s.Manifest.M
 		if s.Manifest.Err != nil {
 			pl.Warnings = append(pl.Warnings, fmt.Sprintf("base %s unreadable, describing every pathway as added: %v", manifest.FileName, s.Manifest.Err))
 		}
 	}
-	if upToDate {
-		// The branch already holds this tree on this base.
-		pl.Action, pl.Head = ActionUnchanged, mk.head
-		if pr.Title != o.PullRequest.Title {
-			pl.Action, pl.Writes.SetTitle = ActionUpdated, true
+	if body != nil {
+		if s.Manifest != nil {
+			body.OldManifest, body.NewManifest = oldM, want.manifest
 		}
-		return pl, 0
+		pl.Desc = body.describe()
+	} else {
+		pl.Desc = countsOnly(manifest.Diff(oldM, want.manifest))
+	}
+	pl.Warnings = append(pl.Warnings, pl.Desc.Problems...)
+	pl.Changes = pl.Desc.pathwayChanges()
+	tl := pl.Desc.tally()
+	pl.Title = renderTitle(o.PullRequest.Title, tl)
+	if upToDate {
+		return pl, 0, nil // a dry run of an up-to-date PR: described, nothing to do
 	}
 
 	// The mass-deletion guard: before any write, and before the reads
 	// that only a write needs.
 	if !o.AllowMassDeletion {
-		if err := guard(s.Manifest.M, want.manifest, pl.Changes, o.MaxDeletions); err != nil {
+		// By name, as the manifests see it: a pathway recognised as
+		// renamed still deletes its old files.
+		changes := pl.Changes
+		if oldM != nil {
+			changes = manifest.Diff(oldM, want.manifest)
+		}
+		if err := guard(oldM, want.manifest, changes, o.MaxDeletions); err != nil {
 			pl.Action, pl.Refusal = ActionRefused, err
-			return pl, 0
+			return pl, 0, nil
 		}
 	}
 
-	next := marker{ok: true, fingerprint: want.fingerprint, base: s.BaseCommit}
+	next := marker{ok: true, fingerprint: want.fingerprint, base: s.BaseCommit, tally: tl.String(),
+		titleHash: textHash(pl.Title), entities: markerEntities(s.Files, want.entities)}
+	// setTitle keeps a title a person edited.
+	setTitle := func() {
+		if humanTitle {
+			if pl.Title != pr.Title {
+				pl.Warnings = append(pl.Warnings, fmt.Sprintf("PR #%d: kept the title a person edited (pathwaysync's would be %q)", pr.Number, pl.Title))
+			}
+			next.titleHash, pl.Title = mk.titleHash, pr.Title
+			return
+		}
+		pl.Writes.SetTitle = pr.Title != pl.Title
+	}
 	if pr != nil {
 		ours, known := headOurs()
 		if !known {
-			return nil, needHeadCommit
+			return nil, needHeadCommit, nil
+		}
+		if humanBody {
+			pl.KeepBody = true
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("PR #%d: kept the description a person edited; only its hidden marker is updated", pr.Number))
 		}
 		if !ours {
 			// A person pushed to the bot branch: never force-push over it.
@@ -175,32 +255,106 @@ func decide(s *state, want *desired, o *Options) (*plan, need) {
 			if mk.warned != pr.Head {
 				pl.Writes.Comment = blockedComment(pr.Head, o.Branch)
 			}
-			next.head, next.warned = mk.head, pr.Head
+			// The marker keeps describing the last commit pathwaysync made
+			// (its head, base and content), so that a person closing this PR
+			// rejects only content that was really in it.
+			next.fingerprint, next.base, next.head, next.warned, next.entities = mk.fingerprint, mk.base, mk.head, pr.Head, mk.entities
+			setTitle()
 			pl.Marker = next
-			pl.Writes.SetTitle, pl.Writes.SetBody = pr.Title != o.PullRequest.Title, true
-			return pl, 0
+			pl.Writes.SetBody = true
+			return pl, 0, nil
 		}
-		pl.Action, pl.Marker = ActionUpdated, next
-		pl.Writes = writes{Commit: true, Branch: branchForce, SetTitle: pr.Title != o.PullRequest.Title, SetBody: true}
-		return pl, 0
+		pl.Action = ActionUpdated
+		pl.Writes = writes{Commit: true, Branch: branchForce, SetBody: true}
+		setTitle()
+		pl.Marker = next
+		// The delta comment: only when the branch is where the marker says
+		// (after an interrupted update it is not, and a comment may already
+		// describe it: at most one comment per update).
+		if mk.ok && pr.Head == mk.head && mk.fingerprint != want.fingerprint && want.full && !o.DryRun {
+			old := headEntities(s, mk)
+			if old == nil {
+				return nil, needHeadTree, nil
+			}
+			delta := &sides{Old: old, New: want.entities, NewData: want.files, Blobs: s.Blobs, MaxReads: maxDeltaReads,
+				Titles: want.titles, Namespace: want.namespace}
+			if miss := delta.missing(); len(miss) > 0 {
+				return nil, needBlobs, miss
+			}
+			if d := delta.describe(); len(d.Changes) > 0 {
+				pl.Delta, pl.DeltaFrom, pl.Writes.Delta = &d, pr.Head, true
+			}
+		}
+		return pl, 0, nil
 	}
 
 	if s.Closed == nil {
-		return nil, needClosed
+		return nil, needClosed, nil
 	}
 	if c := s.Closed.PR; c != nil {
 		cm := c.Marker
-		if !c.Merged && cm.ok && !cm.closedByBot && cm.fingerprint == want.fingerprint {
+		// Only content that was the closed PR's head was rejected: a head
+		// someone else pushed (a blocked PR) held other content.
+		if !c.Merged && cm.ok && !cm.closedByBot && c.Head == cm.head && cm.fingerprint == want.fingerprint {
 			pl.Action, pl.PR = ActionRejected, c
 			pl.Warnings = append(pl.Warnings, fmt.Sprintf("rejected content: PR #%d (%s) with exactly this content was closed without merging; no new PR until the content changes",
 				c.Number, c.URL))
-			return pl, 0
+			return pl, 0, nil
 		}
 		pl.ClosedHead = c.Head
 	}
 	pl.Action, pl.Marker = ActionCreated, next
 	pl.Writes = writes{Commit: true, Branch: branchPlace, CreatePR: true}
-	return pl, 0
+	return pl, 0, nil
+}
+
+// markerEntities lists the entity files of want that differ from the
+// base listing (deleted ones as "-"), or nil when there are too many.
+func markerEntities(base map[string]blobRef, want map[string]string) map[string]string {
+	out := map[string]string{}
+	for p, sha := range want {
+		if base[p].SHA != sha {
+			out[p] = sha
+		}
+	}
+	for p := range base {
+		if _, _, ok := entityKey(p); ok {
+			if _, keep := want[p]; !keep {
+				out[p] = "-"
+			}
+		}
+	}
+	if len(out) > maxMarkerEntities {
+		return nil
+	}
+	for p := range out {
+		if !cleanName(p) {
+			return nil
+		}
+	}
+	return out
+}
+
+// headEntities returns the entity files of the open PR's head (the
+// marker's head): the base's overlaid with the marker's list when the
+// marker was written on this base, else the head's listing when it was
+// read; nil when it must be read.
+func headEntities(s *state, mk marker) map[string]string {
+	if mk.entities != nil && mk.base == s.BaseCommit {
+		out := entityFiles(s.Files, func(b blobRef) string { return b.SHA })
+		for p, sha := range mk.entities {
+			if sha == "-" {
+				delete(out, p)
+			} else {
+				out[p] = sha
+			}
+		}
+		return out
+	}
+	if s.HeadFiles != nil {
+		return entityFiles(s.HeadFiles, func(b blobRef) string { return b.SHA })
+	}
+	return nil
 }
 
 // diffFiles compares the base folder with the desired blobs; each list is

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pathwaysync/pathwaysync/manifest"
+	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
 // world is what the repository holds in a planner test; the runner reads
@@ -17,7 +18,22 @@ type world struct {
 	open     *pullRequest      // open bot PR
 	headOurs bool              // open.Head carries our trailer
 	closed   *pullRequest      // most recent closed bot PR
+	head     map[string][]byte // managed folder at open.Head
 }
+
+// blobs is every blob of the world by SHA.
+func (w world) blobs() map[string][]byte {
+	out := map[string][]byte{}
+	for _, files := range []map[string][]byte{w.base, w.head} {
+		for _, d := range files {
+			out[blobSHA(d)] = d
+		}
+	}
+	return out
+}
+
+// fixedTitle is a PR title template without placeholder.
+const fixedTitle = "Update learning pathways"
 
 const (
 	baseSHA  = "b000000000000000000000000000000000000001"
@@ -40,7 +56,7 @@ func fingerprint(t *testing.T, files map[string][]byte) string { return mustWant
 // base with head; modify adjusts it.
 func botPR(t *testing.T, n int, head, base string, files map[string][]byte, modify ...func(*pullRequest)) *pullRequest {
 	m := marker{ok: true, fingerprint: fingerprint(t, files), base: base, head: botSHA}
-	pr := &pullRequest{Number: n, URL: fmt.Sprintf("https://github.com/acme/platform/pull/%d", n), Title: DefaultPRTitle,
+	pr := &pullRequest{Number: n, URL: fmt.Sprintf("https://github.com/acme/platform/pull/%d", n), Title: fixedTitle,
 		Head: head, Body: "body\n" + m.String() + "\n", Marker: m}
 	for _, f := range modify {
 		f(pr)
@@ -64,11 +80,29 @@ func runDecide(t *testing.T, w world, files map[string][]byte, o Options) (*plan
 	want := mustWant(t, files)
 	var asked []need
 	for range maxPlanRounds {
-		pl, n := decide(s, want, &o)
+		pl, n, blobs := decide(s, want, &o)
 		if n == 0 {
 			return pl, asked
 		}
 		asked = append(asked, n)
+		if n&needBlobs != 0 {
+			if s.Blobs == nil {
+				s.Blobs = map[string][]byte{}
+			}
+			for _, sha := range blobs {
+				data, ok := w.blobs()[sha]
+				if !ok {
+					t.Fatalf("asked for blob %s that the world lacks", sha)
+				}
+				s.Blobs[sha] = data
+			}
+		}
+		if n&needHeadTree != 0 {
+			s.HeadFiles = map[string]blobRef{}
+			for p, d := range w.head {
+				s.HeadFiles[p] = blobRef{SHA: blobSHA(d), Mode: "100644"}
+			}
+		}
 		if n&needManifest != 0 {
 			s.Manifest = &baseManifest{}
 			if raw, ok := w.base[manifest.FileName]; ok {
@@ -93,7 +127,7 @@ func runDecide(t *testing.T, w world, files map[string][]byte, o Options) (*plan
 func TestDecide(t *testing.T) {
 	opts := func(mod ...func(*Options)) Options {
 		o := Options{Branch: DefaultBranch, Path: testPath, MaxDeletions: -1,
-			PullRequest: PullRequestOptions{Title: DefaultPRTitle}}
+			PullRequest: PullRequestOptions{Title: fixedTitle}}
 		for _, m := range mod {
 			m(&o)
 		}
@@ -135,7 +169,12 @@ func TestDecide(t *testing.T) {
 			}},
 		{name: "unchanged content, PR title changed in the options", scenario: "TestUnchangedRerunMakesZeroWrites",
 			w: world{base: tree(3, 0), open: upToDate}, files: v1, o: opts(func(o *Options) { o.PullRequest.Title = "New title" }),
-			action: ActionUpdated, writes: writes{SetTitle: true}},
+			action: ActionUpdated, writes: writes{SetTitle: true, SetBody: true},
+			check: func(t *testing.T, pl *plan) {
+				if pl.Title != "New title" || !pl.KeepBody || pl.Marker.titleHash != textHash("New title") || pl.Marker.head != botSHA {
+					t.Errorf("title %q keep body %v marker %+v", pl.Title, pl.KeepBody, pl.Marker)
+				}
+			}},
 		{name: "change updates the same PR", scenario: "TestChangeUpdatesSamePRWithOneCommit, TestRequestBudget",
 			w: world{base: tree(3, 0), open: upToDate}, files: v2, o: opts(), action: ActionUpdated,
 			asked:  []need{needManifest},
@@ -196,6 +235,17 @@ func TestDecide(t *testing.T) {
 			w: world{base: tree(3, 0), closed: botPR(t, 1, botSHA, baseSHA, v1, closedBy(false, false))}, files: v2, o: opts(),
 			action: ActionCreated, asked: []need{needManifest, needClosed},
 			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true}},
+		{name: "closed by a human while blocked: content never in its head gets a new PR", scenario: "TestClosedWhileBlockedPublishesNewContent",
+			// The marker names the desired content (as older releases wrote
+			// it), but the head is the person's commit: v2 was never proposed.
+			w: world{base: tree(3, 0), closed: botPR(t, 1, humanSHA, baseSHA, v2, closedBy(false, false))}, files: v2, o: opts(),
+			action: ActionCreated, asked: []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if pl.ClosedHead != humanSHA {
+					t.Errorf("closed head %q: the person's branch could not be reset", pl.ClosedHead)
+				}
+			}},
 		{name: "closed by pathwaysync is no rejection", scenario: "TestContentAbsorbedIntoBaseClosesPR",
 			w: world{base: tree(3, 0), closed: botPR(t, 1, botSHA, baseSHA, v1, closedBy(false, true))}, files: v1, o: opts(),
 			action: ActionCreated, asked: []need{needManifest, needClosed},
@@ -363,6 +413,124 @@ func TestGuard(t *testing.T) {
 			err := guard(tc.old, tc.next, removed(tc.removed), tc.max)
 			if (err != nil) != tc.refused || (err != nil && (!errors.Is(err, ErrMassDeletion) || !strings.Contains(err.Error(), tc.wantInMessage))) {
 				t.Errorf("guard: %v", err)
+			}
+		})
+	}
+}
+
+// TestDecideReview runs the planner through the decisions that make a PR
+// reviewable: what it reads to describe the change, the delta comment,
+// the title and a person's edits.
+func TestDecideReview(t *testing.T) {
+	base := samples(3)
+	edit := func(f func(ps []pathway.Pathway)) map[string][]byte {
+		ps := clone(base)
+		f(ps)
+		return renderTree(ps)
+	}
+	b0 := renderTree(base)
+	v1 := edit(func(ps []pathway.Pathway) { ps[0].Skills = ps[0].Skills[1:] })
+	v2 := edit(func(ps []pathway.Pathway) { ps[0].Skills = ps[0].Skills[1:]; ps[2].Summary = "New." })
+	renamed := edit(func(ps []pathway.Pathway) { ps[1].Title = "Platform track" })
+	// open is the open PR holding v1, written by this release on base b.
+	open := func(b string, modify ...func(*pullRequest)) *pullRequest {
+		return botPR(t, 1, botSHA, b, v1, append([]func(*pullRequest){func(pr *pullRequest) {
+			pr.Marker.entities = markerEntities(listing(b0), mustWant(t, v1).entities)
+			pr.Marker.titleHash, pr.Marker.tally = textHash(fixedTitle), "1.0.0.0"
+			pr.Marker.bodyHash = textHash(bodyText(pr.Body))
+		}}, modify...)...)
+	}
+	opts := Options{Branch: DefaultBranch, Path: testPath, MaxDeletions: -1, PullRequest: PullRequestOptions{Title: fixedTitle}}
+	templated := opts
+	templated.PullRequest.Title = DefaultPRTitle
+	for _, tc := range []struct {
+		name, scenario string
+		w              world
+		files          map[string][]byte
+		o              Options
+		action         Action
+		asked          []need
+		writes         writes
+		check          func(t *testing.T, pl *plan)
+	}{
+		{name: "first PR: reads the changed pathway's old file once, templated title", scenario: "TestBodyQuotesContentChanges",
+			w: world{base: b0}, files: v1, o: templated, action: ActionCreated,
+			asked:  []need{needBlobs, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if pl.Title != "Learning pathways: 1 changed" || len(pl.Desc.Changes) != 1 || pl.Desc.Changes[0].Sections[0].Removed[0] != "Kubernetes operators" {
+					t.Errorf("title %q desc %+v", pl.Title, pl.Desc.Changes)
+				}
+				if len(pl.Marker.entities) != 1 || pl.Marker.tally != "1.0.0.0" {
+					t.Errorf("marker %+v", pl.Marker)
+				}
+			}},
+		{name: "a rename is one change", scenario: "TestRenameIsOneEntry",
+			w: world{base: b0}, files: renamed, o: opts, action: ActionCreated,
+			asked:  []need{needBlobs, needManifest, needClosed}, // the manifest: a pathway folder is deleted (the guard)
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if len(pl.Desc.Changes) != 1 || pl.Desc.Changes[0].Type != changeRenamed || pl.Desc.Changes[0].OldTitle != base[1].Title {
+					t.Errorf("desc %+v", pl.Desc.Changes)
+				}
+			}},
+		{name: "update: one comment on what changed since the previous head", scenario: "TestUpdateCommentsWhatChangedSincePreviousHead",
+			w: world{base: b0, open: open(baseSHA)}, files: v2, o: opts, action: ActionUpdated,
+			asked:  []need{needBlobs},
+			writes: writes{Commit: true, Branch: branchForce, Delta: true, SetBody: true},
+			check: func(t *testing.T, pl *plan) {
+				if pl.DeltaFrom != botSHA || len(pl.Delta.Changes) != 1 || pl.Delta.Changes[0].Fields[0].Name != "Summary" || len(pl.Desc.Changes) != 2 {
+					t.Errorf("delta from %q %+v; desc %d", pl.DeltaFrom, pl.Delta, len(pl.Desc.Changes))
+				}
+			}},
+		{name: "update after the base moved: the previous head's listing is read", scenario: "TestBaseMovedOnSincePR",
+			w: world{base: b0, open: open("b0000000000000000000000000000000000000ff"), head: v1}, files: v2, o: opts, action: ActionUpdated,
+			asked:  []need{needBlobs, needHeadTree},
+			writes: writes{Commit: true, Branch: branchForce, Delta: true, SetBody: true}},
+		{name: "interrupted update: the head is ours but not the marker's, no second comment", scenario: "TestDeltaCommentOnceWhenRetriedOrInterrupted",
+			w:     world{base: b0, open: open(baseSHA, func(pr *pullRequest) { pr.Head = "e000000000000000000000000000000000000001" }), headOurs: true},
+			files: v2, o: opts, action: ActionUpdated, asked: []need{needBlobs, needHeadCommit},
+			writes: writes{Commit: true, Branch: branchForce, SetBody: true}},
+		{name: "a person's title and body are kept", scenario: "TestPersonsTitleAndBodyKept",
+			w: world{base: b0, open: open(baseSHA, func(pr *pullRequest) {
+				pr.Title, pr.Body = "Q3 review", "Reviewed.\n"+pr.Marker.String()
+			})},
+			files: v2, o: templated, action: ActionUpdated, asked: []need{needBlobs},
+			writes: writes{Commit: true, Branch: branchForce, Delta: true, SetBody: true},
+			check: func(t *testing.T, pl *plan) {
+				if !pl.KeepBody || pl.Title != "Q3 review" || pl.Marker.titleHash != textHash(fixedTitle) || len(pl.Warnings) != 2 {
+					t.Errorf("keep body %v title %q marker %+v warnings %q", pl.KeepBody, pl.Title, pl.Marker, pl.Warnings)
+				}
+			}},
+		{name: "unchanged rerun with a templated title reads nothing", scenario: "TestUnchangedRerunMakesZeroWrites",
+			w: world{base: b0, open: open(baseSHA, func(pr *pullRequest) {
+				pr.Title = "Learning pathways: 1 changed"
+				pr.Marker.titleHash = textHash(pr.Title)
+			})}, files: v1, o: templated, action: ActionUnchanged},
+		{name: "a base without the full content is described by counts", scenario: "TestRequestBudget",
+			w: world{base: olderRelease(b0)}, files: v1, o: opts, action: ActionCreated,
+			asked:  []need{needBlobs, needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				// Every pathway file changed shape; only pathway 0's content changed.
+				if len(pl.Desc.Changes) != 1 || pl.Desc.Changes[0].Counts == nil || pl.Changes[0].Sections[0] != (manifest.SectionChange{Name: "Skills", Removed: 1}) {
+					t.Errorf("desc %+v", pl.Desc.Changes)
+				}
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pl, asked := runDecide(t, tc.w, tc.files, tc.o)
+			if pl.Action != tc.action {
+				t.Fatalf("%s: action %s, want %s (warnings %q)", tc.scenario, pl.Action, tc.action, pl.Warnings)
+			}
+			if len(asked) != len(tc.asked) || (len(asked) > 0 && !equalNeeds(asked, tc.asked)) {
+				t.Errorf("%s: asked for reads %v, want %v", tc.scenario, asked, tc.asked)
+			}
+			if pl.Writes != tc.writes {
+				t.Errorf("%s: writes %+v, want %+v", tc.scenario, pl.Writes, tc.writes)
+			}
+			if tc.check != nil {
+				tc.check(t, pl)
 			}
 		})
 	}

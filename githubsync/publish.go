@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -15,8 +16,10 @@ import (
 
 // Defaults of Options; the configuration's defaults are these.
 const (
-	DefaultBranch        = "pathwaysync/update"
-	DefaultPRTitle       = "Update learning pathways"
+	DefaultBranch = "pathwaysync/update"
+	// DefaultPRTitle is the PR title template: SummaryPlaceholder becomes
+	// the tally of pathway changes, e.g. "Learning pathways: 2 changed, 1 added".
+	DefaultPRTitle       = "Learning pathways: " + SummaryPlaceholder
 	DefaultCommitMessage = "Update learning pathways"
 	// DefaultMaxDeletions is the recommended Options.MaxDeletions: refuse
 	// when more than half of the managed pathways would be deleted. (The
@@ -26,7 +29,10 @@ const (
 
 // PullRequestOptions describe the bot PR.
 type PullRequestOptions struct {
-	Title         string // default DefaultPRTitle
+	// Title is a template: SummaryPlaceholder ("{summary}") is replaced
+	// by the tally of pathway changes. Default DefaultPRTitle. A title a
+	// person edited on the PR is kept.
+	Title         string
 	Labels        []string
 	Reviewers     []string
 	TeamReviewers []string
@@ -62,7 +68,11 @@ type Options struct {
 	// ActionDryRun, Result.Planned what a real sync would do, and a
 	// refusal by the guard becomes a warning.
 	DryRun bool
-	Logger *slog.Logger
+	// BackstageURL, when set, is the Backstage base URL (e.g.
+	// "https://backstage.example.com"): PR bodies link to the pathways in
+	// its catalog.
+	BackstageURL string
+	Logger       *slog.Logger
 }
 
 // Publisher publishes generated trees to one repository folder.
@@ -79,7 +89,7 @@ type Publisher struct {
 const (
 	trailer        = "Pathwaysync-Fingerprint: "
 	maxSyncRetries = 3
-	maxPlanRounds  = 3 // decide asks for at most two rounds of on-demand reads
+	maxPlanRounds  = 8 // decide asks for at most seven rounds of on-demand reads
 )
 
 // NewPublisher validates o and returns a Publisher using c.
@@ -103,6 +113,13 @@ func NewPublisher(c *Client, o Options) (*Publisher, error) {
 	}
 	if o.PullRequest.Title == "" {
 		o.PullRequest.Title = DefaultPRTitle
+	}
+	if o.BackstageURL != "" {
+		u, err := url.Parse(o.BackstageURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, fmt.Errorf("new publisher: backstage URL %q is not an absolute http(s) URL without query", o.BackstageURL)
+		}
+		o.BackstageURL = strings.TrimRight(u.String(), "/")
 	}
 	if o.Commit.Message == "" {
 		o.Commit.Message = DefaultCommitMessage
@@ -181,11 +198,11 @@ func (p *Publisher) publishOnce(ctx context.Context, want *desired) (*Result, er
 // plan runs decide, performing the on-demand reads it asks for.
 func (p *Publisher) plan(ctx context.Context, s *state, want *desired) (*plan, error) {
 	for range maxPlanRounds {
-		pl, n := decide(s, want, &p.o)
+		pl, n, blobs := decide(s, want, &p.o)
 		if n == 0 {
 			return pl, nil
 		}
-		if err := p.observeMore(ctx, s, n); err != nil {
+		if err := p.observeMore(ctx, s, n, blobs); err != nil {
 			return nil, err
 		}
 	}
@@ -211,6 +228,10 @@ type desired struct {
 	blobs       map[string]string // path → blob sha
 	manifest    *manifest.Manifest
 	fingerprint string
+	entities    map[string]string // entity file path → blob sha
+	full        bool              // the pathway files carry the full content
+	namespace   string            // of the pathway entities
+	titles      map[string]string // pathway name → title
 }
 
 // prepare validates files; its errors are *Error matching ErrInvalidTree.
@@ -241,5 +262,8 @@ func (p *Publisher) prepare(files map[string][]byte) (*desired, error) {
 	}
 	d.manifest = m
 	d.fingerprint = treeSHA(d.blobs)
+	d.entities = entityFiles(d.blobs, func(sha string) string { return sha })
+	d.full, d.namespace = fullContent(files)
+	d.titles = titles(m)
 	return d, nil
 }

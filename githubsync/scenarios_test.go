@@ -209,6 +209,34 @@ func TestClosedByHumanSameThenDifferentContent(t *testing.T) {
 	v.checkBranch("pathwaysync/update", "main", files)
 }
 
+// TestClosedWhileBlockedPublishesNewContent: a person pushes to the bot
+// branch, a source changes (the sync is blocked), the person closes the
+// PR. The new content was never in that PR, so the next sync proposes it.
+func TestClosedWhileBlockedPublishesNewContent(t *testing.T) {
+	v := newEnv(t)
+	v.seedBase(tree(2, 0))
+	v.publish(v.publisher(nil), tree(2, 1))
+	v.e.Commit(testRepo, "pathwaysync/update", map[string][]byte{testPath + "/pathways/pathway-0000/docs/index.md": []byte("hand edit\n")}, "Fix by hand\n")
+	if res := v.publish(v.publisher(nil), tree(2, 2)); res.Action != ActionBlocked {
+		t.Fatalf("blocked run: %+v", res)
+	}
+	v.e.ClosePR(testRepo, 1)
+	files := tree(2, 2)
+	res := v.publish(v.publisher(nil), files)
+	if res.Action != ActionCreated || res.PRNumber != 2 {
+		t.Fatalf("after close: %+v", res)
+	}
+	v.checkBranch("pathwaysync/update", "main", files)
+	if open := v.openPulls(); len(open) != 1 || open[0].Number != 2 || open[0].HeadSHA != v.e.BranchSHA(testRepo, "pathwaysync/update") {
+		t.Errorf("open PRs %+v", open)
+	}
+	// The content of PR #2 itself, once closed by a person, is rejected.
+	v.e.ClosePR(testRepo, 2)
+	if res := v.publish(v.publisher(nil), files); res.Action != ActionRejected || res.PRNumber != 2 {
+		t.Errorf("closed PR #2: %+v", res)
+	}
+}
+
 func TestHumanPushedToBotBranch(t *testing.T) {
 	v := newEnv(t)
 	v.seedBase(tree(2, 0))

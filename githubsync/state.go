@@ -45,9 +45,11 @@ type state struct {
 	RepoURL    string             // web URL of the repository, for the compare link
 
 	// Read on demand (nil: not read yet).
-	Manifest *baseManifest // the base folder's manifest
-	HeadOurs *bool         // Open.Head carries the fingerprint trailer
-	Closed   *closedPR     // the most recent closed bot PR
+	Manifest  *baseManifest      // the base folder's manifest
+	HeadOurs  *bool              // Open.Head carries the fingerprint trailer
+	Closed    *closedPR          // the most recent closed bot PR
+	HeadFiles map[string]blobRef // the managed folder at Open.Head
+	Blobs     map[string][]byte  // blob SHA → content of entity files read to describe changes
 }
 
 // baseManifest is the result of reading the base folder's manifest: both
@@ -67,6 +69,8 @@ const (
 	needManifest   need = 1 << iota // the base manifest blob (1 request when present)
 	needHeadCommit                  // the open PR's head commit (1 request)
 	needClosed                      // the latest closed bot PR (1 request)
+	needBlobs                       // the blobs decide names (1 request each)
+	needHeadTree                    // the managed folder at the open PR's head (1 request)
 )
 
 // observe reads the base branch, the managed folder and the open bot PR.
@@ -95,8 +99,28 @@ func (p *Publisher) observe(ctx context.Context) (*state, error) {
 	return s, nil
 }
 
-// observeMore performs the reads in n and records them in s.
-func (p *Publisher) observeMore(ctx context.Context, s *state, n need) error {
+// observeMore performs the reads in n (blobs: the blob SHAs for
+// needBlobs) and records them in s.
+func (p *Publisher) observeMore(ctx context.Context, s *state, n need, blobs []string) error {
+	if n&needBlobs != 0 {
+		if s.Blobs == nil {
+			s.Blobs = map[string][]byte{}
+		}
+		for _, sha := range blobs {
+			raw, err := p.api.blob(ctx, sha)
+			if err != nil {
+				return err
+			}
+			s.Blobs[sha] = raw
+		}
+	}
+	if n&needHeadTree != 0 && s.Open != nil {
+		files, err := p.readSubtree(ctx, s.Open.Head)
+		if err != nil {
+			return err
+		}
+		s.HeadFiles = files
+	}
 	if n&needManifest != 0 {
 		s.Manifest = &baseManifest{}
 		if f, ok := s.Files[manifest.FileName]; ok {

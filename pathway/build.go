@@ -25,6 +25,18 @@ type builder struct {
 	resolveHref func(string) (string, bool)
 	// fallbackTitle is the HTML <title>, used when the body names no title.
 	fallbackTitle string
+
+	// Paragraphs are collected here and joined once in finish: joining as
+	// they come copied the text so far for every line, quadratic in the
+	// length of a section.
+	summary   paras // Summary
+	focusText paras // the Text of the last of FocusAreas
+	intro     paras // Archetypes.Intro
+
+	// suffixed[i] tells whether the link of Archetypes.Roles[i] ended in
+	// "Archetype": then it is whole, not the start a cut-off page ends in.
+	suffixed      []bool
+	archetypeLine int // the line of the first archetype link
 }
 
 func newBuilder(file string) *builder {
@@ -154,7 +166,7 @@ func (b *builder) preamble(l line) {
 			return
 		}
 		b.sawProse = true
-		b.p.Summary = joinPara(b.p.Summary, t)
+		b.summary.add(t)
 		return
 	}
 	if l.heading > 0 || titleLike(t) {
@@ -163,7 +175,7 @@ func (b *builder) preamble(l line) {
 		b.focus(l)
 		return
 	}
-	b.p.Summary = joinPara(b.p.Summary, t)
+	b.summary.add(t)
 }
 
 func (b *builder) setTitle(n int, t string) {
@@ -191,16 +203,16 @@ func (b *builder) focus(l line) {
 		return
 	}
 	if l.heading > 0 || (titleLike(t) && !l.item) {
+		b.flushFocus()
 		b.p.FocusAreas = append(b.p.FocusAreas, FocusArea{Title: t})
 		return
 	}
 	if len(b.p.FocusAreas) == 0 {
 		b.warn(l.n, "text before the first focus area title: added to the summary")
-		b.p.Summary = joinPara(b.p.Summary, t)
+		b.summary.add(t)
 		return
 	}
-	f := &b.p.FocusAreas[len(b.p.FocusAreas)-1]
-	f.Text = joinPara(f.Text, bulletText(l))
+	b.focusText.add(bulletText(l))
 }
 
 // unknownSymbolHeading is unknownHeading for emoji-led lines only (focus
@@ -280,7 +292,6 @@ func (b *builder) archetypes(l line) {
 	if b.p.Archetypes == nil {
 		b.p.Archetypes = &Archetypes{}
 	}
-	a := b.p.Archetypes
 	if len(l.links) > 0 {
 		for _, k := range l.links {
 			title := roleTitle(k.text)
@@ -295,19 +306,30 @@ func (b *builder) archetypes(l line) {
 					b.warn(l.n, "link %q for role %q is not an http(s) URL and the page names no base URL to resolve it: dropped", k.href, title)
 				}
 			}
-			a.Roles = append(a.Roles, r)
+			b.addArchetype(l.n, r, title != strings.TrimSpace(strings.Trim(strings.TrimSpace(k.text), "→")))
 		}
 		return
 	}
 	parts := strings.Split(l.text, "→")
 	if intro := strings.TrimSpace(parts[0]); intro != "" {
-		a.Intro = joinPara(a.Intro, intro)
+		b.intro.add(intro)
 	}
 	for _, p := range parts[1:] {
 		if title := roleTitle(p); title != "" {
-			a.Roles = append(a.Roles, Role{Title: title})
+			b.addArchetype(l.n, Role{Title: title}, title != strings.TrimSpace(strings.Trim(strings.TrimSpace(p), "→")))
 		}
 	}
+}
+
+// addArchetype adds an archetype link; suffixed tells whether its text
+// ended in "Archetype" (see matchArchetypes).
+func (b *builder) addArchetype(n int, r Role, suffixed bool) {
+	a := b.p.Archetypes
+	if len(a.Roles) == 0 {
+		b.archetypeLine = n
+	}
+	a.Roles = append(a.Roles, r)
+	b.suffixed = append(b.suffixed, suffixed)
 }
 
 // roleTitle turns "→ Senior Platform Engineer Archetype" into "Senior Platform Engineer".
@@ -336,12 +358,37 @@ func bulletText(l line) string {
 	return t
 }
 
-// joinPara appends a paragraph, separated by a blank line.
-func joinPara(s, t string) string {
-	if s == "" {
-		return t
+// paras collects paragraphs; String joins them, separated by a blank line.
+// One paragraph, the usual case, is kept without a slice.
+type paras struct {
+	one  string
+	more []string // every paragraph, once there are two
+}
+
+func (p *paras) add(t string) {
+	switch {
+	case p.one == "" && p.more == nil:
+		p.one = t
+	case p.more == nil:
+		p.more = []string{p.one, t}
+	default:
+		p.more = append(p.more, t)
 	}
-	return s + "\n\n" + t
+}
+
+func (p *paras) String() string {
+	if p.more == nil {
+		return p.one
+	}
+	return strings.Join(p.more, "\n\n")
+}
+
+// flushFocus sets the Text of the last focus area from its paragraphs.
+func (b *builder) flushFocus() {
+	if n := len(b.p.FocusAreas); n > 0 {
+		b.p.FocusAreas[n-1].Text = b.focusText.String()
+	}
+	b.focusText = paras{}
 }
 
 // finish completes the pathway: title fallbacks, role URLs, cut-off
@@ -349,6 +396,11 @@ func joinPara(s, t string) string {
 func (b *builder) finish() (*Pathway, []Warning, error) {
 	b.closeSection()
 	p := &b.p
+	p.Summary = b.summary.String()
+	b.flushFocus()
+	if p.Archetypes != nil {
+		p.Archetypes.Intro = b.intro.String()
+	}
 	if p.Title == "" || p.From.Title == "" {
 		if t, ok := titleFromHead(b.fallbackTitle); ok {
 			b.setTitle(0, t)
@@ -366,27 +418,45 @@ func (b *builder) finish() (*Pathway, []Warning, error) {
 		return nil, b.warns, &Error{File: b.file, Line: b.titleLine, Field: "title",
 			Msg: fmt.Sprintf("cannot read %q as \"<from role> to <to role>\"", p.Title)}
 	}
+	complete := b.sec == secArchetypes
 	if a := p.Archetypes; a != nil {
-		for _, r := range a.Roles {
-			if r.URL == "" {
+		from, to := matchArchetypes(p, b.suffixed)
+		for _, end := range []struct {
+			role *Role
+			link int
+		}{{&p.From, from}, {&p.To, to}} {
+			if end.link < 0 {
+				complete = false
 				continue
 			}
-			if strings.EqualFold(r.Title, p.From.Title) && p.From.URL == "" {
-				p.From.URL = r.URL
+			r := a.Roles[end.link]
+			if !strings.EqualFold(r.Title, end.role.Title) {
+				end.role.Archetype = r.Title
 			}
-			if strings.EqualFold(r.Title, p.To.Title) && p.To.URL == "" {
-				p.To.URL = r.URL
+			if end.role.URL == "" {
+				end.role.URL = r.URL
 			}
 		}
 		if a.Intro == "" && len(a.Roles) == 0 {
 			p.Archetypes = nil
 		}
+	} else {
+		complete = false
 	}
 	if p.AILiteracy != nil && p.AILiteracy.Theme == "" && len(p.AILiteracy.Items) == 0 {
 		p.AILiteracy = nil
 	}
-	if !b.complete() {
+	switch {
+	case !complete:
 		b.warn(b.lastLine, "page appears cut off: it ends in %q without the closing Role Archetypes links to both roles; imported what is there", b.sec.String())
+	case p.From.Archetype != "" || p.To.Archetype != "":
+		var names []string
+		for _, r := range []Role{p.From, p.To} {
+			if r.Archetype != "" {
+				names = append(names, fmt.Sprintf("%q for %q", r.Archetype, r.Title))
+			}
+		}
+		b.warn(b.archetypeLine, "role archetype links name roles other than the title: %s; the roles keep the title's names", strings.Join(names, ", "))
 	}
 	p.Source = b.file
 	if b.docURL != "" {
@@ -418,19 +488,48 @@ func titleFromHead(s string) (string, bool) {
 	return "", false
 }
 
-// complete reports whether the document reached its closing section: Role
-// Archetypes linking both the from-role and the to-role.
-func (b *builder) complete() bool {
-	p := &b.p
-	if b.sec != secArchetypes || p.Archetypes == nil {
-		return false
+// matchArchetypes finds the archetype links of p's from-role and to-role
+// (indexes into p.Archetypes.Roles, -1 when none): a link naming the role
+// as the title does, else, as the section lists the from-role first and
+// the to-role last, the first or last link left over. A left-over link
+// counts only when it ended in "Archetype" (suffixed) or cannot be the
+// cut-off start of "<role> Archetype".
+func matchArchetypes(p *Pathway, suffixed []bool) (from, to int) {
+	roles := p.Archetypes.Roles
+	from, to = -1, -1
+	for i, r := range roles {
+		if from < 0 && strings.EqualFold(r.Title, p.From.Title) {
+			from = i
+		}
+		if strings.EqualFold(r.Title, p.To.Title) && i != from {
+			to = i
+		}
 	}
-	var from, to bool
-	for _, r := range p.Archetypes.Roles {
-		from = from || strings.EqualFold(r.Title, p.From.Title)
-		to = to || strings.EqualFold(r.Title, p.To.Title)
+	usable := func(i int, role string) bool {
+		return i != from && i != to && (suffixed[i] || !hasPrefixFold(role+" Archetype", roles[i].Title))
 	}
-	return from && to
+	if from < 0 {
+		for i := range roles {
+			if (to < 0 || i < to) && usable(i, p.From.Title) {
+				from = i
+				break
+			}
+		}
+	}
+	if to < 0 {
+		for i := len(roles) - 1; i > from; i-- {
+			if usable(i, p.To.Title) {
+				to = i
+				break
+			}
+		}
+	}
+	return from, to
+}
+
+// hasPrefixFold reports whether s starts with prefix, ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // parseText imports the published page text (either rendering).

@@ -29,6 +29,16 @@ func addSeeds(f *testing.F, exts []string, inline ...string) {
 	}
 }
 
+// addScaleSeeds adds small pages of the adversarial shapes of
+// TestParseScalesLinearly in the format file names.
+func addScaleSeeds(f *testing.F, file string) {
+	for _, s := range scaleShapes() {
+		if s.file == file {
+			f.Add(s.page(2 << 10))
+		}
+	}
+}
+
 // checkParse is the fuzz property: no panic, errors are *Error, and every
 // pathway validates and survives a canonical YAML round trip unchanged.
 func checkParse(t *testing.T, name string, data []byte) {
@@ -69,6 +79,7 @@ func FuzzParseText(f *testing.F) {
 		"X to Y\nRecommended Reading\nT\nA\nD\nT2\nThis is a long description sentence.\n",
 		"🕑 12+ months\nSummary.\nTitle\n",
 	)
+	addScaleSeeds(f, "page.txt")
 	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, "fuzz.txt", data) })
 }
 
@@ -78,6 +89,7 @@ func FuzzParseHTML(f *testing.F) {
 		`<head><title>A to B | S</title><base href="//h/"></head><ol><li><span>1</span><p>x</p></li></ol>`,
 		`<link rel=canonical href="https://h/learn/a-to-b"><h1>A to B<h3>Focus Areas</h3><h4>T</h4><p>x`,
 	)
+	addScaleSeeds(f, "page.html")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkParse(t, "fuzz.html", data)
 		checkLineMarks(t, data)
@@ -124,5 +136,6 @@ func FuzzParseYAML(f *testing.F) {
 		yamlOK+"duration: {minMonths: 0x10, maxMonths: 1_000}\n",
 		yamlHead+"title: A to B\nfrom: &a {title: A}\nto: *a\n",
 	)
+	addScaleSeeds(f, "page.yaml")
 	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, "fuzz.yaml", data) })
 }

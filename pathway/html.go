@@ -56,10 +56,9 @@ func annotateLines(data []byte) []byte {
 		tt := z.Next()
 		raw := z.Raw()
 		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
-			end := len(raw) - 1 // at the closing '>'
-			if tt == html.SelfClosingTagToken && end > 0 && raw[end-1] == '/' {
-				end--
-			}
+			// Right after the tag name: at the end it would become the
+			// value of an attribute left without one ("<a href=>").
+			end := 1 + bytes.IndexAny(raw[1:], " \t\n\f\r/>")
 			out = append(out, raw[:end]...)
 			out = append(out, ' ')
 			out = append(out, lineAttr...)

@@ -133,8 +133,10 @@ func TestParseHTMLTruncated(t *testing.T) {
 func TestAnnotateLines(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"<p>a</p>", `<p data-pathwaysync-line="1">a</p>`},
-		{"<br/>\n<img src=x />", `<br data-pathwaysync-line="1"/>` + "\n" + `<img src=x  data-pathwaysync-line="2"/>`},
-		{"<!-- <p> -->\n\n<li class=\"a>b\">x", "<!-- <p> -->\n\n" + `<li class="a>b" data-pathwaysync-line="3">x`},
+		{"<br/>\n<img src=x />", `<br data-pathwaysync-line="1"/>` + "\n" + `<img data-pathwaysync-line="2" src=x />`},
+		{"<!-- <p> -->\n\n<li class=\"a>b\">x", "<!-- <p> -->\n\n" + `<li data-pathwaysync-line="3" class="a>b">x`},
+		// After the name, not at the end: there it became the empty href's value.
+		{"<a href=>x", `<a data-pathwaysync-line="1" href=>x`},
 		{"<script>\n<p>\n</script><p>", "<script data-pathwaysync-line=\"1\">\n<p>\n</script>" + `<p data-pathwaysync-line="3">`},
 		{"text <p", "text <p"},
 		{"", ""},

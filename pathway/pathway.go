@@ -46,9 +46,16 @@ type Pathway struct {
 }
 
 // Role is a role archetype: a title and, when known, its page.
+//
+// For From and To, Title is the role's identity: the name the page title
+// gives it. URL is its archetype page, taken from the Role Archetypes link
+// of that role, and Archetype is the name that link gives the role when it
+// differs from Title ("Staff Data Engineer" for the title's "Staff Data
+// Engineer & Tech Lead"); empty when they agree or no link was matched.
 type Role struct {
-	Title string `json:"title"`
-	URL   string `json:"url,omitempty"`
+	Title     string `json:"title"`
+	URL       string `json:"url,omitempty"`
+	Archetype string `json:"archetype,omitempty"`
 }
 
 // Duration is a range in months; Text keeps the original wording ("18-36 months").

@@ -1,6 +1,7 @@
 package pathway
 
-// Texts returns every text value of p in page order: title, role titles,
+// Texts returns every text value of p in page order: title, role titles
+// (each followed by its archetype name when it differs),
 // duration, discipline, summary, then each section's items and the
 // archetype titles. Empty values are left out; URLs and Source are not
 // text and are not listed.
@@ -13,7 +14,7 @@ func (p *Pathway) Texts() []string {
 			}
 		}
 	}
-	add(p.Title, p.From.Title, p.To.Title, p.Duration.Text, p.Discipline, p.Summary)
+	add(p.Title, p.From.Title, p.From.Archetype, p.To.Title, p.To.Archetype, p.Duration.Text, p.Discipline, p.Summary)
 	for _, f := range p.FocusAreas {
 		add(f.Title, f.Text)
 	}

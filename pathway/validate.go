@@ -39,6 +39,8 @@ func (p *Pathway) validate(file string) error {
 	required("to.title", p.To.Title)
 	checkURL(add, "from.url", p.From.URL)
 	checkURL(add, "to.url", p.To.URL)
+	singleLine(add, "from.archetype", p.From.Archetype)
+	singleLine(add, "to.archetype", p.To.Archetype)
 	singleLine(add, "discipline", p.Discipline)
 	singleLine(add, "duration.text", p.Duration.Text)
 	d := p.Duration

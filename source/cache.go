@@ -153,7 +153,7 @@ func (c *Cache) loadURL(ctx context.Context, spec string, fail func(string, erro
 // falling back per file (or for the whole folder when it cannot be listed,
 // or lists nothing after having listed files) to the last good documents.
 func (c *Cache) loadPath(ctx context.Context, spec string, seen map[string]bool, fail func(string, error, bool)) group {
-	files, err := listFiles(spec)
+	files, err := listFiles(spec, c.o.FollowSymlinks)
 	if err == nil && len(files) == 0 && len(c.folders[spec]) > 0 {
 		err = fmt.Errorf("read source %s: folder no longer holds any pathway file", spec)
 	}

@@ -25,6 +25,9 @@ var (
 	// ErrNoSources means Load was called without any spec; loading nothing
 	// would make downstream steps delete every pathway.
 	ErrNoSources = errors.New("no sources given")
+	// ErrSymlinkOutside means a folder holds a symbolic link to a file
+	// outside the folder and Options.FollowSymlinks is off.
+	ErrSymlinkOutside = errors.New("symbolic link to a file outside the source folder")
 )
 
 // StatusError is a URL fetch answered with an unexpected HTTP status.

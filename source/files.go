@@ -26,8 +26,10 @@ func IsPathwayFile(name string) bool {
 
 // listFiles returns the files a path spec names: the file itself, or the
 // pathway files under a folder walked recursively in lexical order, skipping
-// hidden files and folders. Names keep the spec's form (relative stays relative).
-func listFiles(spec string) ([]string, error) {
+// hidden files and folders. Names keep the spec's form (relative stays
+// relative). A symbolic link to a file outside the folder is an
+// ErrSymlinkOutside naming the link unless follow is true.
+func listFiles(spec string, follow bool) ([]string, error) {
 	fi, err := os.Stat(spec)
 	if err != nil {
 		return nil, fmt.Errorf("read source: %w", err)
@@ -36,6 +38,7 @@ func listFiles(spec string) ([]string, error) {
 		return []string{spec}, nil
 	}
 	var files []string
+	var outside []error
 	err = filepath.WalkDir(spec, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -49,15 +52,51 @@ func listFiles(spec string) ([]string, error) {
 			}
 			return nil
 		}
-		if !d.IsDir() && IsPathwayFile(p) {
-			files = append(files, p)
+		if d.IsDir() || !IsPathwayFile(p) {
+			return nil
 		}
+		if d.Type()&fs.ModeSymlink != 0 && !follow {
+			if err := linkWithin(spec, p); err != nil {
+				outside = append(outside, err)
+				return nil
+			}
+		}
+		files = append(files, p)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read source: %w", err)
 	}
+	if len(outside) > 0 {
+		return nil, errors.Join(outside...)
+	}
 	return files, nil
+}
+
+// linkWithin checks that the symbolic link at p, found under folder,
+// resolves to a file inside folder (both resolved). The error names the
+// link and the folder, never the target's content.
+func linkWithin(folder, p string) error {
+	root, err := filepath.EvalSymlinks(folder)
+	if err != nil {
+		return fmt.Errorf("read source: %w", err)
+	}
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path may be the target's
+		}
+		return fmt.Errorf("read source %s: symbolic link cannot be resolved: %w", p, err)
+	}
+	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+		return nil // refused as a folder when read
+	}
+	rel, err := filepath.Rel(root, target)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return fmt.Errorf("read source %s: %w %s (not followed)", p, ErrSymlinkOutside, folder)
+	}
+	return nil
 }
 
 // readFile reads one file, refusing folders, devices and anything larger

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
+	"github.com/pathwaysync/pathwaysync/internal/workpool"
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
@@ -99,7 +98,7 @@ func loadSpec(ctx context.Context, spec string, o Options) (group, error) {
 	case hasScheme(spec):
 		return group{}, unsupportedScheme(spec)
 	}
-	files, err := listFiles(spec)
+	files, err := listFiles(spec, o.FollowSymlinks)
 	if err != nil {
 		return group{}, err
 	}
@@ -165,25 +164,14 @@ func gitHubDocuments(gf *GitHubFolder, files map[string][]byte) map[string][]byt
 func parseAll(ctx context.Context, names []string, read func(string) ([]byte, error), o Options) (group, error) {
 	docs := make([]document, len(names))
 	errs := make([]error, len(names))
-	var next atomic.Int64
-	work := func() {
-		for ctx.Err() == nil {
-			i := int(next.Add(1)) - 1
-			if i >= len(names) {
-				return
-			}
-			data, err := read(names[i])
-			if err == nil {
-				docs[i], err = parseDocument(names[i], data, o.MaxBytes)
-			}
-			errs[i] = err
+	workpool.ForEach(ctx, len(names), runtime.GOMAXPROCS(0), func(i int) bool {
+		data, err := read(names[i])
+		if err == nil {
+			docs[i], err = parseDocument(names[i], data, o.MaxBytes)
 		}
-	}
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(names)) {
-		wg.Go(work)
-	}
-	wg.Wait()
+		errs[i] = err
+		return true
+	})
 	if err := ctx.Err(); err != nil {
 		return group{}, err
 	}

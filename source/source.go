@@ -44,6 +44,11 @@ type Options struct {
 	Timeout time.Duration
 	// UserAgent is sent with every fetch (default DefaultUserAgent).
 	UserAgent string
+	// FollowSymlinks reads a symbolically linked file of a folder whose
+	// target lies outside the folder. Off, such a link is an
+	// ErrSymlinkOutside naming the link, and the target is never read.
+	// Links within the folder are always read; linked folders never.
+	FollowSymlinks bool
 	// Logger receives debug and warning records; nil discards them.
 	Logger *slog.Logger
 	// ReadGitHubFolder reads github:// sources: the files under path at
@@ -74,11 +79,14 @@ func (o Options) withDefaults() Options {
 
 // withClient returns o with the default HTTP client when none was given, and
 // a function releasing that client's idle connections (a no-op for a
-// caller's client).
+// caller's client). Either client is used through oneResult.
 func (o Options) withClient() (Options, func()) {
-	if o.HTTPClient != nil {
-		return o, func() {}
+	release := func() {}
+	c := o.HTTPClient
+	if c == nil {
+		c = newHTTPClient(o.Logger)
+		release = c.CloseIdleConnections
 	}
-	o.HTTPClient = newHTTPClient(o.Logger)
-	return o, o.HTTPClient.CloseIdleConnections
+	o.HTTPClient = oneResultClient(c, o.Logger)
+	return o, release
 }

@@ -347,6 +347,12 @@ func TestServeBinary(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("serve did not exit cleanly on SIGTERM: %v", err)
 	}
+	if n := strings.Count(logs.String(), `"msg":"serving"`); n != 1 {
+		t.Errorf("\"serving\" logged %d times, want once:\n%s", n, logs.String())
+	}
+	if strings.Contains(logs.String(), "retrying") {
+		t.Errorf("a clean run logged a retry:\n%s", logs.String())
+	}
 }
 
 func sign(body []byte) string {
@@ -507,5 +513,8 @@ func TestServeShutdownMidSync(t *testing.T) {
 	}
 	if prs := emu.PullRequests(e2eRepo); len(prs) != 0 {
 		t.Fatalf("pull requests after a cancelled sync: %d", len(prs))
+	}
+	if strings.Contains(logs.String(), "retrying") {
+		t.Errorf("shutdown logged a retry:\n%s", logs.String())
 	}
 }

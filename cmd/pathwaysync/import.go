@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pathwaysync/pathwaysync/exporter"
+	"github.com/pathwaysync/pathwaysync/internal/workpool"
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
@@ -50,16 +48,7 @@ or writes one file per pathway into DIR with -o.`,
 func marshalAll(ps []pathway.Pathway) ([][]byte, error) {
 	out := make([][]byte, len(ps))
 	errs := make([]error, len(ps))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(ps)) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(ps); i = int(next.Add(1)) - 1 {
-				out[i], errs[i] = pathway.MarshalYAML(&ps[i])
-			}
-		})
-	}
-	wg.Wait()
+	workpool.Each(len(ps), func(i int) { out[i], errs[i] = pathway.MarshalYAML(&ps[i]) })
 	for _, err := range errs {
 		if err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -233,4 +234,70 @@ func equalTrees(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// TestConfigPrintRedactsURLCredentials: credentials inside URL values are
+// hidden as logs and errors hide them.
+func TestConfigPrintRedactsURLCredentials(t *testing.T) {
+	env := []string{"PATHWAYSYNC_GITHUB_API_URL=https://x:ghp_inurl@ghe.example.com/api/v3/",
+		"PATHWAYSYNC_SOURCES=https://user:pw_inurl@pages.example.com/p.html"}
+	code, stdout, stderr := cli(t, env, "config", "print")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stdout+stderr, "_inurl") {
+		t.Fatalf("credential printed:\n%s", stdout)
+	}
+	for _, want := range []string{"api_url: https://REDACTED@ghe.example.com/api/v3/", "- https://REDACTED@pages.example.com/p.html"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("config print lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestReadableSecretFileWarns: a command reading a world-readable token
+// file warns on stderr, naming key, file and mode but not the token.
+func TestReadableSecretFileWarns(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("mode bits say nothing about readers on Windows")
+	}
+	token := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(token, []byte("ghp_filesecret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(token, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := cli(t, []string{"PATHWAYSYNC_GITHUB_TOKEN_FILE=" + token}, "config", "print")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "key=github.token_file") || !strings.Contains(stderr, "mode=0644") || !strings.Contains(stderr, token) {
+		t.Errorf("no warning naming the key, mode and file:\n%s", stderr)
+	}
+	if strings.Contains(stdout+stderr, "ghp_filesecret") {
+		t.Errorf("token printed")
+	}
+}
+
+// TestSymlinkOutsideSourceFolder: export of a folder holding a link to a
+// file outside it fails naming the link and echoes nothing of the target;
+// --follow-symlinks reads it.
+func TestSymlinkOutsideSourceFolder(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "passwd")
+	if err := os.WriteFile(outside, []byte("root:x:0:0:root:/root:/bin/bash\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(src, "passwd.txt")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	code, stdout, stderr := cli(t, nil, "validate", src)
+	if code == 0 || !strings.Contains(stdout+stderr, filepath.Join(src, "passwd.txt")) || strings.Contains(stdout+stderr, "root:x") {
+		t.Errorf("exit %d, want an error naming the link and nothing of the target:\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = cli(t, nil, "validate", "--follow-symlinks", src)
+	if code == 0 || !strings.Contains(stdout+stderr, "root:x") {
+		t.Errorf("--follow-symlinks: exit %d, want the target read (and failing as a page):\n%s%s", code, stdout, stderr)
+	}
 }

@@ -34,10 +34,11 @@ func exporterOptions(cfg *config.Config) exporter.Options {
 // gh, when not nil, reads github:// sources.
 func sourceOptions(cfg *config.Config, gh *githubsync.Client) source.Options {
 	o := source.Options{
-		MaxBytes:   cfg.Source.MaxBytes,
-		Timeout:    cfg.Source.Timeout,
-		UserAgent:  userAgent(),
-		HTTPClient: httpClient(cfg.Source.Timeout),
+		MaxBytes:       cfg.Source.MaxBytes,
+		Timeout:        cfg.Source.Timeout,
+		FollowSymlinks: cfg.Source.FollowSymlinks,
+		UserAgent:      userAgent(),
+		HTTPClient:     httpClient(cfg.Source.Timeout),
 	}
 	if gh != nil {
 		o.ReadGitHubFolder = gh.ReadFolder

@@ -30,6 +30,7 @@ type app struct {
 	environ        []string // nil means os.Environ()
 	configFile     string
 	logLevel       string
+	followSymlinks bool
 }
 
 // usageError marks errors that exit with code 2.
@@ -76,6 +77,7 @@ GitHub repository through one pull request, and keeps them in sync as a daemon.`
 	}
 	root.PersistentFlags().StringVar(&a.configFile, "config", "", "configuration file (YAML)")
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "", "log level: debug, info, warn, error (default from server.log_level)")
+	root.PersistentFlags().BoolVar(&a.followSymlinks, "follow-symlinks", false, "read symlinked source files whose target lies outside their folder (source.follow_symlinks)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newVersionCmd(a),
@@ -119,12 +121,16 @@ func (a *app) loadConfig(bind map[string]*pflag.Flag, sources []string) (*config
 	if len(sources) > 0 {
 		cfg.Sources = sources
 	}
+	if a.followSymlinks {
+		cfg.Source.FollowSymlinks = true
+	}
 	if a.logLevel != "" {
 		cfg.Server.LogLevel = a.logLevel
 		if err := cfg.Validate(); err != nil {
 			return nil, usageError{err}
 		}
 	}
+	cfg.WarnReadableSecretFiles(a.logger(cfg))
 	return cfg, nil
 }
 

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -41,26 +44,39 @@ func (a *app) runServe(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	if err := cfg.ValidateServer(); err != nil {
+	log := a.logger(cfg)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := newDaemon(cmd.Context(), cfg, log, reg, nil)
+	if err != nil {
 		return err
+	}
+	// The daemon logs "serving" with the address once it listens.
+	log.Info("pathwaysync starting", "version", version, "publish", cfg.GitHub.Repository != "",
+		"repository", cfg.GitHub.Repository, "path", cfg.GitHub.Path)
+	return srv.Run(cmd.Context())
+}
+
+// newDaemon wires a daemon.Server from the configuration: its Syncer reads
+// the sources, renders and publishes with githubsync when
+// github.repository is set. clock is nil outside tests.
+func newDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, reg *prometheus.Registry, clock daemon.Clock) (*daemon.Server, error) {
+	if err := cfg.ValidateServer(); err != nil {
+		return nil, err
 	}
 	publish := cfg.GitHub.Repository != ""
 	if publish {
 		if err := cfg.ValidateGitHub(); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	ctx := cmd.Context()
-	log := a.logger(cfg)
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s := &daemonSync{cfg: cfg, log: log}
-	schedule := cfg.Sync.Schedule
+	s := &daemonSync{cfg: cfg, log: log, publish: publish, github: publish || needsGitHub(cfg)}
 	srv, err := daemon.New(daemon.Options{
 		Addr:                cfg.Server.Addr,
-		Schedule:            schedule,
+		Schedule:            cfg.Sync.Schedule,
 		Jitter:              cfg.Sync.Jitter,
+		BackoffMin:          cfg.Sync.BackoffMin,
+		BackoffMax:          cfg.Sync.BackoffMax,
 		WebhookSecret:       cfg.Server.WebhookSecret,
 		WebhookRepositories: cfg.Server.WebhookRepositories,
 		WebhookPaths:        cfg.Server.WebhookPaths,
@@ -71,50 +87,145 @@ func (a *app) runServe(cmd *cobra.Command) error {
 		TechDocsBaseURL:     cfg.Server.TechDocsBaseURL,
 		Logger:              log,
 		Registry:            reg,
+		Clock:               clock,
 	}, s)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	s.srv = srv
 	s.metrics = srv.Metrics()
-	var client *githubsync.Client
-	if publish || needsGitHub(cfg) {
-		observe := func(r githubsync.RequestInfo) {
-			s.metrics.ObserveGitHub(r.Method, r.Route, r.Status, r.RateRemaining, r.Duration)
+	if s.github {
+		var key []byte
+		if f := cfg.GitHub.PrivateKeyFile; f != "" {
+			if key, err = os.ReadFile(f); err != nil {
+				return nil, &config.Error{Key: "github.private_key_file", Msg: "read private key", Err: err}
+			}
 		}
-		if client, err = newGitHubClient(ctx, cfg, log, observe); err != nil {
-			return err
-		}
-	}
-	if publish {
-		if s.pub, err = githubsync.NewPublisher(client, publisherOptions(cfg, log, false, false)); err != nil {
-			return err
+		if err := s.connect(ctx, cfg.GitHub.Token, key); err != nil {
+			return nil, err
 		}
 	}
 	if len(cfg.Sources) > 0 {
-		so := sourceOptions(cfg, client)
+		so := sourceOptions(cfg, nil)
+		if s.github {
+			// Through s.client, which a rotated credential replaces.
+			so.ReadGitHubFolder = func(ctx context.Context, repository, ref, path string) (map[string][]byte, string, error) {
+				return s.client.ReadFolder(ctx, repository, ref, path)
+			}
+		}
 		so.Logger = log
 		s.cache = source.NewCache(so)
 	}
-	log.Info("pathwaysync serving", "addr", cfg.Server.Addr, "version", version, "publish", publish,
-		"repository", cfg.GitHub.Repository, "path", cfg.GitHub.Path, "schedule", schedule)
-	return srv.Run(ctx)
+	return srv, nil
 }
 
-// daemonSync is the daemon's Syncer: sources (with their last good
-// content) → exporter → githubsync (when configured).
+// daemonSync is the daemon's Syncer: secrets re-read → sources (with their
+// last good content) → exporter → githubsync (when configured).
 type daemonSync struct {
 	cfg     *config.Config
 	log     *slog.Logger
+	srv     *daemon.Server
+	publish bool                  // github.repository is set
+	github  bool                  // publishing or a github:// source needs a client
 	cache   *source.Cache         // nil: the embedded examples
+	client  *githubsync.Client    // replaced when the token or App key changes
 	pub     *githubsync.Publisher // nil: export only
 	metrics *daemon.Metrics
+
+	// The credentials client and pub were built with.
+	token string
+	key   []byte
 }
 
 var _ daemon.Syncer = (*daemonSync)(nil)
 
+// githubsync's errors carry the failure class the daemon's loop acts on.
+var _ daemon.Failure = (*githubsync.Error)(nil)
+
+// connect builds the GitHub client and publisher from token, or from the
+// configured App with key.
+func (s *daemonSync) connect(ctx context.Context, token string, key []byte) error {
+	cfg := *s.cfg
+	cfg.GitHub.Token = token
+	observe := func(r githubsync.RequestInfo) {
+		s.metrics.ObserveGitHub(r.Method, r.Route, r.Status, r.RateRemaining, r.Duration)
+	}
+	// A rate-limited request fails at once with its reset time instead of
+	// waiting inside the sync: the loop holds every sync until then, and
+	// a shutdown is not kept waiting.
+	client, err := newGitHubClientKey(ctx, &cfg, s.log, observe, key, -1)
+	if err != nil {
+		return err
+	}
+	var pub *githubsync.Publisher
+	if s.publish {
+		if pub, err = githubsync.NewPublisher(client, publisherOptions(&cfg, s.log, false, false)); err != nil {
+			return err
+		}
+	}
+	s.client, s.pub, s.token, s.key = client, pub, token, key
+	return nil
+}
+
+// refreshSecrets re-reads every *_file secret so that a rotated token,
+// App key, webhook secret or API token takes effect at the next sync
+// without a restart; a changed GitHub credential rebuilds the client.
+func (s *daemonSync) refreshSecrets(ctx context.Context) error {
+	sv := s.cfg.Server
+	webhook, api := sv.WebhookSecret, sv.APIToken
+	var err error
+	if sv.WebhookSecretFile != "" {
+		if webhook, err = readSecretFile("server.webhook_secret_file", sv.WebhookSecretFile); err != nil {
+			return err
+		}
+	}
+	if sv.APITokenFile != "" {
+		if api, err = readSecretFile("server.api_token_file", sv.APITokenFile); err != nil {
+			return err
+		}
+	}
+	s.srv.SetSecrets(webhook, api)
+	if !s.github {
+		return nil
+	}
+	g := s.cfg.GitHub
+	token, key := s.token, s.key
+	if g.TokenFile != "" {
+		if token, err = readSecretFile("github.token_file", g.TokenFile); err != nil {
+			return err
+		}
+	}
+	if g.PrivateKeyFile != "" {
+		if key, err = os.ReadFile(g.PrivateKeyFile); err != nil {
+			return &config.Error{Key: "github.private_key_file", Msg: "read private key", Err: err}
+		}
+	}
+	if token == s.token && bytes.Equal(key, s.key) {
+		return nil
+	}
+	daemon.Logger(ctx, s.log).Info("GitHub credentials changed; reconnecting")
+	return s.connect(ctx, token, key)
+}
+
+// readSecretFile reads a secret file as config.Load does: trimmed, not empty.
+func readSecretFile(key, path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", &config.Error{Key: key, Msg: "read secret", Err: err}
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", &config.Error{Key: key, Msg: "file " + path + " is empty"}
+	}
+	return v, nil
+}
+
 // Sync runs one sync.
 func (s *daemonSync) Sync(ctx context.Context, t daemon.Trigger) (*daemon.Outcome, error) {
 	log := daemon.Logger(ctx, s.log)
+	if err := s.refreshSecrets(ctx); err != nil {
+		return nil, fmt.Errorf("re-read secrets: %w", err)
+	}
 	var (
 		ps       []pathway.Pathway
 		warns    []pathway.Warning
@@ -154,7 +265,7 @@ func (s *daemonSync) Sync(ctx context.Context, t daemon.Trigger) (*daemon.Outcom
 	for _, w := range r.Warnings {
 		log.Warn(w)
 	}
-	out.Action, out.PRNumber, out.PRURL = r.Action.String(), r.PRNumber, r.PRURL
+	out.Action, out.PRNumber, out.PRURL, out.Note = r.Action.String(), r.PRNumber, r.PRURL, r.Summary()
 	log.Info(r.Summary(), "trigger", t.Reason)
 	return out, nil
 }

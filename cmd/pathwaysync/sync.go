@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -120,6 +121,12 @@ func treeFiles(res *exporter.Result) map[string][]byte {
 
 // newGitHubClient builds the one GitHub client from the configuration.
 func newGitHubClient(ctx context.Context, cfg *config.Config, log *slog.Logger, observe func(githubsync.RequestInfo)) (*githubsync.Client, error) {
+	return newGitHubClientKey(ctx, cfg, log, observe, nil, 0)
+}
+
+// newGitHubClientKey is newGitHubClient with the App key already read (nil:
+// read github.private_key_file) and githubsync's MaxRateWait.
+func newGitHubClientKey(ctx context.Context, cfg *config.Config, log *slog.Logger, observe func(githubsync.RequestInfo), key []byte, maxRateWait time.Duration) (*githubsync.Client, error) {
 	o := githubsync.ClientOptions{
 		APIURL:         cfg.GitHub.APIURL,
 		Token:          cfg.GitHub.Token,
@@ -128,14 +135,15 @@ func newGitHubClient(ctx context.Context, cfg *config.Config, log *slog.Logger, 
 		UserAgent:      userAgent(),
 		Logger:         log,
 		Observe:        observe,
+		MaxRateWait:    maxRateWait,
 	}
-	if cfg.GitHub.PrivateKeyFile != "" {
-		key, err := os.ReadFile(cfg.GitHub.PrivateKeyFile)
-		if err != nil {
+	if key == nil && cfg.GitHub.PrivateKeyFile != "" {
+		var err error
+		if key, err = os.ReadFile(cfg.GitHub.PrivateKeyFile); err != nil {
 			return nil, &config.Error{Key: "github.private_key_file", Msg: "read private key", Err: err}
 		}
-		o.PrivateKey = key
 	}
+	o.PrivateKey = key
 	return githubsync.NewClient(ctx, o)
 }
 
@@ -162,6 +170,7 @@ func publisherOptions(cfg *config.Config, log *slog.Logger, dryRun, allowMassDel
 		MaxDeletions:      cfg.Sync.MaxDeletions,
 		AllowMassDeletion: allowMassDeletion,
 		DryRun:            dryRun,
+		BackstageURL:      cfg.Backstage.BaseURL,
 		Logger:            log,
 	}
 }

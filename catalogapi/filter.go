@@ -1,4 +1,4 @@
-package daemon
+package catalogapi
 
 import (
 	"fmt"
@@ -58,7 +58,7 @@ func parseFilter(params []string) (filter, error) {
 	return f, nil
 }
 
-// compiled is a filter resolved against one snapshot's string table.
+// compiled is a filter resolved against one API's string table.
 type compiled struct {
 	all  bool // empty filter: everything matches
 	alts [][]cstatement
@@ -142,7 +142,7 @@ func (st cstatement) match(e *served) bool {
 }
 
 // value returns the entity's smallest non-null lowercased value for key.
-func (s *snapshot) value(e *served, key string) (string, bool) {
+func (s *API) value(e *served, key string) (string, bool) {
 	id, ok := s.table.lookup(key)
 	if !ok {
 		return "", false

@@ -1,4 +1,20 @@
-package daemon
+// Package catalogapi serves a set of catalog entities through the read
+// endpoints of the Backstage catalog API, answering as the stock catalog
+// backend does (bodies, errors, ordering, paging, cursors):
+//
+//	GET  /api/catalog/entities     filter, fields, order, limit/offset/after
+//	GET  /api/catalog/entities/by-query
+//	GET  /api/catalog/entities/by-uid/{uid}
+//	GET  /api/catalog/entities/by-name/{kind}/{namespace}/{name}
+//	POST /api/catalog/entities/by-refs
+//	GET  /api/catalog/entity-facets
+//
+// New takes the entities as exported (no uid, etag or relations) and
+// computes what the catalog would: the default namespace, a uid derived
+// from the ref (stable across calls and processes), an etag hashing the
+// content, and relations in both directions. An API is immutable; to serve
+// new entities, build a new one.
+package catalogapi
 
 import (
 	"bytes"
@@ -19,7 +35,13 @@ const catalogPrefix = "/api/catalog"
 // defaultQueryLimit is the catalog's page size for by-query.
 const defaultQueryLimit = 200
 
-func (s *Server) catalogRoutes(mux *http.ServeMux) {
+// Prefix is where the read API is mounted: its handler serves every path
+// under it.
+const Prefix = catalogPrefix + "/"
+
+// routes builds the API's handler.
+func (s *API) routes() http.Handler {
+	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+catalogPrefix+"/entities", s.handleEntities)
 	mux.HandleFunc("GET "+catalogPrefix+"/entities/by-query", s.handleByQuery)
 	mux.HandleFunc("GET "+catalogPrefix+"/entities/by-uid/{uid}", s.handleByUID)
@@ -29,7 +51,11 @@ func (s *Server) catalogRoutes(mux *http.ServeMux) {
 	mux.HandleFunc(catalogPrefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		writeCatalogError(w, r, http.StatusNotFound, "NotFoundError", "Not found")
 	})
+	return mux
 }
+
+// ServeHTTP serves the read API under Prefix.
+func (s *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // writeCatalogError writes the catalog backend's error body; request.url is
 // relative to the plugin mount, as Backstage reports it.
@@ -131,7 +157,7 @@ func parseOrder(params []string) ([]orderSpec, error) {
 }
 
 // sortByOrder sorts ents by the order specs (missing values last), then uid.
-func sortByOrder(snap *snapshot, ents []*served, order []orderSpec) {
+func sortByOrder(snap *API, ents []*served, order []orderSpec) {
 	type keyed struct {
 		e    *served
 		vals []string
@@ -168,8 +194,8 @@ func sortByOrder(snap *snapshot, ents []*served, order []orderSpec) {
 
 // handleEntities is GET /entities: a bare array; with limit/offset/after it
 // pages in entity-ref order and links the next page.
-func (s *Server) handleEntities(w http.ResponseWriter, r *http.Request) {
-	snap := s.snap.Load()
+func (s *API) handleEntities(w http.ResponseWriter, r *http.Request) {
+	snap := s
 	q := r.URL.Query()
 	f, err := parseFilter(q["filter"])
 	if err != nil {
@@ -347,9 +373,9 @@ func formEscape(s string) string {
 	return b.String()
 }
 
-func (s *Server) handleByUID(w http.ResponseWriter, r *http.Request) {
+func (s *API) handleByUID(w http.ResponseWriter, r *http.Request) {
 	uid := r.PathValue("uid")
-	e := s.snap.Load().uids[uid]
+	e := s.uids[uid]
 	if e == nil {
 		writeCatalogError(w, r, http.StatusNotFound, "NotFoundError", "No entity with uid "+uid)
 		return
@@ -357,9 +383,9 @@ func (s *Server) handleByUID(w http.ResponseWriter, r *http.Request) {
 	writeRaw(w, e.raw)
 }
 
-func (s *Server) handleByName(w http.ResponseWriter, r *http.Request) {
+func (s *API) handleByName(w http.ResponseWriter, r *http.Request) {
 	kind, ns, name := r.PathValue("kind"), r.PathValue("namespace"), r.PathValue("name")
-	e := s.snap.Load().byRef[strings.ToLower(kind+":"+ns+"/"+name)]
+	e := s.byRef[strings.ToLower(kind+":"+ns+"/"+name)]
 	if e == nil {
 		writeCatalogError(w, r, http.StatusNotFound, "NotFoundError",
 			"No entity named '"+name+"' found, with kind '"+kind+"' in namespace '"+ns+"'")
@@ -379,7 +405,7 @@ const maxBodyBytes = 1 << 20
 
 // handleByRefs is POST /entities/by-refs: {entityRefs, fields?} → {items}
 // in request order with null for misses (and for entities the filter drops).
-func (s *Server) handleByRefs(w http.ResponseWriter, r *http.Request) {
+func (s *API) handleByRefs(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil || len(body) > maxBodyBytes {
 		writeCatalogError(w, r, http.StatusBadRequest, "InputError", "Malformed request body, too large or unreadable")
@@ -409,7 +435,7 @@ func (s *Server) handleByRefs(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
-	snap := s.snap.Load()
+	snap := s
 	cf := f.compile(snap.table)
 	items := make([]*served, len(*req.EntityRefs))
 	for i, ref := range *req.EntityRefs {
@@ -424,7 +450,7 @@ func (s *Server) handleByRefs(w http.ResponseWriter, r *http.Request) {
 
 // handleFacets is GET /entity-facets: {facets: {F: [{value, count}]}} over
 // the entities matching filter, values as written, sorted.
-func (s *Server) handleFacets(w http.ResponseWriter, r *http.Request) {
+func (s *API) handleFacets(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var facets []string
 	for _, f := range q["facet"] {
@@ -445,7 +471,7 @@ func (s *Server) handleFacets(w http.ResponseWriter, r *http.Request) {
 		Value string `json:"value"`
 		Count int    `json:"count"`
 	}
-	snap := s.snap.Load()
+	snap := s
 	cf := f.compile(snap.table)
 	counts := map[uint32]map[uint32]int{} // key id → original value id → count
 	var keyIDs []uint32

@@ -1,4 +1,4 @@
-package daemon
+package catalogapi
 
 import (
 	"encoding/json"

@@ -1,6 +1,11 @@
-package daemon
+package catalogapi
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
+
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 func TestParseRef(t *testing.T) {
 	tests := []struct {
@@ -44,8 +49,8 @@ func TestProject(t *testing.T) {
 }
 
 func TestUIDStable(t *testing.T) {
-	a, b := uidFor("component:pathways/x"), uidFor("component:pathways/x")
-	if a != b || a == uidFor("component:pathways/y") || !uuidRE.MatchString(a) || a[14] != '5' {
+	a, b := UID("component:pathways/x"), UID("component:pathways/x")
+	if a != b || a == UID("component:pathways/y") || !uuidRE.MatchString(a) || a[14] != '5' {
 		t.Fatalf("uid %s / %s not a stable v5-style UUID", a, b)
 	}
 }

@@ -1,0 +1,160 @@
+package pathway
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// shape builds a page of about size bytes: a whole head and tail around a
+// body that makes the page large in one particular way.
+type shape struct {
+	name string
+	file string // the name given to Parse: picks the format
+	page func(size int) []byte
+}
+
+// repeatTo repeats unit (formatted with its index) after head until the
+// page holds about size bytes, then appends tail.
+func repeatTo(size int, head, tail string, unit func(i int) string) []byte {
+	var b bytes.Buffer
+	b.Grow(size + len(tail) + 256)
+	b.WriteString(head)
+	for i := 0; b.Len() < size; i++ {
+		b.WriteString(unit(i))
+	}
+	b.WriteString(tail)
+	return b.Bytes()
+}
+
+// longLine is a single line of about size bytes of words.
+func longLine(size int) string {
+	return strings.Repeat("word ", size/5) + "end."
+}
+
+const (
+	scaleHead = "A Role to B Role\n🕑 6-12 months Engineering\nOne summary sentence of several plain words.\n"
+	scaleTail = "\n📋 Role Archetypes\nReview both roles.\n→ A Role Archetype → B Role Archetype\n"
+)
+
+// textSection is a page whose one section holds size bytes of lines.
+func textSection(heading string, unit func(i int) string) func(int) []byte {
+	return func(size int) []byte {
+		return repeatTo(size, scaleHead+heading+"\n", scaleTail, unit)
+	}
+}
+
+// htmlPage wraps page-text lines as HTML: headings as <h2>, the rest as <p>.
+func htmlPage(text func(int) []byte) func(int) []byte {
+	return func(size int) []byte {
+		var b bytes.Buffer
+		b.WriteString("<!doctype html><html><head><title>A Role to B Role</title></head><body><main>\n")
+		for _, l := range strings.Split(string(text(size)), "\n") {
+			if l == "" {
+				continue
+			}
+			tag := "p"
+			if _, ok := headingSection(l); ok {
+				tag = "h2"
+			}
+			fmt.Fprintf(&b, "<%s>%s</%s>\n", tag, html.EscapeString(l), tag)
+		}
+		b.WriteString("</main></body></html>\n")
+		return b.Bytes()
+	}
+}
+
+// scaleShapes are the adversarial page shapes: each section grown to the
+// whole page, one enormous line, and many tiny sections, as text and HTML,
+// plus the same volume in canonical YAML.
+func scaleShapes() []shape {
+	bullet := func(i int) string {
+		return fmt.Sprintf("  • Extra bullet line %d that says something about platforms.\n", i)
+	}
+	para := func(i int) string {
+		return fmt.Sprintf("Paragraph %d says something about platforms, at some length.\n", i)
+	}
+	text := []shape{
+		{"summary", "", func(size int) []byte { return repeatTo(size, scaleHead, scaleTail, para) }},
+		{"focus", "", textSection("🎯 Focus Areas\nOne Focus Title", para)},
+		{"skills", "", textSection("Skills to Develop", bullet)},
+		{"behaviours", "", textSection("Behaviours to Demonstrate", bullet)},
+		{"projects", "", textSection("🛠 Hands-On Projects", func(i int) string { return fmt.Sprintf("%d\n%s", i%999+1, para(i)) })},
+		{"ai", "", textSection("AI Literacy for This Transition\nTheme", func(i int) string { return fmt.Sprintf("%d %s", i%999+1, para(i)) })},
+		{"reading", "", textSection("Recommended Reading", func(i int) string { return "Title\nAuthor\n" + para(i) })},
+		{"courses", "", textSection("Courses & Resources", func(i int) string { return "Course\nProvider\n" + para(i) })},
+		{"archetypes", "", func(size int) []byte {
+			return repeatTo(size, scaleHead+"📋 Role Archetypes\n", "→ A Role Archetype → B Role Archetype\n", bullet)
+		}},
+		{"unknown-section", "", textSection("🧪 Something Else", bullet)},
+		{"arrows", "", func(size int) []byte {
+			return repeatTo(size, scaleHead+"📋 Role Archetypes\n", "\n", func(i int) string { return fmt.Sprintf("→ Role %d Archetype ", i) })
+		}},
+		{"long-summary-line", "", func(size int) []byte { return []byte(scaleHead + longLine(size) + scaleTail) }},
+		{"long-skill-line", "", func(size int) []byte {
+			return []byte(scaleHead + "Skills to Develop\n• " + longLine(size) + scaleTail)
+		}},
+		{"long-intro-line", "", func(size int) []byte {
+			return []byte(scaleHead + "📋 Role Archetypes\n" + longLine(size) + "\n→ A Role Archetype → B Role Archetype\n")
+		}},
+		{"tiny-archetype-sections", "", func(size int) []byte {
+			return repeatTo(size, scaleHead, scaleTail, func(i int) string { return "📋 Role Archetypes\nIntro line.\n" })
+		}},
+		{"tiny-mixed-sections", "", func(size int) []byte {
+			return repeatTo(size, scaleHead, scaleTail, func(i int) string {
+				return "Skills to Develop\n• a skill\n🎯 Focus Areas\nTitle\nText of it.\n🧪 Unknown\nx\n"
+			})
+		}},
+	}
+	var out []shape
+	for _, s := range text {
+		out = append(out, shape{s.name, "page.txt", s.page}, shape{s.name, "page.html", htmlPage(s.page)})
+	}
+	yamlBody := func(field string, unit func(int) string) shape {
+		return shape{field, "page.yaml", func(size int) []byte {
+			return repeatTo(size, yamlOK+field+":\n", "", unit)
+		}}
+	}
+	return append(out,
+		yamlBody("skills", func(i int) string { return fmt.Sprintf("  - skill %d about platforms\n", i) }),
+		yamlBody("summary", func(i int) string {
+			if i == 0 {
+				return "  |\n"
+			}
+			return "  " + strings.TrimSuffix(para(i), "\n") + "\n\n"
+		}),
+	)
+}
+
+// allocatedBytes is the heap the import of data allocates: the work it does
+// in proportion, independent of the machine's speed.
+func allocatedBytes(t *testing.T, name string, data []byte) uint64 {
+	t.Helper()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if _, _, err := Parse(name, data); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestParseScalesLinearly imports every adversarial shape at 256 KiB and
+// 1 MiB: four times the page may cost about four times the work, never
+// the sixteen a quadratic step gives.
+func TestParseScalesLinearly(t *testing.T) {
+	const small, large = 256 << 10, 1 << 20
+	for _, s := range scaleShapes() {
+		t.Run(s.file+"/"+s.name, func(t *testing.T) {
+			a := allocatedBytes(t, s.file, s.page(small))
+			b := allocatedBytes(t, s.file, s.page(large))
+			if ratio := float64(b) / float64(a); ratio > 5 {
+				t.Errorf("%d bytes allocated at 256 KiB, %d at 1 MiB: ratio %.1f, want at most 5 (linear)", a, b, ratio)
+			}
+		})
+	}
+}
