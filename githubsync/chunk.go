@@ -3,6 +3,7 @@ package githubsync
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,7 +58,7 @@ func (p *Publisher) buildTree(ctx context.Context, base string, changes []treeCh
 		for i+n < len(changes) {
 			c := &changes[i+n]
 			if c.sha == "" && !c.del && (!utf8.Valid(c.data) || treeEntrySize(c) > budget-64) {
-				sha, err := p.api.createBlob(ctx, c.data)
+				sha, err := p.api.createBlobBody(ctx, c.data)
 				if err != nil {
 					return "", err
 				}
@@ -85,7 +86,7 @@ func (p *Publisher) buildTree(ctx context.Context, base string, changes []treeCh
 			p.log.Info("create-tree body too large, sending smaller ones", "bytes", body.Len(), "budget", budget)
 		case changes[i].sha == "" && !changes[i].del:
 			// One file alone is too much for a tree body: upload its blob.
-			if changes[i].sha, err = p.api.createBlob(ctx, changes[i].data); err != nil {
+			if changes[i].sha, err = p.api.createBlobBody(ctx, changes[i].data); err != nil {
 				return "", err
 			}
 		default:
@@ -148,22 +149,13 @@ func jsonString(s string) []byte {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
-// createTreeBody sends body, a whole POST git/trees request, as it is: a
-// rewindable reader over the bytes, so a retry sends them again without
-// a copy. A 5xx is not retried here: buildTree answers it with smaller
+// createTreeBody sends body, a whole POST git/trees request. A 5xx is not retried here: buildTree answers it with smaller
 // bodies rather than the same one again.
 func (a repoAPI) createTreeBody(ctx context.Context, body []byte) (string, error) {
 	ctx = withoutServerRetry(ctx)
 	var t github.Tree
 	err := a.c.call(ctx, "create tree", true, func() (*github.Response, error) {
-		req, err := a.c.gh.NewRequest(http.MethodPost, "repos/"+a.owner+"/"+a.name+"/git/trees", nil)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Body, req.ContentLength = bodyReader{bytes.NewReader(body)}, int64(len(body))
-		req.GetBody = func() (io.ReadCloser, error) { return bodyReader{bytes.NewReader(body)}, nil }
-		return a.c.gh.Do(ctx, req, &t)
+		return a.post(ctx, "git/trees", body, &t)
 	})
 	if err != nil {
 		return "", err
@@ -176,3 +168,38 @@ func (a repoAPI) createTreeBody(ctx context.Context, body []byte) (string, error
 type bodyReader struct{ *bytes.Reader }
 
 func (bodyReader) Close() error { return nil }
+
+// createBlobBody uploads data as a blob, the body written once in base64
+// and sent as a rewindable reader: a file too large for a tree body costs
+// one copy of itself (4/3 its size), not go-github's several.
+func (a repoAPI) createBlobBody(ctx context.Context, data []byte) (string, error) {
+	var body bytes.Buffer
+	body.Grow(base64.StdEncoding.EncodedLen(len(data)) + 40)
+	body.WriteString(`{"encoding":"base64","content":"`)
+	enc := base64.NewEncoder(base64.StdEncoding, &body)
+	_, _ = enc.Write(data) // a bytes.Buffer does not fail
+	_ = enc.Close()
+	body.WriteString(`"}`)
+	var b github.Blob
+	err := a.c.call(ctx, "create blob", true, func() (*github.Response, error) {
+		return a.post(ctx, "git/blobs", body.Bytes(), &b)
+	})
+	if err != nil {
+		return "", err
+	}
+	return b.GetSHA(), nil
+}
+
+// post sends body, a whole JSON request, to the repository's route as
+// it is: a rewindable reader over the bytes, so a retry sends them again
+// without a copy.
+func (a repoAPI) post(ctx context.Context, route string, body []byte, v any) (*github.Response, error) {
+	req, err := a.c.gh.NewRequest(http.MethodPost, "repos/"+a.owner+"/"+a.name+"/"+route, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Body, req.ContentLength = bodyReader{bytes.NewReader(body)}, int64(len(body))
+	req.GetBody = func() (io.ReadCloser, error) { return bodyReader{bytes.NewReader(body)}, nil }
+	return a.c.gh.Do(ctx, req, v)
+}

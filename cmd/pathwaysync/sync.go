@@ -47,6 +47,7 @@ base branch already holds the content.`,
 }
 
 func (a *app) runSync(cmd *cobra.Command, o syncOptions, args []string) error {
+	defer batchGC()()
 	cfg, err := a.loadConfig(nil, args)
 	if err != nil {
 		return err
@@ -64,15 +65,18 @@ func (a *app) runSync(cmd *cobra.Command, o syncOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := exporter.Render(ps, exporterOptions(cfg))
+	// Only the files: once rendered, the model is garbage and the files
+	// the one copy of the tree (the request bodies are built from them).
+	files, _, err := exporter.Files(ctx, ps, exporterOptions(cfg))
 	if err != nil {
 		return err
 	}
+	ps = nil
 	pub, err := githubsync.NewPublisher(client, publisherOptions(cfg, log, o.dryRun, o.allowMassDeletion))
 	if err != nil {
 		return err
 	}
-	r, err := pub.Publish(ctx, treeFiles(res))
+	r, err := pub.Publish(ctx, files)
 	if err != nil {
 		if errors.Is(err, githubsync.ErrMassDeletion) {
 			return fmt.Errorf("%w (refusing to publish; rerun with --allow-mass-deletion or raise sync.max_deletions if this is intended)", err)
