@@ -1,14 +1,17 @@
 package githubsync
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/pathwaysync/pathwaysync/exporter"
 	"github.com/pathwaysync/pathwaysync/internal/ghemu"
+	"github.com/pathwaysync/pathwaysync/manifest"
 	"github.com/pathwaysync/pathwaysync/pathway"
 	"github.com/pathwaysync/pathwaysync/source"
 )
@@ -205,4 +208,79 @@ func TestTreeTooLargeRetriedSmaller(t *testing.T) {
 			t.Logf("create-tree answers: %v", statuses)
 		})
 	}
+}
+
+// wideTree is tree(n, version) with 11 files per pathway, as the exporter
+// writes them: 10,000 pathways are 110,000 files, past GitHub's listing
+// limit. The files are small: the listing counts entries, not bytes.
+func wideTree(n, version int) map[string][]byte {
+	files := tree(n, version)
+	m, err := manifest.Parse(files[manifest.FileName])
+	if err != nil {
+		panic(err)
+	}
+	for i := range n {
+		dir := fmt.Sprintf("pathways/pathway-%04d/", i)
+		files[dir+"mkdocs.yml"] = []byte(fmt.Sprintf("site_name: Pathway %d\n", i))
+		for _, page := range []string{"skills", "behaviours", "projects", "reading", "courses", "ai-literacy", "roles", "focus"} {
+			files[dir+"docs/"+page+".md"] = []byte(fmt.Sprintf("# %s of pathway %d\n", page, i))
+		}
+	}
+	m.Files = m.Files[:0]
+	for p := range files {
+		if p != manifest.FileName {
+			m.Files = append(m.Files, p)
+		}
+	}
+	slices.Sort(m.Files)
+	if files[manifest.FileName], err = m.Marshal(); err != nil {
+		panic(err)
+	}
+	return files
+}
+
+// TestFolderPastListingLimit: a managed folder of 10,000 pathways (110,000
+// files) is past GitHub's recursive listing limit; it is compared folder
+// by folder, syncs, and its unchanged rerun costs a constant number of
+// requests, as does a one-pathway change.
+func TestFolderPastListingLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("commits 110,000 files")
+	}
+	const n = 10_000
+	v := newEnv(t)
+	base := wideTree(n, 0)
+	v.seedBase(base)
+	if tr, _, err := v.client().gh.Git.GetTree(context.Background(), "acme", "platform", "main:"+testPath, true); err != nil || !tr.GetTruncated() {
+		t.Fatalf("the folder's recursive listing is not truncated (%v): the test does not test the limit", err)
+	}
+	p := v.publisher(nil)
+	v.e.ResetStats()
+	first := v.publish(p, wideTree(n, 1)) // pathway 0 changes
+	if first.Action != ActionCreated || len(first.Modified) != 2 || len(first.Added)+len(first.Deleted) != 0 {
+		t.Fatalf("first sync: %s, added %d, modified %v, deleted %d", first.Action, len(first.Added), first.Modified, len(first.Deleted))
+	}
+	v.checkBranch("pathwaysync/update", "main", wideTree(n, 1))
+	v.checkOneCommit()
+	again := v.publish(p, wideTree(n, 1))
+	// branch; the folder's entries; pathways/'s entries; pathway-0000
+	// (the PR's change to main); pulls.
+	if again.Action != ActionUnchanged || again.Requests > 5 || again.Writes != 0 {
+		t.Errorf("unchanged rerun: %s, %d requests, %d writes", again.Action, again.Requests, again.Writes)
+	}
+	v3 := wideTree(n, 1)
+	v3["pathways/pathway-9999/docs/skills.md"] = []byte("# skills, changed\n")
+	v.e.ResetStats()
+	change := v.publish(p, v3)
+	// Within the listing limit a change costs at most 8 here (counts-only
+	// files: no comment); past it the folder's and pathways/'s entries
+	// are read instead of one listing (+1), each folder differing from
+	// main is read (pathway-0000, pathway-9999: +2), and the 10,000
+	// pathways' manifest, over the create-tree budget, is uploaded as a
+	// blob (+1).
+	if change.Action != ActionUpdated || len(change.Modified) != 3 || change.Requests > 12 {
+		t.Errorf("one-pathway change: %s, modified %v, %d requests", change.Action, change.Modified, change.Requests)
+	}
+	v.checkBranch("pathwaysync/update", "main", v3)
+	t.Logf("10,000 pathways: first sync %d requests, unchanged rerun %d, one-pathway change %d", first.Requests, again.Requests, change.Requests)
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pathwaysync/pathwaysync/internal/gitobj"
 	"github.com/pathwaysync/pathwaysync/manifest"
 )
 
@@ -181,7 +182,7 @@ func (p *Publisher) Publish(ctx context.Context, files map[string][]byte) (res *
 }
 
 func (p *Publisher) publishOnce(ctx context.Context, want *desired) (*Result, error) {
-	s, err := p.observe(ctx)
+	s, err := p.observe(ctx, want)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +203,7 @@ func (p *Publisher) plan(ctx context.Context, s *state, want *desired) (*plan, e
 		if n == 0 {
 			return pl, nil
 		}
-		if err := p.observeMore(ctx, s, n, blobs); err != nil {
+		if err := p.observeMore(ctx, s, want, n, blobs); err != nil {
 			return nil, err
 		}
 	}
@@ -232,6 +233,10 @@ type desired struct {
 	full        bool              // the pathway files carry the full content
 	namespace   string            // of the pathway entities
 	titles      map[string]string // pathway name → title
+
+	// For comparing past GitHub's listing limits (readSubtree).
+	folders map[string]gitobj.Folder // every folder, "" the root
+	paths   []string                 // the files' paths, sorted
 }
 
 // prepare validates files; its errors are *Error matching ErrInvalidTree.
@@ -261,7 +266,8 @@ func (p *Publisher) prepare(files map[string][]byte) (*desired, error) {
 		return nil, invalid("%w", err)
 	}
 	d.manifest = m
-	d.fingerprint = treeSHA(d.blobs)
+	d.folders, d.paths = folderIndex(d.blobs)
+	d.fingerprint = d.folders[""].SHA
 	d.entities = entityFiles(d.blobs, func(sha string) string { return sha })
 	d.full, d.namespace = fullContent(files)
 	d.titles = titles(m)
