@@ -172,6 +172,7 @@ func publisherOptions(cfg *config.Config, log *slog.Logger, dryRun, allowMassDel
 			Message:     g.Commit.Message,
 		},
 		MaxDeletions:      cfg.Sync.MaxDeletions,
+		TreeRequestBytes:  cfg.Sync.TreeRequestBytes,
 		AllowMassDeletion: allowMassDeletion,
 		DryRun:            dryRun,
 		BackstageURL:      cfg.Backstage.BaseURL,
