@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +18,8 @@ import (
 )
 
 // BenchmarkSyncMemory compares the peak RSS of `pathwaysync sync` (a
-// first sync, then an unchanged rerun) with that of `pathwaysync export`
+// first sync, then an unchanged rerun) and of `pathwaysync serve` up to
+// the end of its first sync with that of `pathwaysync export`
 // of the same generated seed-sized pages (about 12 KB and 11 files of
 // output each), each run as the built binary in its own process; the
 // GitHub emulator runs in another process (internal/ghemu/cmd/ghemu) with
@@ -61,6 +64,12 @@ func BenchmarkSyncMemory(b *testing.B) {
 				firstReq := requests(b, out)
 				rerun, out := runMeasured(b, bin, env, "sync", "--format", "json")
 				stop()
+				// The daemon's first sync, into a fresh repository.
+				url, stop = startEmulator(b, emuBin)
+				env[2] = "PATHWAYSYNC_GITHUB_API_URL=" + url
+				serve := serveMeasured(b, bin, append(env, "PATHWAYSYNC_SERVER_ADDR="+freeAddr(b), "PATHWAYSYNC_SYNC_SCHEDULE=1h"))
+				stop()
+				b.ReportMetric(serve.rss, "serve-MiB")
 				b.ReportMetric(export.rss, "export-MiB")
 				b.ReportMetric(first.rss, "sync-MiB")
 				b.ReportMetric(rerun.rss, "rerun-MiB")
@@ -141,6 +150,35 @@ func runMeasured(b *testing.B, bin string, env []string, args ...string) (measur
 	}
 	// Linux reports maxrss in KiB.
 	return measured{rss: float64(ru.Maxrss) / 1024, wall: time.Since(start)}, out.Bytes()
+}
+
+// serveMeasured runs `pathwaysync serve` until its first sync has
+// succeeded (/readyz answers 200), stops it and returns its peak RSS.
+func serveMeasured(b *testing.B, bin string, env []string) measured {
+	addr := strings.TrimPrefix(env[len(env)-2], "PATHWAYSYNC_SERVER_ADDR=")
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = env
+	var errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &errb
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	for get("http://"+addr+"/readyz") != http.StatusOK {
+		if time.Since(start) > 10*time.Minute {
+			_ = cmd.Process.Kill()
+			b.Fatalf("serve: no successful sync in 10 minutes\n%s", errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	wall := time.Since(start)
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Wait()
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		b.Skip("no rusage on this platform")
+	}
+	return measured{rss: float64(ru.Maxrss) / 1024, wall: wall}
 }
 
 // requests is the request count of a `sync --format json` result.
