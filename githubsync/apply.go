@@ -124,18 +124,14 @@ func (p *Publisher) links() links { return links{base: p.o.BackstageURL} }
 type madeCommit struct{ SHA, Tree string }
 
 // commit writes the file changes of pl as a tree on the base head's
-// (in as many requests as Options.TreeRequestBytes needs) and ONE commit.
+// (in as many requests as Options.TreeRequestBytes needs, see treeFrom)
+// and ONE commit.
 func (p *Publisher) commit(ctx context.Context, s *state, want *desired, pl *plan) (madeCommit, error) {
-	changes := make([]treeChange, 0, len(pl.Added)+len(pl.Modified)+len(pl.Deleted))
-	for _, list := range [][]string{pl.Added, pl.Modified} {
-		for _, path := range list {
-			changes = append(changes, treeChange{path: p.o.Path + "/" + path, data: want.files[path]})
-		}
+	base, changes, err := p.treeFrom(ctx, s, want, pl)
+	if err != nil {
+		return madeCommit{}, err
 	}
-	for _, path := range pl.Deleted {
-		changes = append(changes, treeChange{path: p.o.Path + "/" + path, del: true})
-	}
-	tree, err := p.buildTree(ctx, s.BaseTree, changes)
+	tree, err := p.buildTree(ctx, base, changes)
 	if err != nil {
 		return madeCommit{}, err
 	}

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-github/v60/github"
+
+	"github.com/pathwaysync/pathwaysync/internal/gitobj"
 )
 
 // DefaultTreeRequestBytes is the default Options.TreeRequestBytes: the
@@ -30,6 +32,81 @@ type treeChange struct {
 	data []byte // the file's content; nil for a deletion
 	del  bool
 	sha  string // the uploaded blob, set instead of sending data inline
+}
+
+// treeFrom returns the tree to build the new one on and the changes to
+// write on it. That is the base root tree with every change of pl, unless
+// those are more than one create-tree body and the open PR's head (ours:
+// the branch is force-updated) already holds most of them, as when a
+// large first sync is updated before it is merged: then the head's
+// managed folder is grafted onto the base root tree (one small request)
+// and only the changes from the head are sent. Either way the tree is
+// the base's with the desired folder, so the commit is the same.
+func (p *Publisher) treeFrom(ctx context.Context, s *state, want *desired, pl *plan) (string, []treeChange, error) {
+	budget := p.o.TreeRequestBytes
+	if budget <= 0 {
+		budget = DefaultTreeRequestBytes
+	}
+	changes, size := p.changes(want, budget, pl.Added, pl.Modified, pl.Deleted)
+	if pl.Writes.Branch != branchForce || s.Open == nil || size <= budget {
+		return s.BaseTree, changes, nil
+	}
+	head := s.HeadFiles
+	if head == nil {
+		var err error
+		if head, err = p.readSubtree(ctx, s.Open.Head, want); err != nil {
+			return "", nil, err
+		}
+	}
+	blobs := make(map[string]string, len(head))
+	for path, b := range head {
+		if b.Mode != "100644" {
+			return s.BaseTree, changes, nil // rare: not worth a second path
+		}
+		blobs[path] = b.SHA
+	}
+	added, modified, deleted := diffFiles(head, want.blobs)
+	fromHead, headSize := p.changes(want, budget, added, modified, deleted)
+	if len(head) == 0 || headSize > size/2 {
+		return s.BaseTree, changes, nil
+	}
+	folder := gitobj.Folders(blobs)[""].SHA
+	var body bytes.Buffer
+	body.WriteString(`{"base_tree":`)
+	body.Write(jsonString(s.BaseTree))
+	body.WriteString(`,"tree":[{"path":`)
+	body.Write(jsonString(p.o.Path))
+	body.WriteString(`,"mode":"040000","type":"tree","sha":`)
+	body.Write(jsonString(folder))
+	body.WriteString(`}]}`)
+	grafted, err := p.api.createTreeBody(ctx, body.Bytes())
+	if err != nil {
+		return "", nil, err
+	}
+	p.log.Debug("building on the open pull request's folder", "changes", len(fromHead), "instead_of", len(changes))
+	return grafted, fromHead, nil
+}
+
+// changes lists the tree changes of the given paths and the bytes of
+// content they send inline (a file over the budget costs a blob upload
+// whatever the tree is built on).
+func (p *Publisher) changes(want *desired, budget int, added, modified, deleted []string) ([]treeChange, int) {
+	out := make([]treeChange, 0, len(added)+len(modified)+len(deleted))
+	size := 0
+	for _, list := range [][]string{added, modified} {
+		for _, path := range list {
+			data := want.files[path]
+			c := treeChange{path: p.o.Path + "/" + path, data: data}
+			if treeEntrySize(&c) <= budget-64 {
+				size += len(data)
+			}
+			out = append(out, c)
+		}
+	}
+	for _, path := range deleted {
+		out = append(out, treeChange{path: p.o.Path + "/" + path, del: true})
+	}
+	return out, size
 }
 
 // buildTree writes changes on top of tree base and returns the new root

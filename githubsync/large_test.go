@@ -140,6 +140,24 @@ func TestLargeCatalogUnderCreateTreeLimit(t *testing.T) {
 	v.checkBranch("pathwaysync/update", "main", changed)
 	v.checkOneCommit()
 	t.Logf("every pathway changed: %d requests, %d create-tree", res.Requests, treeRequests(v.e))
+
+	// Someone changes main outside the folder; then one pathway changes.
+	// The PR's folder is grafted onto the new base and only the change is
+	// sent: the request budget of any size, not the whole catalog again.
+	if _, err := v.e.Commit(testRepo, "main", map[string][]byte{"docs/added-later.md": []byte("# added on main\n")}, "Add a page\n"); err != nil {
+		t.Fatal(err)
+	}
+	one := catalogPathways(t, n, " (changed)")
+	one[n/2].Skills = append(one[n/2].Skills, "One more skill")
+	files = catalogTree(t, one)
+	v.e.ResetStats()
+	res = v.publish(p, files)
+	if res.Action != ActionUpdated || res.Requests > 10 || len(res.Added) != len(files) {
+		t.Errorf("one pathway changed: %s, %d requests, %d files added to main: %v", res.Action, res.Requests, len(res.Added), v.e.Log())
+	}
+	v.checkBranch("pathwaysync/update", "main", files)
+	v.checkOneCommit()
+	t.Logf("one pathway changed: %d requests, %d create-tree", res.Requests, treeRequests(v.e))
 }
 
 // TestTreeTooLargeRetriedSmaller: a create-tree body refused for its size
@@ -283,4 +301,34 @@ func TestFolderPastListingLimit(t *testing.T) {
 	}
 	v.checkBranch("pathwaysync/update", "main", v3)
 	t.Logf("10,000 pathways: first sync %d requests, unchanged rerun %d, one-pathway change %d", first.Requests, again.Requests, change.Requests)
+}
+
+// TestLargeCatalogOnePathwayBudget: with the catalog merged, changing one
+// pathway of a large realistic catalog opens, then updates, the PR within
+// the request budget of any size.
+func TestLargeCatalogOnePathwayBudget(t *testing.T) {
+	n := 2000
+	if testing.Short() {
+		n = 300
+	}
+	v := newEnv(t)
+	v.e.SetCreateTreeLimit(ghemu.GitHubCreateTreeBytes, 422)
+	ps := catalogPathways(t, n, "")
+	v.seedBase(catalogTree(t, ps))
+	p := v.publisher(nil)
+	for i, k := range []int{0, n / 2, n / 2} {
+		ps[k].Skills = append(ps[k].Skills, fmt.Sprintf("Skill %d", i))
+		v.e.ResetStats()
+		res := v.publish(p, catalogTree(t, ps))
+		// Creating: the 10 of any size (labels included), and at 2,000
+		// pathways the 4.7 MB manifest, over a tree body, uploaded as a
+		// blob. Updating: within 10 with room for the delta comment.
+		limit, action := 11, ActionCreated
+		if i > 0 {
+			limit, action = 9, ActionUpdated
+		}
+		if res.Action != action || res.Requests > limit {
+			t.Errorf("change %d: %s, %d requests, want %s in at most %d: %v", i, res.Action, res.Requests, action, limit, v.e.Log())
+		}
+	}
 }
