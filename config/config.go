@@ -51,6 +51,20 @@ type CatalogConfig struct {
 	Namespace string `mapstructure:"namespace" json:"namespace"`
 	Owner     string `mapstructure:"owner" json:"owner"`
 	Lifecycle string `mapstructure:"lifecycle" json:"lifecycle"`
+	// Names are explicit pathway entity names, "SOURCE=NAME" each: for
+	// sources (page text, HTML) that cannot carry a name: field.
+	Names []string `mapstructure:"names" json:"names"`
+}
+
+// NameMap is Names as source → entity name.
+func (c CatalogConfig) NameMap() map[string]string {
+	m := make(map[string]string, len(c.Names))
+	for _, kv := range c.Names {
+		if i := strings.LastIndex(kv, "="); i > 0 {
+			m[kv[:i]] = kv[i+1:]
+		}
+	}
+	return m
 }
 
 // SourceConfig limits how sources are read.
@@ -133,6 +147,7 @@ var Defaults = map[string]any{
 	"catalog.namespace":                  "pathways",
 	"catalog.owner":                      "group:default/learning-pathways",
 	"catalog.lifecycle":                  "production",
+	"catalog.names":                      []string{},
 	"source.max_bytes":                   int64(5 << 20),
 	"source.timeout":                     30 * time.Second,
 	"source.follow_symlinks":             false,

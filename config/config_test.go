@@ -39,6 +39,9 @@ func TestLoadFile(t *testing.T) {
 	if err := c.ValidateGitHub(); err != nil {
 		t.Fatal(err)
 	}
+	if m := c.Catalog.NameMap(); len(m) != 2 || m["pages/a.txt"] != "pathway-a" || m["https://x.example/p?q=1"] != "pathway-b" {
+		t.Fatalf("catalog.names: %v", m)
+	}
 }
 
 // TestPrecedence checks flags > environment > file > defaults.
@@ -84,6 +87,7 @@ func TestBadFiles(t *testing.T) {
 		"partial-app.yaml":       `config: github.app_id: a GitHub App needs github.app_id, github.installation_id and github.private_key_file together`,
 		"bad-max-deletions.yaml": `config: sync.max_deletions: must be -1`,
 		"bad-tree-bytes.yaml":    `config: sync.tree_request_bytes: must be at least 65536`,
+		"bad-names.yaml":         `config: catalog.names: "pages/a.txt=Bad_Name": "Bad_Name" is not an entity name`,
 		"broken.yaml":            `config: read testdata/broken.yaml`,
 		"missing.yaml":           `config: read testdata/missing.yaml`,
 	} {

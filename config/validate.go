@@ -29,6 +29,19 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.Catalog.Lifecycle) == "" {
 		e.add("catalog.lifecycle", "must not be empty: Backstage requires spec.lifecycle")
 	}
+	seen := map[string]bool{}
+	for _, kv := range c.Catalog.Names {
+		i := strings.LastIndex(kv, "=")
+		switch {
+		case i <= 0 || i == len(kv)-1:
+			e.add("catalog.names", "%q is not SOURCE=NAME", kv)
+		case !namespaceRE.MatchString(kv[i+1:]) || strings.Contains(kv[i+1:], "--") || len(kv)-i-1 > 63:
+			e.add("catalog.names", "%q: %q is not an entity name (lowercase letters and digits joined by single dashes, at most 63)", kv, kv[i+1:])
+		case seen[kv[:i]]:
+			e.add("catalog.names", "%q: source named twice", kv)
+		}
+		seen[kv[:max(i, 0)]] = true
+	}
 	if c.Source.MaxBytes <= 0 {
 		e.add("source.max_bytes", "must be positive, got %d", c.Source.MaxBytes)
 	}

@@ -1,6 +1,8 @@
 package exporter
 
 import (
+	"slices"
+
 	"github.com/pathwaysync/pathwaysync/catalog"
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
@@ -35,7 +37,10 @@ func roleEntity(r *rolePlan, o Options) catalog.Entity {
 		Spec: map[string]any{"type": TypeRole, "owner": o.Owner}}
 }
 
-// pathwaySpec is the structured extra data under spec.pathway.
+// pathwaySpec is the structured extra data under spec.pathway: the role
+// titles, counts and the pathway's whole content in the JSON shapes of
+// pathway.Pathway, so that a reader of two versions of the file can quote
+// what changed. Source is the pathway's source as sourceRef gives it.
 type pathwaySpec struct {
 	From       string         `json:"from"`
 	To         string         `json:"to"`
@@ -43,7 +48,16 @@ type pathwaySpec struct {
 	Duration   *durationSpec  `json:"duration,omitempty"`
 	Counts     map[string]int `json:"counts"`
 	Source     string         `json:"source,omitempty"`
-	Focus      []string       `json:"focusAreas,omitempty"`
+	Summary    string         `json:"summary,omitempty"`
+
+	FocusAreas []pathway.FocusArea `json:"focusAreas,omitempty"`
+	Skills     []string            `json:"skills,omitempty"`
+	Behaviours []string            `json:"behaviours,omitempty"`
+	Projects   []string            `json:"projects,omitempty"`
+	AILiteracy *pathway.AILiteracy `json:"aiLiteracy,omitempty"`
+	Reading    []pathway.Book      `json:"reading,omitempty"`
+	Courses    []pathway.Course    `json:"courses,omitempty"`
+	Archetypes *pathway.Archetypes `json:"roleArchetypes,omitempty"`
 }
 
 type durationSpec struct {
@@ -66,7 +80,10 @@ func pathwayEntity(pp *pathwayPlan, r *planned, o Options) catalog.Entity {
 		"dependsOn":    []string{ref("resource", o.Namespace, from.name)},
 		"dependencyOf": []string{ref("resource", o.Namespace, to.name)},
 	}
-	ps := pathwaySpec{From: from.title, To: to.title, Discipline: oneLine(p.Discipline), Counts: counts(p)}
+	ps := pathwaySpec{From: from.title, To: to.title, Discipline: oneLine(p.Discipline), Counts: counts(p),
+		Source: sourceRef(p.Source), Summary: p.Summary, FocusAreas: p.FocusAreas, Skills: p.Skills,
+		Behaviours: p.Behaviours, Projects: p.Projects, AILiteracy: p.AILiteracy, Reading: p.Reading,
+		Courses: p.Courses, Archetypes: safeArchetypes(p.Archetypes)}
 	if sys := r.systemByKey[key(p.Discipline)]; sys != nil {
 		spec["system"] = ref("system", o.Namespace, sys.name)
 		if t := tag(sys.name); t != "" {
@@ -76,11 +93,7 @@ func pathwayEntity(pp *pathwayPlan, r *planned, o Options) catalog.Entity {
 	if !p.Duration.IsZero() {
 		ps.Duration = &durationSpec{MinMonths: p.Duration.MinMonths, MaxMonths: p.Duration.MaxMonths, Text: oneLine(p.Duration.Text)}
 	}
-	for _, f := range p.FocusAreas {
-		ps.Focus = append(ps.Focus, oneLine(f.Title))
-	}
 	if u, ok := sourceURL(p, o); ok {
-		ps.Source = u
 		m.Links = append(m.Links, catalog.Link{URL: u, Title: "Pathway page", Type: "source"})
 	}
 	seen := map[string]bool{}
@@ -102,6 +115,23 @@ func pathwayEntity(pp *pathwayPlan, r *planned, o Options) catalog.Entity {
 	}
 	spec["pathway"] = ps
 	return catalog.Entity{APIVersion: catalog.APIVersion, Kind: catalog.KindComponent, Metadata: m, Spec: spec}
+}
+
+// safeArchetypes is a keeping only the role URLs that may be links (http or
+// https): spec.pathway quotes the page, it never carries a javascript:
+// link.
+func safeArchetypes(a *pathway.Archetypes) *pathway.Archetypes {
+	if a == nil {
+		return nil
+	}
+	c := *a
+	c.Roles = slices.Clone(a.Roles)
+	for i := range c.Roles {
+		if _, ok := safeURL(c.Roles[i].URL); !ok {
+			c.Roles[i].URL = ""
+		}
+	}
+	return &c
 }
 
 func counts(p *pathway.Pathway) map[string]int {

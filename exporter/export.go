@@ -1,14 +1,18 @@
 package exporter
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"sync"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
+	"github.com/pathwaysync/pathwaysync/manifest"
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
@@ -18,13 +22,24 @@ import (
 // written as soon as they are rendered and their bytes dropped. On any
 // error (a pathway that fails validation, a write error, ctx done) the
 // staging folder is removed and dir is left untouched.
+//
+// Names published by the tree in dir are kept unless o.Previous is set.
+// Summary.Foreign names the files of dir that its manifest did not list,
+// removed with it.
 func Export(ctx context.Context, dir string, pathways []pathway.Pathway, o Options, wo WriteOptions) (Summary, error) {
-	r, o, err := prepare(pathways, o)
-	if err != nil {
+	if err := checkOptions(o.withDefaults()); err != nil {
 		return Summary{}, err
 	}
 	s, err := openStage(dir, wo)
 	if err != nil {
+		return Summary{}, err
+	}
+	if o.Previous == nil {
+		o.Previous = s.prev
+	}
+	r, o, err := prepare(pathways, o)
+	if err != nil {
+		s.abort()
 		return Summary{}, err
 	}
 	sum, err := emit(ctx, r, o, s)
@@ -35,6 +50,7 @@ func Export(ctx context.Context, dir string, pathways []pathway.Pathway, o Optio
 	if err := s.commit(); err != nil {
 		return Summary{}, err
 	}
+	sum.Foreign = s.foreign
 	return sum, nil
 }
 
@@ -110,4 +126,19 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// readTreeNames is the manifest of the tree in dir as manifest.ReadNames
+// reads it, or nil when dir holds none that pathwaysync wrote.
+func readTreeNames(dir string) *manifest.Manifest {
+	f, err := os.Open(filepath.Join(dir, manifest.FileName))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	m, err := manifest.ReadNames(bufio.NewReader(f))
+	if err != nil {
+		return nil
+	}
+	return m
 }

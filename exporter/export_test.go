@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -16,7 +17,13 @@ import (
 // exportInputs are pathways that exercise every part of the tree.
 func exportInputs(t *testing.T) []pathway.Pathway {
 	return append(loadExamples(t), injectionPathway(),
-		mkPathway("Foo Bar", "A", "B", "X"), mkPathway("Foo-Bar", "a", "C", "x"))
+		mkPathway("Foo Bar", "A", "B", "X"), named(mkPathway("Foo-Bar", "a", "C", "x"), "foo-bar-2"))
+}
+
+// named is p with the explicit entity name n.
+func named(p pathway.Pathway, n string) pathway.Pathway {
+	p.Name = n
+	return p
 }
 
 // TestExportMatchesRender proves Export writes exactly Render's files,
@@ -53,7 +60,7 @@ func TestExportMatchesRender(t *testing.T) {
 		t.Errorf("exported %d files, Render has %d", len(got), len(res.Files))
 	}
 	want := Summary{Pathways: len(res.Pathways), Entities: len(res.Entities), Files: len(res.Files), Bytes: bytesWant}
-	if sum != want {
+	if !reflect.DeepEqual(sum, want) {
 		t.Errorf("summary %+v, want %+v", sum, want)
 	}
 	if s := siblings(t, parent); len(s) != 1 || s[0] != "out" {
@@ -156,7 +163,7 @@ func TestCheckMatchesExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := Check(context.Background(), ps, Options{})
-	if err != nil || got != want {
+	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("Check = %+v, %v; Export gave %+v", got, err, want)
 	}
 	bad := append(ps[:len(ps):len(ps)], invalidPathway(t))

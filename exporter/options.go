@@ -40,6 +40,14 @@ type Options struct {
 	// SourceBaseURL, when set, turns a Source that is not an http(s) URL
 	// into a link: SourceBaseURL + "/" + Source.
 	SourceBaseURL string
+	// Previous is the manifest of the tree this one replaces (Export reads
+	// its target's own when nil; sync can pass the base branch's): every
+	// pathway, role and discipline keeps the entity name it published
+	// there. See docs/configuration.md, "Entity names".
+	Previous *manifest.Manifest
+	// Names gives pathways explicit entity names by source (as given, or as
+	// spec.pathway.source records it), for sources that cannot say `name:`.
+	Names map[string]string
 }
 
 func (o Options) withDefaults() Options {

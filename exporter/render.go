@@ -108,6 +108,7 @@ func plan(pathways []pathway.Pathway, o Options) (*planned, error) {
 	var errs []error
 	titles := make(map[string]string, len(pathways))
 	ps := make([]*pathway.Pathway, 0, len(pathways))
+	ids := make([]string, 0, len(pathways))
 	addRole := func(role pathway.Role) {
 		k := key(role.Title)
 		if k == "" {
@@ -147,6 +148,7 @@ func plan(pathways []pathway.Pathway, o Options) (*planned, error) {
 		}
 		titles[k] = id
 		ps = append(ps, p)
+		ids = append(ids, id)
 		addRole(p.From)
 		addRole(p.To)
 		if k := key(p.Discipline); k != "" {
@@ -160,29 +162,29 @@ func plan(pathways []pathway.Pathway, o Options) (*planned, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("render: %w", errors.Join(errs...))
 	}
-	// Names: assigned from the normalised keys, so order never matters.
+	// Names: assigned from the normalised keys and the previous tree, so
+	// order never matters (see pathwayNames).
+	prev := readPrevious(o.Previous)
 	rk := slices.Sorted(maps.Keys(r.roleByKey))
-	for k, n := range assignNames(rk) {
+	for k, n := range keepNames(rk, prev.roles) {
 		r.roleByKey[k].name = n
 	}
 	for _, k := range rk {
 		r.roles = append(r.roles, r.roleByKey[k])
 	}
 	sk := slices.Sorted(maps.Keys(r.systemByKey))
-	for k, n := range assignNames(sk) {
+	for k, n := range keepNames(sk, prev.systems) {
 		r.systemByKey[k].name = n
 	}
 	for _, k := range sk {
 		r.systems = append(r.systems, r.systemByKey[k])
 	}
-	pk := make([]string, len(ps))
-	byKey := make(map[string]*pathway.Pathway, len(ps))
-	for i, p := range ps {
-		pk[i] = key(p.Title)
-		byKey[pk[i]] = p
+	names, err := pathwayNames(ps, ids, o, prev)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
 	}
-	for k, n := range assignNames(pk) {
-		r.pathways = append(r.pathways, &pathwayPlan{name: n, p: byKey[k]})
+	for i, p := range ps {
+		r.pathways = append(r.pathways, &pathwayPlan{name: names[i], p: p})
 	}
 	sort.Slice(r.roles, func(i, j int) bool { return r.roles[i].name < r.roles[j].name })
 	sort.Slice(r.systems, func(i, j int) bool { return r.systems[i].name < r.systems[j].name })
@@ -195,10 +197,31 @@ func sourceURL(p *pathway.Pathway, o Options) (string, bool) {
 	if u, ok := safeURL(p.Source); ok {
 		return u, true
 	}
-	if o.SourceBaseURL != "" && p.Source != "" {
-		return safeURL(strings.TrimSuffix(o.SourceBaseURL, "/") + "/" + path.Clean("/" + strings.ReplaceAll(p.Source, "\\", "/"))[1:])
+	if o.SourceBaseURL != "" && p.Source != "" && !strings.Contains(p.Source, "://") {
+		return safeURL(strings.TrimSuffix(o.SourceBaseURL, "/") + "/" + sourceRef(p.Source))
 	}
 	return "", false
+}
+
+// sourceRef is a pathway's Source as the tree records it: a URL (any
+// "scheme://" source, already redacted by the importer) as is, a local
+// path relative and slash-separated. A path that would say where the
+// machine keeps its files (absolute, or climbing out with "..") is cut to
+// its base name.
+func sourceRef(src string) string {
+	if src == "" || strings.Contains(src, "://") {
+		return src
+	}
+	s := strings.ReplaceAll(src, "\\", "/")
+	abs := strings.HasPrefix(s, "/") || len(s) >= 2 && s[1] == ':' // also C:/ and C:x
+	s = path.Clean(s)
+	if abs || s == ".." || strings.HasPrefix(s, "../") {
+		s = path.Base(s)
+	}
+	if s == "." || s == "/" || s == ".." {
+		return ""
+	}
+	return s
 }
 
 // renderPathway renders a pathway's Component and TechDocs.
@@ -206,6 +229,7 @@ func renderPathway(pp *pathwayPlan, r *planned, o Options) unit {
 	dir := "pathways/" + pp.name + "/"
 	u := entityUnit(dir+"catalog-info.yaml", pathwayEntity(pp, r, o))
 	c := manifest.CompactFor(pp.name, pp.p)
+	c.Source = sourceRef(pp.p.Source)
 	u.manifest = &c
 	docs, err := techdocs(pp, r)
 	if err != nil {

@@ -37,7 +37,7 @@ func filesByPath(res *Result) map[string][]byte {
 
 func TestRenderDeterministic(t *testing.T) {
 	ps := loadExamples(t)
-	ps = append(ps, mkPathway("Foo Bar", "A", "B", "X"), mkPathway("Foo-Bar", "a", "C", "x"))
+	ps = append(ps, mkPathway("Foo Bar", "A", "B", "X"), named(mkPathway("Foo-Bar", "a", "C", "x"), "foo-bar-2"))
 	a, err := Render(ps, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func TestRenderEntities(t *testing.T) {
 	long := strings.Repeat("Very Long Pathway Title ", 5)
 	ps := []pathway.Pathway{
 		mkPathway("Foo Bar", "Junior Engineer", "Senior Engineer", "Platform Engineering"),
-		mkPathway("Foo-Bar", "senior  engineer", "Lead Engineer", "platform engineering"),
+		named(mkPathway("Foo-Bar", "senior  engineer", "Lead Engineer", "platform engineering"), "foo-bar-explicit"),
 		mkPathway(long+"One", "Lead Engineer", "Principal Engineer", ""),
 		mkPathway(long+"Two", "Junior Engineer", "Principal Engineer", "Data"),
 	}
@@ -125,8 +125,8 @@ func TestRenderEntities(t *testing.T) {
 			t.Errorf("%s: no techdocs-ref", c.Metadata.Name)
 		}
 	}
-	// Colliding slugs get distinct, stable, suffixed names; exact titles kept.
-	if a, b := titles["Foo Bar"], titles["Foo-Bar"]; a == b || !strings.HasPrefix(a, "foo-bar-") || !strings.HasPrefix(b, "foo-bar-") {
+	// An explicit name tells colliding slugs apart; exact titles kept.
+	if a, b := titles["Foo Bar"], titles["Foo-Bar"]; a != "foo-bar" || b != "foo-bar-explicit" {
 		t.Errorf("colliding names %q %q", a, b)
 	}
 	if a, b := titles[long+"One"], titles[long+"Two"]; a == b || len(a) > 63 || len(b) > 63 {
@@ -332,9 +332,12 @@ func TestYAMLMatchesSigs(t *testing.T) {
 }
 
 func TestPathwayNames(t *testing.T) {
-	ps := append(loadExamples(t), mkPathway("Foo Bar", "A", "B", ""), mkPathway("Foo-Bar", "A", "B", ""),
-		mkPathway(strings.Repeat("Long Title ", 10), "A", "B", ""))
+	ps := append(loadExamples(t), mkPathway("Foo Bar", "A", "B", ""), mkPathway(strings.Repeat("Long Title ", 10), "A", "B", ""))
 	names := PathwayNames(ps)
+	// Titles Render rejects as sharing a name still get distinct file names.
+	if pair := PathwayNames([]pathway.Pathway{mkPathway("Foo Bar", "A", "B", ""), mkPathway("Foo-Bar", "A", "B", "")}); pair[0] == pair[1] {
+		t.Errorf("PathwayNames of a clash: %q", pair)
+	}
 	res, err := Render(ps, Options{})
 	if err != nil {
 		t.Fatal(err)

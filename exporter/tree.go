@@ -43,6 +43,11 @@ type Summary struct {
 	// Files and Bytes count every file, the manifest included.
 	Files int
 	Bytes int64
+	// Foreign are the files (slash paths, sorted) of the folder Export
+	// replaced that pathwaysync had not written — its manifest did not
+	// list them, or it had none (WriteOptions.Force) — and that went
+	// with it.
+	Foreign []string
 }
 
 // Emit renders the tree of pathways into s (see docs/ARCHITECTURE.md for
@@ -181,7 +186,7 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 	slices.Sort(paths)
 	slices.SortFunc(pathways, func(a, b *manifest.Compact) int { return strings.Compare(a.Name, b.Name) })
 	mb, err := s.PutStream(manifest.FileName, func(w io.Writer) error {
-		return manifest.Write(w, paths, expand(pathways))
+		return manifest.Write(w, paths, expand(pathways), r.names())
 	})
 	wg.Wait()
 	if loc.err != nil {
@@ -196,6 +201,19 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 		Files:    int(files.Load()) + 2,
 		Bytes:    bytes.Load() + loc.bytes + mb,
 	}, nil
+}
+
+// names are the role and system names the manifest records for a later
+// export to keep.
+func (r *planned) names() manifest.Names {
+	n := manifest.Names{Roles: make(map[string]string, len(r.roles)), Systems: make(map[string]string, len(r.systems))}
+	for _, rl := range r.roles {
+		n.Roles[rl.title] = rl.name
+	}
+	for _, s := range r.systems {
+		n.Systems[s.title] = s.name
+	}
+	return n
 }
 
 // expand yields the Pathway of each of cs.

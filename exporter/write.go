@@ -15,7 +15,8 @@ var ErrNotOurs = errors.New("folder is not empty and has no " + manifest.FileNam
 
 // WriteOptions tune Write and Export.
 type WriteOptions struct {
-	// Force replaces a non-empty folder that lacks a pathwaysync manifest.
+	// Force replaces a non-empty folder that lacks a pathwaysync manifest;
+	// the files that go with it are named in Summary.Foreign.
 	Force bool
 }
 
@@ -23,6 +24,8 @@ type WriteOptions struct {
 type WriteStats struct {
 	Files int
 	Bytes int64
+	// Foreign are as Summary.Foreign.
+	Foreign []string
 }
 
 // Write puts res into dir atomically: the tree is built in a sibling
@@ -30,7 +33,8 @@ type WriteStats struct {
 // res.Files (files of an earlier tree that res no longer has vanish) or, on
 // any error, is left untouched. It refuses a non-empty dir without a
 // pathwaysync manifest unless o.Force (then the whole folder is replaced),
-// and rejects file paths that are absolute, contain "..", or would escape
+// naming in WriteStats.Foreign the files it did not write that went with
+// it, and rejects file paths that are absolute, contain "..", or would escape
 // dir. The swap is not durable across a power cut (no fsync).
 func Write(ctx context.Context, dir string, res *Result, o WriteOptions) (WriteStats, error) {
 	var st WriteStats
@@ -51,6 +55,7 @@ func Write(ctx context.Context, dir string, res *Result, o WriteOptions) (WriteS
 	if err := s.commit(); err != nil {
 		return WriteStats{}, err
 	}
+	st.Foreign = s.foreign
 	for _, f := range res.Files {
 		st.Files++
 		st.Bytes += int64(len(f.Data))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pathwaysync/pathwaysync/catalog"
 	"github.com/pathwaysync/pathwaysync/internal/yamlemit"
+	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
 // The files are written as sigs.k8s.io/yaml.Marshal writes the same value
@@ -122,7 +123,7 @@ func anyTree(v any) (any, error) {
 }
 
 func (s *pathwaySpec) tree() yamlemit.Map {
-	t := make(yamlemit.Map, 0, 7)
+	t := make(yamlemit.Map, 0, 15)
 	t = append(t, pair("from", str(s.From)), pair("to", str(s.To)))
 	t = appendString(t, "discipline", s.Discipline)
 	if d := s.Duration; d != nil {
@@ -142,10 +143,54 @@ func (s *pathwaySpec) tree() yamlemit.Map {
 	}
 	t = append(t, pair("counts", counts))
 	t = appendString(t, "source", s.Source)
-	if len(s.Focus) > 0 {
-		t = append(t, pair("focusAreas", strs(s.Focus)))
+	t = appendString(t, "summary", s.Summary)
+	t = appendList(t, "focusAreas", s.FocusAreas, func(f pathway.FocusArea) yamlemit.Map {
+		return appendString(yamlemit.Map{pair("title", str(f.Title))}, "text", f.Text)
+	})
+	t = appendStrings(t, "skills", s.Skills)
+	t = appendStrings(t, "behaviours", s.Behaviours)
+	t = appendStrings(t, "projects", s.Projects)
+	if a := s.AILiteracy; a != nil {
+		at := appendString(make(yamlemit.Map, 0, 2), "theme", a.Theme)
+		t = append(t, pair("aiLiteracy", appendStrings(at, "items", a.Items)))
+	}
+	t = appendList(t, "reading", s.Reading, func(b pathway.Book) yamlemit.Map {
+		bt := yamlemit.Map{pair("title", str(b.Title))}
+		return appendString(appendString(bt, "authors", b.Authors), "description", b.Description)
+	})
+	t = appendList(t, "courses", s.Courses, func(c pathway.Course) yamlemit.Map {
+		ct := yamlemit.Map{pair("title", str(c.Title))}
+		return appendString(appendString(ct, "provider", c.Provider), "description", c.Description)
+	})
+	if a := s.Archetypes; a != nil {
+		at := appendString(make(yamlemit.Map, 0, 2), "intro", a.Intro)
+		at = appendList(at, "roles", a.Roles, func(r pathway.Role) yamlemit.Map {
+			rt := appendString(yamlemit.Map{pair("title", str(r.Title))}, "url", r.URL)
+			return appendString(rt, "archetype", r.Archetype)
+		})
+		t = append(t, pair("roleArchetypes", at))
 	}
 	return t
+}
+
+// appendStrings adds an omitempty string list member.
+func appendStrings(t yamlemit.Map, k string, v []string) yamlemit.Map {
+	if len(v) == 0 {
+		return t
+	}
+	return append(t, pair(k, strs(v)))
+}
+
+// appendList adds an omitempty list member of objects built by item.
+func appendList[E any](t yamlemit.Map, k string, v []E, item func(E) yamlemit.Map) yamlemit.Map {
+	if len(v) == 0 {
+		return t
+	}
+	l := make([]any, len(v))
+	for i, e := range v {
+		l[i] = item(e)
+	}
+	return append(t, pair(k, l))
 }
 
 // tree is mkdocs.yml's tree.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pathwaysync/pathwaysync/catalog"
 	"github.com/pathwaysync/pathwaysync/internal/yamlemit"
+	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
 // checkSigs fails unless got is sigs.k8s.io/yaml.Marshal(v).
@@ -40,14 +41,18 @@ func TestEntityYAMLCoversEntity(t *testing.T) {
 				Tags: []string{odd, "ok"}, Links: []catalog.Link{{URL: odd}}}, Spec: spec}
 		return e
 	}
-	ps := pathwaySpec{From: odd, To: "- x", Counts: map[string]int{"b": 1, "a": 0, "a10": 2, "a2": 3}, Focus: []string{"1e3", "null"},
-		Duration: &durationSpec{MinMonths: 3}}
+	ps := pathwaySpec{From: odd, To: "- x", Counts: map[string]int{"b": 1, "a": 0, "a10": 2, "a2": 3}, Skills: []string{"1e3", "null"},
+		Duration: &durationSpec{MinMonths: 3}, FocusAreas: []pathway.FocusArea{{Title: odd}, {Title: "t", Text: "line\nbreak: 'q'"}},
+		AILiteracy: &pathway.AILiteracy{}, Archetypes: &pathway.Archetypes{Roles: []pathway.Role{{Title: "r"}}}}
+	var fullSpec pathwaySpec // every field, found by reflection
+	setAll(reflect.ValueOf(&fullSpec).Elem())
 	for _, e := range []*catalog.Entity{
 		full,
 		{Kind: "Empty"},
 		withSpec(map[string]any{"pathway": ps, "ptr": &ps, "nilPtr": (*pathwaySpec)(nil), "list": []string{}, "nilList": []string(nil),
 			"nested": map[string]any{"n": nil, "b": true, "i": int64(-2), "l": []any{"x", 1, map[string]any{}}}, "nilMap": map[string]int(nil)}),
 		withSpec(map[string]any{"pathway": pathwaySpec{}}),
+		withSpec(map[string]any{"pathway": fullSpec}),
 	} {
 		got, err := entityYAML(e)
 		checkSigs(t, e.Kind, e, got, err)
@@ -68,6 +73,9 @@ func setAll(v reflect.Value) {
 		v.SetInt(3)
 	case reflect.Bool:
 		v.SetBool(true)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		setAll(v.Elem())
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
 			if v.Type().Field(i).IsExported() {

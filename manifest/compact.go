@@ -17,9 +17,9 @@ const fpLen = 6
 // pathways of a large tree waiting to be written. Expand gives the
 // Pathway, which is what Write writes.
 type Compact struct {
-	Name, Title string
-	summary     [fpLen]byte
-	hasSummary  bool
+	Name, Title, Source string
+	summary             [fpLen]byte
+	hasSummary          bool
 	// items hold, per item in page order, its section's index in
 	// SectionNames and its fingerprint.
 	items []byte
@@ -51,7 +51,7 @@ func (c *Compact) Expand() Pathway {
 		}
 		raw = append(raw, c.items[i+1:i+1+fpLen]...)
 	}
-	mp := Pathway{Name: c.Name, Title: c.Title, Sections: make(map[string][]string, present)}
+	mp := Pathway{Name: c.Name, Title: c.Title, Source: c.Source, Sections: make(map[string][]string, present)}
 	if c.hasSummary {
 		mp.Summary = hex.EncodeToString(c.summary[:])
 	}

@@ -91,6 +91,7 @@ func full() *pathway.Pathway {
 	p.Courses = []pathway.Course{{Title: "C", Provider: "P", Description: "D"}}
 	p.Archetypes = &pathway.Archetypes{Intro: "in", Roles: []pathway.Role{{Title: "R", URL: "https://x/r"}}}
 	p.From.URL = "https://x/from"
+	p.Source = `pathways/q "<&>".txt` + "\u2029"
 	return p
 }
 
@@ -155,7 +156,7 @@ func TestWriteError(t *testing.T) {
 		w := &limitWriter{left: limit}
 		files := largeFiles(3000)
 		slices.Sort(files)
-		err := manifest.Write(w, files, compacts(cs))
+		err := manifest.Write(w, files, compacts(cs), manifest.Names{})
 		if !errors.Is(err, errDiskFull) {
 			t.Errorf("limit %d: err = %v, want errDiskFull", limit, err)
 		}
@@ -186,24 +187,29 @@ func TestWriteMatchesEncodingJSON(t *testing.T) {
 		name  string
 		files []string
 		ps    map[string]*pathway.Pathway
+		names manifest.Names
 	}{
-		{"nil", nil, nil},
-		{"empty", []string{}, map[string]*pathway.Pathway{}},
-		{"one", []string{"b", "a/x.md"}, map[string]*pathway.Pathway{"p": seed()}},
+		{"nil", nil, nil, manifest.Names{}},
+		{"empty", []string{}, map[string]*pathway.Pathway{}, manifest.Names{}},
+		{"one", []string{"b", "a/x.md"}, map[string]*pathway.Pathway{"p": seed()}, manifest.Names{}},
 		{"many", []string{"z", `we"ird<&>` + "\x7f\u00e9\u2029", "a"}, map[string]*pathway.Pathway{
-			"b": full(), "a": seed(), "c\"<": noSummary, "d": {Title: "E"}}},
-		{"several windows", largeFiles(5000), largePathways(1100)},
+			"b": full(), "a": seed(), "c\"<": noSummary, "d": {Title: "E"}},
+			manifest.Names{Roles: map[string]string{"Senior \"Q\" <&>": "senior-q", "A": "a", "a": "a-1"}, Systems: map[string]string{"Ünï": "uni"}}},
+		{"empty names", nil, nil, manifest.Names{Roles: map[string]string{}}},
+		{"several windows", largeFiles(5000), largePathways(1100), manifest.Names{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m := manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version}
+			m := manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version, Roles: tc.names.Roles, Systems: tc.names.Systems}
 			var cs []manifest.Compact
 			if tc.ps != nil {
 				m.Pathways, cs = []manifest.Pathway{}, []manifest.Compact{}
 			}
 			for name, p := range tc.ps {
-				m.Pathways = append(m.Pathways, manifest.ForPathway(name, p))
-				cs = append(cs, manifest.CompactFor(name, p))
+				mp, c := manifest.ForPathway(name, p), manifest.CompactFor(name, p)
+				mp.Source, c.Source = p.Source, p.Source
+				m.Pathways = append(m.Pathways, mp)
+				cs = append(cs, c)
 			}
 			m.Files = slices.Clone(tc.files)
 			slices.Sort(m.Files)
@@ -214,7 +220,7 @@ func TestWriteMatchesEncodingJSON(t *testing.T) {
 			}
 			want = append(want, '\n')
 			var got bytes.Buffer
-			if err := manifest.Write(&got, m.Files, compacts(cs)); err != nil {
+			if err := manifest.Write(&got, m.Files, compacts(cs), tc.names); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got.Bytes(), want) {
@@ -225,7 +231,9 @@ func TestWriteMatchesEncodingJSON(t *testing.T) {
 				t.Errorf("Marshal:\n%s (%v)\nwant (encoding/json):\n%s", b, err, want)
 			}
 			for i := range cs {
-				if got := cs[i].Expand(); !reflect.DeepEqual(got, refForPathway(cs[i].Name, tc.ps[cs[i].Name])) {
+				want := refForPathway(cs[i].Name, tc.ps[cs[i].Name])
+				want.Source = tc.ps[cs[i].Name].Source
+				if got := cs[i].Expand(); !reflect.DeepEqual(got, want) {
 					t.Errorf("Expand(%s) = %+v", cs[i].Name, got)
 				}
 			}
@@ -247,7 +255,9 @@ func TestCheckHeader(t *testing.T) {
 		{`{"files":["x"],"version":1,"generator":"pathwaysync"}`, true},
 		{`{"generator":"pathwaysync","version":1,"files":[` + "\x00", true}, // header read, rest not
 		{`{"generator":"other","version":1}`, false},
-		{`{"generator":"pathwaysync","version":2}`, false},
+		{`{"generator":"pathwaysync","version":2}`, true},
+		{`{"generator":"pathwaysync","version":3}`, false},
+		{`{"generator":"pathwaysync","version":0}`, false},
 		{`{"generator":"pathwaysync"}`, false},
 		{`{}`, false},
 		{`[]`, false},
@@ -279,7 +289,7 @@ func BenchmarkWrite(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := manifest.Write(io.Discard, files, compacts(cs)); err != nil {
+		if err := manifest.Write(io.Discard, files, compacts(cs), manifest.Names{}); err != nil {
 			b.Fatal(err)
 		}
 	}

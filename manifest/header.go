@@ -40,7 +40,7 @@ func CheckHeader(r io.Reader) error {
 	if gen == nil || *gen != Generator {
 		return fmt.Errorf("parse manifest: generator %q is not %q", deref(gen), Generator)
 	}
-	if ver == nil || *ver != Version {
+	if ver == nil || *ver < MinVersion || *ver > Version {
 		return fmt.Errorf("parse manifest: unsupported version %d", derefInt(ver))
 	}
 	return nil

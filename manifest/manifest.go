@@ -21,10 +21,13 @@ import (
 // FileName is the manifest's name at the root of an exported tree.
 const FileName = "pathwaysync-manifest.json"
 
-// Generator and Version identify the manifest format.
+// Generator and Version identify the manifest format. Version 2 added
+// each pathway's source and the role and system names; Parse and
+// CheckHeader still read version 1 (MinVersion), which has neither.
 const (
-	Generator = "pathwaysync"
-	Version   = 1
+	Generator  = "pathwaysync"
+	Version    = 2
+	MinVersion = 1
 )
 
 // Manifest lists the generated files and fingerprints each pathway.
@@ -36,6 +39,11 @@ type Manifest struct {
 	Files []string `json:"files"`
 	// Pathways are sorted by Name.
 	Pathways []Pathway `json:"pathways"`
+	// Roles maps each role archetype's title to its Resource's name, and
+	// Systems each discipline to its System's name (version 2), so that a
+	// later export keeps the names.
+	Roles   map[string]string `json:"roles,omitempty"`
+	Systems map[string]string `json:"systems,omitempty"`
 }
 
 // Pathway fingerprints one pathway.
@@ -43,6 +51,9 @@ type Pathway struct {
 	// Name is the Component entity's metadata.name.
 	Name  string `json:"name"`
 	Title string `json:"title"`
+	// Source is where the pathway came from, as the Component's
+	// spec.pathway.source says: a URL or a relative path, never absolute.
+	Source string `json:"source,omitempty"`
 	// Summary is a fingerprint of the summary text.
 	Summary string `json:"summary,omitempty"`
 	// Sections maps a section name (see SectionNames) to fingerprints of its
@@ -65,7 +76,8 @@ func Fingerprint(parts ...string) string {
 	return hex.EncodeToString(s[:])
 }
 
-// ForPathway fingerprints p under the entity name name.
+// ForPathway fingerprints p under the entity name name. Source is left
+// empty: the caller sets it as the tree records it.
 func ForPathway(name string, p *pathway.Pathway) Pathway {
 	c := CompactFor(name, p)
 	return c.Expand()
@@ -80,7 +92,7 @@ func Parse(b []byte) (*Manifest, error) {
 	if m.Generator != Generator {
 		return nil, fmt.Errorf("parse manifest: generator %q is not %q", m.Generator, Generator)
 	}
-	if m.Version != Version {
+	if m.Version < MinVersion || m.Version > Version {
 		return nil, fmt.Errorf("parse manifest: unsupported version %d", m.Version)
 	}
 	return &m, nil

@@ -107,3 +107,88 @@ func TestFingerprintSeparatesParts(t *testing.T) {
 		t.Fatal("parts run together")
 	}
 }
+
+// TestParseVersion1: trees written before version 2 (no pathway sources)
+// are still read, and a version 1 manifest diffs against a version 2 one
+// by content, not by the source that version 1 lacks.
+func TestParseVersion1(t *testing.T) {
+	v1 := `{
+ "generator": "pathwaysync",
+ "version": 1,
+ "files": [
+  "catalog-info.yaml"
+ ],
+ "pathways": [
+  {
+   "name": "p",
+   "title": "Junior Engineer to Senior Engineer",
+   "summary": "` + manifest.Fingerprint("Grow.") + `"
+  }
+ ]
+}
+`
+	old, err := manifest.Parse([]byte(v1))
+	if err != nil {
+		t.Fatalf("version 1: %v", err)
+	}
+	if old.Version != 1 || old.Pathways[0].Source != "" || old.Pathways[0].Name != "p" {
+		t.Fatalf("version 1 read as %+v", old)
+	}
+	if err := manifest.CheckHeader(strings.NewReader(v1)); err != nil {
+		t.Fatalf("CheckHeader(version 1): %v", err)
+	}
+	p := &pathway.Pathway{Title: "Junior Engineer to Senior Engineer", Summary: "Grow."}
+	nw := build(map[string]*pathway.Pathway{"p": p})
+	nw.Pathways[0].Source = "pathways/p.txt"
+	b, err := nw.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"version": 2,`) || !strings.Contains(string(b), `"source": "pathways/p.txt",`) {
+		t.Fatalf("version 2 manifest lacks its version or source:\n%s", b)
+	}
+	got, err := manifest.Parse(b)
+	if err != nil || got.Pathways[0].Source != "pathways/p.txt" {
+		t.Fatalf("Parse(version 2) = %+v, %v", got, err)
+	}
+	for _, c := range manifest.Diff(old, got) {
+		if c.Type != manifest.Changed || c.SummaryChanged {
+			t.Errorf("v1 → v2 of the same pathway: %+v", c)
+		}
+	}
+}
+
+// TestReadNames: ReadNames keeps what Parse reads but the fingerprints,
+// for version 2 and version 1 manifests, and refuses what Parse refuses.
+func TestReadNames(t *testing.T) {
+	m := build(map[string]*pathway.Pathway{"b": seed(), "a": seed()})
+	m.Files = []string{"x", "y"}
+	m.Pathways[0].Source = "s.txt"
+	m.Roles = map[string]string{"Junior Engineer": "junior-engineer"}
+	m.Systems = map[string]string{"Engineering": "engineering"}
+	b, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := manifest.ReadNames(strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := manifest.Parse(b)
+	for i := range want.Pathways {
+		want.Pathways[i].Summary, want.Pathways[i].Sections = "", nil
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("ReadNames = %+v\nwant %+v", got, want)
+	}
+	v1 := `{"generator":"pathwaysync","version":1,"files":["a"],"pathways":[{"name":"n","title":"T","sections":{"Skills":["x"]}}]}`
+	got, err = manifest.ReadNames(strings.NewReader(v1))
+	if err != nil || got.Pathways[0].Name != "n" || got.Pathways[0].Title != "T" || got.Files[0] != "a" {
+		t.Fatalf("version 1: %+v, %v", got, err)
+	}
+	for _, bad := range []string{`{`, `[]`, `{"generator":"other","version":1}`, `{"generator":"pathwaysync","version":9}`, `{"generator":"pathwaysync","version":2,"pathways":{}}`} {
+		if _, err := manifest.ReadNames(strings.NewReader(bad)); err == nil {
+			t.Errorf("ReadNames(%s) accepted", bad)
+		}
+	}
+}

@@ -22,7 +22,7 @@ func (m *Manifest) Marshal() ([]byte, error) {
 		ps = slices.Values(m.Pathways)
 	}
 	var b bytesWriter
-	if err := write(&b, m.Generator, m.Version, m.Files, ps); err != nil {
+	if err := write(&b, m.Generator, m.Version, m.Files, ps, Names{Roles: m.Roles, Systems: m.Systems}); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -39,11 +39,16 @@ func (m *Manifest) Marshal() ([]byte, error) {
 // the bytes with json.MarshalIndent. Encoding each pathway with
 // encoding/json instead was three times slower, a quarter of a second on
 // the tail of a 10k export.
-func Write(w io.Writer, files []string, pathways iter.Seq[Pathway]) error {
-	return write(w, Generator, Version, files, pathways)
+func Write(w io.Writer, files []string, pathways iter.Seq[Pathway], names Names) error {
+	return write(w, Generator, Version, files, pathways, names)
 }
 
-func write(w io.Writer, generator string, version int, files []string, pathways iter.Seq[Pathway]) error {
+// Names are the Roles and Systems of a Manifest.
+type Names struct {
+	Roles, Systems map[string]string
+}
+
+func write(w io.Writer, generator string, version int, files []string, pathways iter.Seq[Pathway], names Names) error {
 	e := jsonWriter{w: w, buf: make([]byte, 0, 2*flushSize)}
 	e.raw("{\n \"generator\": ")
 	e.str(generator)
@@ -72,6 +77,8 @@ func write(w io.Writer, generator string, version int, files []string, pathways 
 			e.raw("[]")
 		}
 	}
+	e.stringMap("roles", names.Roles)
+	e.stringMap("systems", names.Systems)
 	e.raw("\n}\n")
 	e.flush()
 	if e.err != nil {
@@ -130,6 +137,28 @@ func (e *jsonWriter) str(s string) {
 	e.buf = append(e.buf, b...)
 }
 
+// stringMap writes the omitempty member k of the top object, a string map
+// with its keys sorted as encoding/json sorts them.
+func (e *jsonWriter) stringMap(k string, m map[string]string) {
+	if len(m) == 0 {
+		return
+	}
+	e.raw(",\n ")
+	e.str(k)
+	e.raw(": {")
+	for i, mk := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			e.raw(",")
+		}
+		e.nl(2)
+		e.str(mk)
+		e.raw(": ")
+		e.str(m[mk])
+	}
+	e.nl(1)
+	e.raw("}")
+}
+
 // strings writes a string array at indent level.
 func (e *jsonWriter) strings(ss []string, level int) {
 	switch {
@@ -164,6 +193,12 @@ func (e *jsonWriter) pathway(p *Pathway) {
 	e.nl(3)
 	e.raw(`"title": `)
 	e.str(p.Title)
+	if p.Source != "" {
+		e.raw(",")
+		e.nl(3)
+		e.raw(`"source": `)
+		e.str(p.Source)
+	}
 	if p.Summary != "" {
 		e.raw(",")
 		e.nl(3)

@@ -37,13 +37,26 @@ type builder struct {
 	// "Archetype": then it is whole, not the start a cut-off page ends in.
 	suffixed      []bool
 	archetypeLine int // the line of the first archetype link
+
+	finishing bool // finish has begun: warnings are no longer capped
+	dropped   int  // line warnings beyond maxLineWarnings
 }
 
 func newBuilder(file string) *builder {
 	return &builder{file: file, p: Pathway{APIVersion: APIVersion, Kind: Kind}}
 }
 
+// maxLineWarnings caps the warnings that lines of one document raise: a
+// page of a hundred thousand unknown sections needs a few examples and a
+// count, not a hundred thousand lines. Warnings about the whole document,
+// raised when it is finished, are never dropped.
+const maxLineWarnings = 20
+
 func (b *builder) warn(n int, format string, args ...any) {
+	if !b.finishing && len(b.warns) >= maxLineWarnings {
+		b.dropped++
+		return
+	}
 	b.warns = append(b.warns, Warning{File: b.file, Line: n, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -395,6 +408,10 @@ func (b *builder) flushFocus() {
 // detection and validation.
 func (b *builder) finish() (*Pathway, []Warning, error) {
 	b.closeSection()
+	b.finishing = true
+	if b.dropped > 0 {
+		b.warn(b.lastLine, "%d more warnings like those above not shown", b.dropped)
+	}
 	p := &b.p
 	p.Summary = b.summary.String()
 	b.flushFocus()

@@ -19,6 +19,9 @@ type Pathway struct {
 	// Title is the exact page title, e.g. "Intermediate Platform Engineer to
 	// Senior Platform Engineer".
 	Title string `json:"title"`
+	// Name, when set, is the catalog entity name to publish the pathway
+	// under instead of one derived from Title (canonical YAML `name:`).
+	Name string `json:"name,omitempty"`
 	// From and To are the role archetypes at both ends of the pathway.
 	From Role `json:"from"`
 	To   Role `json:"to"`

@@ -158,3 +158,22 @@ func TestParseScalesLinearly(t *testing.T) {
 		})
 	}
 }
+
+// TestLineWarningsCapped: a page of many unknown sections reports a few of
+// them and a count, and still says whether the page is whole.
+func TestLineWarningsCapped(t *testing.T) {
+	page := repeatTo(64<<10, scaleHead, "", func(i int) string { return "Skills to Develop\n• a skill\n🧪 Unknown\nx\n" })
+	_, warns, err := Parse("page.txt", page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warns) != maxLineWarnings+2 {
+		t.Fatalf("%d warnings, want %d examples, a count and the cut-off note", len(warns), maxLineWarnings)
+	}
+	if got := warns[maxLineWarnings].Msg; !strings.Contains(got, "more warnings like those above not shown") {
+		t.Errorf("warning %d = %q, want the count of the rest", maxLineWarnings, got)
+	}
+	if got := warns[len(warns)-1].Msg; !strings.Contains(got, "cut off") {
+		t.Errorf("last warning = %q, want the cut-off note", got)
+	}
+}

@@ -325,7 +325,7 @@ func TestServeBinary(t *testing.T) {
 	waitFor(t, 20*time.Second, "a PR after the webhook", func() bool { return len(openPRs(emu)) == 1 })
 	t.Logf("webhook → PR opened in %s", time.Since(start).Round(time.Millisecond))
 	pr := openPRs(emu)[0]
-	if pr.Number != 2 || !strings.Contains(pr.Body, "Skills: +1") {
+	if pr.Number != 2 || !strings.Contains(pr.Body, "Skills: added “Pair with a senior engineer on an incident review”") {
 		t.Fatalf("PR #%d body:\n%s", pr.Number, pr.Body)
 	}
 

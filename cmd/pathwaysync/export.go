@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -27,7 +28,9 @@ writes a folder that a Backstage catalog ingests from its catalog-info.yaml.
 
 The folder is replaced atomically; files from an earlier export that are no
 longer generated disappear. A folder that pathwaysync did not create is left
-alone unless --force is given.`,
+alone unless --force is given. Every file removed that pathwaysync did not
+write (all of a forced folder's, or files added to an exported tree) is
+named on stderr.`,
 		Example: "  pathwaysync export --out ./out\n  pathwaysync export --out ./out --config pathwaysync.yaml pathways/",
 		Args:    cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -64,6 +67,9 @@ func (a *app) runExport(cmd *cobra.Command, o exportOptions, args []string) erro
 		return err
 	}
 	prog.stop()
+	for _, f := range sum.Foreign {
+		fmt.Fprintf(a.stderr, "export: removed %s (not written by pathwaysync)\n", filepath.Join(o.out, filepath.FromSlash(f)))
+	}
 	fmt.Fprintf(a.stdout, "exported %d pathways, %d entities, %d files (%s) to %s in %s\n",
 		sum.Pathways, sum.Entities, sum.Files, byteSize(sum.Bytes), o.out,
 		time.Since(start).Round(time.Millisecond))

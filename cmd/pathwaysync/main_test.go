@@ -86,8 +86,31 @@ func TestExportRefusesForeignFolder(t *testing.T) {
 	if b, err := os.ReadFile(keep); err != nil || string(b) != "mine" {
 		t.Fatalf("foreign file touched: %v %q", err, b)
 	}
-	if code, _, stderr := cli(t, nil, "export", "--force", "--out", out); code != 0 {
+	if err := os.MkdirAll(filepath.Join(out, "notes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "notes", "todo.md"), []byte("mine too"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// --force names every file it removes that pathwaysync did not write.
+	code, _, stderr = cli(t, nil, "export", "--force", "--out", out)
+	if code != 0 {
 		t.Fatalf("--force: exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{keep, filepath.Join(out, "notes", "todo.md")} {
+		if !strings.Contains(stderr, "export: removed "+f+" (not written by pathwaysync)\n") {
+			t.Errorf("--force removed %s without naming it: %q", f, stderr)
+		}
+	}
+	// So does a later export for a file added to the exported tree, and
+	// only for it.
+	added := filepath.Join(out, "pathways", "added.txt")
+	if err := os.WriteFile(added, []byte("hand-made"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = cli(t, nil, "export", "--out", out)
+	if code != 0 || strings.Count(stderr, "export: removed ") != 1 || !strings.Contains(stderr, "export: removed "+added+" ") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 }
 

@@ -27,6 +27,7 @@ func exporterOptions(cfg *config.Config) exporter.Options {
 		Namespace: cfg.Catalog.Namespace,
 		Owner:     cfg.Catalog.Owner,
 		Lifecycle: cfg.Catalog.Lifecycle,
+		Names:     cfg.Catalog.NameMap(),
 	}
 }
 

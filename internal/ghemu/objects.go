@@ -2,12 +2,13 @@ package ghemu
 
 import (
 	"bytes"
-	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/pathwaysync/pathwaysync/internal/gitobj"
 )
 
 // Object kinds as git names them.
@@ -58,12 +59,7 @@ type object struct {
 
 // HashObject returns the git SHA-1 of an object of the given kind and body,
 // exactly as `git hash-object -t kind` computes it.
-func HashObject(kind string, body []byte) string {
-	h := sha1.New()
-	fmt.Fprintf(h, "%s %d\x00", kind, len(body))
-	h.Write(body)
-	return hex.EncodeToString(h.Sum(nil))
-}
+func HashObject(kind string, body []byte) string { return gitobj.HashObject(kind, body) }
 
 // sortTree orders entries as git does: byte order of names, with trees
 // compared as if their name ended in "/".
