@@ -3,6 +3,8 @@ package exporter
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -10,32 +12,50 @@ import (
 )
 
 // TestFilesIsRender: Files gives Render's files byte for byte, its
-// Summary counts them, and it fails as Render does.
+// Summary counts them, it holds them compressed, and it fails as Render
+// does.
 func TestFilesIsRender(t *testing.T) {
 	ps := loadExamples(t)
 	res, err := Render(ps, Options{Namespace: "learning"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, sum, err := Files(context.Background(), ps, Options{Namespace: "learning"})
+	packed, sum, err := Files(context.Background(), ps, Options{Namespace: "learning"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != len(res.Files) || sum.Files != len(files) || sum.Pathways != len(ps) {
+	files, err := packed.Map()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(res.Files) || sum.Files != len(files) || sum.Pathways != len(ps) || len(packed.Paths()) != len(files) {
 		t.Fatalf("%d files, summary %+v; Render has %d", len(files), sum, len(res.Files))
 	}
-	var size int64
-	for _, f := range res.Files {
-		if !bytes.Equal(files[f.Path], f.Data) {
+	var size, held int64
+	for i, f := range res.Files {
+		if packed.Paths()[i] != f.Path || !bytes.Equal(files[f.Path], f.Data) {
 			t.Errorf("%s differs from Render's", f.Path)
 		}
 		size += int64(len(f.Data))
+		held += int64(len(packed.files[f.Path].data))
 	}
 	if sum.Bytes != size {
 		t.Errorf("summary counts %d bytes, the files hold %d", sum.Bytes, size)
 	}
+	if held*2 > size {
+		t.Errorf("%d bytes held for %d of files: not compressed", held, size)
+	}
+	// ReadFile gives a copy each time.
+	a, _ := packed.ReadFile(res.Files[0].Path)
+	a[0] ^= 0xff
+	if b, _ := packed.ReadFile(res.Files[0].Path); !bytes.Equal(b, res.Files[0].Data) {
+		t.Error("a change to ReadFile's result changed the tree")
+	}
+	if _, err := packed.ReadFile("nope.yaml"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("absent file: %v", err)
+	}
 	bad := []pathway.Pathway{mkPathway("T", "A", "B", "D"), mkPathway("t", "A", "B", "")}
-	if files, _, err := Files(context.Background(), bad, Options{}); err == nil || files != nil || !strings.Contains(err.Error(), "duplicate pathway") {
-		t.Errorf("Files of duplicates = %d files, %v", len(files), err)
+	if packed, _, err := Files(context.Background(), bad, Options{}); err == nil || packed != nil || !strings.Contains(err.Error(), "duplicate pathway") {
+		t.Errorf("Files of duplicates = %v, %v", packed, err)
 	}
 }

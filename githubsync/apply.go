@@ -131,7 +131,7 @@ func (p *Publisher) commit(ctx context.Context, s *state, want *desired, pl *pla
 	if err != nil {
 		return madeCommit{}, err
 	}
-	tree, err := p.buildTree(ctx, base, changes)
+	tree, err := p.buildTree(ctx, base, want, changes)
 	if err != nil {
 		return madeCommit{}, err
 	}

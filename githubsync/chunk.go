@@ -29,9 +29,10 @@ const minTreeRequestBytes = 16 << 10
 // treeChange is one path of the new tree: its content, or a deletion.
 type treeChange struct {
 	path string // from the repository root
-	data []byte // the file's content; nil for a deletion
+	rel  string // relative to Options.Path, to read the content
+	size int    // the content's size
 	del  bool
-	sha  string // the uploaded blob, set instead of sending data inline
+	sha  string // the uploaded blob, set instead of sending the content inline
 }
 
 // treeFrom returns the tree to build the new one on and the changes to
@@ -95,10 +96,9 @@ func (p *Publisher) changes(want *desired, budget int, added, modified, deleted 
 	size := 0
 	for _, list := range [][]string{added, modified} {
 		for _, path := range list {
-			data := want.files[path]
-			c := treeChange{path: p.o.Path + "/" + path, data: data}
+			c := treeChange{path: p.o.Path + "/" + path, rel: path, size: want.sizes[path]}
 			if treeEntrySize(&c) <= budget-64 {
-				size += len(data)
+				size += c.size
 			}
 			out = append(out, c)
 		}
@@ -117,8 +117,9 @@ func (p *Publisher) changes(want *desired, budget int, added, modified, deleted 
 // large to process", or a 502/503/504) is not sent again: the budget is
 // halved and the same changes are sent in smaller bodies; a single file
 // too large for any body, or not valid UTF-8 (JSON strings cannot carry
-// it), is uploaded as a blob first and referenced by SHA.
-func (p *Publisher) buildTree(ctx context.Context, base string, changes []treeChange) (string, error) {
+// it), is uploaded as a blob first and referenced by SHA. Contents are
+// read from want one at a time, as they are written into a body.
+func (p *Publisher) buildTree(ctx context.Context, base string, want *desired, changes []treeChange) (string, error) {
 	budget := p.o.TreeRequestBytes
 	if budget <= 0 {
 		budget = DefaultTreeRequestBytes
@@ -134,14 +135,19 @@ func (p *Publisher) buildTree(ctx context.Context, base string, changes []treeCh
 		n := 0
 		for i+n < len(changes) {
 			c := &changes[i+n]
-			if c.sha == "" && !c.del && (!utf8.Valid(c.data) || treeEntrySize(c) > budget-64) {
-				sha, err := p.api.createBlobBody(ctx, c.data)
-				if err != nil {
+			var data []byte
+			if c.sha == "" && !c.del {
+				var err error
+				if data, err = want.read(c.rel); err != nil {
 					return "", err
 				}
-				c.sha = sha
+				if !utf8.Valid(data) || treeEntrySize(c) > budget-64 {
+					if c.sha, err = p.api.createBlobBody(ctx, data); err != nil {
+						return "", err
+					}
+				}
 			}
-			entry = appendTreeEntry(entry[:0], c)
+			entry = appendTreeEntry(entry[:0], c, data)
 			if n > 0 && body.Len()+1+len(entry)+2 > budget {
 				break
 			}
@@ -163,7 +169,11 @@ func (p *Publisher) buildTree(ctx context.Context, base string, changes []treeCh
 			p.log.Info("create-tree body too large, sending smaller ones", "bytes", body.Len(), "budget", budget)
 		case changes[i].sha == "" && !changes[i].del:
 			// One file alone is too much for a tree body: upload its blob.
-			if changes[i].sha, err = p.api.createBlobBody(ctx, changes[i].data); err != nil {
+			data, err := want.read(changes[i].rel)
+			if err != nil {
+				return "", err
+			}
+			if changes[i].sha, err = p.api.createBlobBody(ctx, data); err != nil {
 				return "", err
 			}
 		default:
@@ -189,8 +199,9 @@ func treeTooLarge(err error) bool {
 	return false
 }
 
-// appendTreeEntry appends the JSON of c as a POST git/trees entry.
-func appendTreeEntry(dst []byte, c *treeChange) []byte {
+// appendTreeEntry appends the JSON of c, with content data unless it is
+// a deletion or an uploaded blob, as a POST git/trees entry.
+func appendTreeEntry(dst []byte, c *treeChange, data []byte) []byte {
 	dst = append(dst, `{"path":`...)
 	dst = append(dst, jsonString(c.path)...)
 	dst = append(dst, `,"mode":"100644","type":"blob",`...)
@@ -203,7 +214,7 @@ func appendTreeEntry(dst []byte, c *treeChange) []byte {
 		dst = append(dst, '"')
 	default:
 		dst = append(dst, `"content":`...)
-		dst = append(dst, jsonString(string(c.data))...)
+		dst = append(dst, jsonString(string(data))...)
 	}
 	return append(dst, '}')
 }
@@ -212,7 +223,7 @@ func appendTreeEntry(dst []byte, c *treeChange) []byte {
 // are not counted, so a file near the budget may go alone in a body
 // somewhat over it (and be uploaded as a blob if GitHub refuses it).
 func treeEntrySize(c *treeChange) int {
-	return len(c.path) + len(c.data) + 80
+	return len(c.path) + c.size + 80
 }
 
 // jsonString is s as a JSON string, HTML characters unescaped.

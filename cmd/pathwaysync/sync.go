@@ -65,8 +65,9 @@ func (a *app) runSync(cmd *cobra.Command, o syncOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Only the files: once rendered, the model is garbage and the files
-	// the one copy of the tree (the request bodies are built from them).
+	// Only the files, held compressed: once rendered, the model is
+	// garbage and the tree costs a fifth of its size; the request bodies
+	// are written from it one file at a time.
 	files, _, err := exporter.Files(ctx, ps, exporterOptions(cfg))
 	if err != nil {
 		return err
@@ -76,7 +77,7 @@ func (a *app) runSync(cmd *cobra.Command, o syncOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := pub.Publish(ctx, files)
+	r, err := pub.PublishTree(ctx, files)
 	if err != nil {
 		if errors.Is(err, githubsync.ErrMassDeletion) {
 			return fmt.Errorf("%w (refusing to publish; rerun with --allow-mass-deletion or raise sync.max_deletions if this is intended)", err)
