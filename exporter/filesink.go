@@ -24,6 +24,7 @@ import (
 func Files(ctx context.Context, pathways []pathway.Pathway, o Options) (*PackedFiles, Summary, error) {
 	t := &PackedFiles{files: make(map[string]packed, 11*len(pathways))}
 	sum, err := Emit(ctx, pathways, o, t)
+	drainWriters()
 	if err != nil {
 		return nil, Summary{}, err
 	}
@@ -85,46 +86,95 @@ func (t *PackedFiles) Map() (map[string][]byte, error) {
 	return out, nil
 }
 
-// writers and readers reuse flate's state (hundreds of KiB a writer).
-var (
-	writers = sync.Pool{New: func() any {
-		w, _ := flate.NewWriter(nil, flate.BestSpeed) // a valid level: no error
-		return w
-	}}
-	readers = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
-)
+// writers keeps a few flate writers for good: each holds about a MiB of
+// state, which a sync.Pool would drop at every collection.
+var writers = make(chan *flate.Writer, 8)
+
+// drainWriters lets the collector have the idle writers.
+func drainWriters() {
+	for {
+		select {
+		case <-writers:
+		default:
+			return
+		}
+	}
+}
+
+// readers reuses flate readers (a 32 KiB window each).
+var readers = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
+
+// pack deflates what write writes and returns it exactly sized, with the
+// size before compression.
+func pack(write func(w io.Writer) error) (packed, error) {
+	var w *flate.Writer
+	select {
+	case w = <-writers:
+	default:
+		w, _ = flate.NewWriter(nil, flate.DefaultCompression) // a valid level: no error
+	}
+	var b bytes.Buffer
+	w.Reset(&b)
+	c := &counter{w: w}
+	err := write(c)
+	if err == nil {
+		err = w.Close()
+	}
+	select {
+	case writers <- w:
+	default:
+	}
+	if err != nil {
+		return packed{}, err
+	}
+	return packed{size: int(c.n), data: bytes.Clone(b.Bytes())}, nil // exact size: the tree holds many
+}
+
+// counter counts the bytes written through it.
+type counter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
 
 func (t *PackedFiles) Put(f File, _ *catalog.Entity) error {
 	if err := checkPath(f.Path); err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	w := writers.Get().(*flate.Writer)
-	w.Reset(&b)
-	_, err := w.Write(f.Data)
-	if err == nil {
-		err = w.Close()
-	}
-	writers.Put(w)
+	p, err := pack(func(w io.Writer) error { _, err := w.Write(f.Data); return err })
 	if err != nil {
 		return fmt.Errorf("%s: compress: %w", f.Path, err)
 	}
-	p := packed{size: len(f.Data), data: bytes.Clone(b.Bytes())} // exact size: the tree holds many
+	return t.add(f.Path, p)
+}
+
+// add keeps p as the file path.
+func (t *PackedFiles) add(path string, p packed) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if _, ok := t.files[f.Path]; ok {
-		return fmt.Errorf("%s: %w", f.Path, fs.ErrExist)
+	if _, ok := t.files[path]; ok {
+		return fmt.Errorf("%s: %w", path, fs.ErrExist)
 	}
-	t.files[f.Path] = p
+	t.files[path] = p
 	return nil
 }
 
+// PutStream compresses the file as write writes it: the manifest of a
+// large tree is never whole in memory.
 func (t *PackedFiles) PutStream(path string, write func(w io.Writer) error) (int64, error) {
-	var b bytes.Buffer
-	if err := write(&b); err != nil {
+	if err := checkPath(path); err != nil {
 		return 0, err
 	}
-	return int64(b.Len()), t.Put(File{Path: path, Data: b.Bytes()}, nil)
+	p, err := pack(write)
+	if err != nil {
+		return 0, err
+	}
+	return int64(p.size), t.add(path, p)
 }
 
 func (t *PackedFiles) String() string { return "(memory)" }
