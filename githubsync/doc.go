@@ -143,6 +143,12 @@
 // and each differing subfolder's entries: an unchanged rerun of 10,000
 // pathways is 5 requests.
 //
+// Memory: PublishTree takes a Tree read on request (Publish's map is one):
+// each file is read once to hash it and again only when it is written into
+// a request body, so a caller may keep the tree compressed. Bodies are
+// written into one buffer of at most Options.TreeRequestBytes and sent as
+// a rewindable reader; a retry sends the same bytes without a copy.
+//
 // HTTP: every request goes through one client built in NewClient:
 // go-github v60 over go-retryablehttp (PassthroughErrorHandler, so
 // go-github sees GitHub's answers). 5xx and network errors are retried with
