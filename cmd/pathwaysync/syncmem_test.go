@@ -27,7 +27,7 @@ import (
 // of the process, robust to the machine's load; times are not.
 //
 // BENCH_SYNC_SIZES picks the sizes (default "1000,2000"; add 10000 for
-// the large figure: it takes minutes).
+// the large figure: it takes minutes); BENCH_SYNC_SERVE=off skips serve.
 func BenchmarkSyncMemory(b *testing.B) {
 	sizes := []int{1000, 2000}
 	if v := os.Getenv("BENCH_SYNC_SIZES"); v != "" {
@@ -65,11 +65,13 @@ func BenchmarkSyncMemory(b *testing.B) {
 				rerun, out := runMeasured(b, bin, env, "sync", "--format", "json")
 				stop()
 				// The daemon's first sync, into a fresh repository.
-				url, stop = startEmulator(b, emuBin)
-				env[2] = "PATHWAYSYNC_GITHUB_API_URL=" + url
-				serve := serveMeasured(b, bin, append(env, "PATHWAYSYNC_SERVER_ADDR="+freeAddr(b), "PATHWAYSYNC_SYNC_SCHEDULE=1h"))
-				stop()
-				b.ReportMetric(serve.rss, "serve-MiB")
+				if os.Getenv("BENCH_SYNC_SERVE") != "off" {
+					url, stop = startEmulator(b, emuBin)
+					env[2] = "PATHWAYSYNC_GITHUB_API_URL=" + url
+					serve := serveMeasured(b, bin, append(env, "PATHWAYSYNC_SERVER_ADDR="+freeAddr(b), "PATHWAYSYNC_SYNC_SCHEDULE=1h"))
+					stop()
+					b.ReportMetric(serve.rss, "serve-MiB")
+				}
 				b.ReportMetric(export.rss, "export-MiB")
 				b.ReportMetric(first.rss, "sync-MiB")
 				b.ReportMetric(rerun.rss, "rerun-MiB")
