@@ -41,9 +41,20 @@ type Config struct {
 
 // BackstageConfig says where the Backstage instance is.
 type BackstageConfig struct {
-	// BaseURL is Backstage's web address, e.g.
-	// https://backstage.example.com; PR bodies link to the pathways there.
+	// BaseURL is Backstage's web address (its app.baseUrl), e.g.
+	// https://backstage.example.com. The exported entities link to each
+	// other's pages and docs there, PR bodies link to the pathways there,
+	// and serve's /api/learning-paths links BaseURL/docs. Empty: no links
+	// into the app (the catalog rejects relative link URLs).
 	BaseURL string `mapstructure:"base_url" json:"base_url"`
+}
+
+// DocsURL is the app's TechDocs root, BaseURL + "/docs", or "".
+func (b BackstageConfig) DocsURL() string {
+	if b.BaseURL == "" {
+		return ""
+	}
+	return strings.TrimRight(b.BaseURL, "/") + "/docs"
 }
 
 // CatalogConfig shapes the generated Backstage entities.
@@ -128,7 +139,6 @@ type SyncConfig struct {
 type ServerConfig struct {
 	Addr                string        `mapstructure:"addr" json:"addr"`
 	PublicURL           string        `mapstructure:"public_url" json:"public_url"`
-	TechDocsBaseURL     string        `mapstructure:"techdocs_base_url" json:"techdocs_base_url"`
 	WebhookSecret       string        `mapstructure:"webhook_secret" json:"webhook_secret" secret:"true"`
 	WebhookSecretFile   string        `mapstructure:"webhook_secret_file" json:"webhook_secret_file"`
 	WebhookRepositories []string      `mapstructure:"webhook_repositories" json:"webhook_repositories"`
@@ -145,8 +155,8 @@ type ServerConfig struct {
 var Defaults = map[string]any{
 	"sources":                            []string{},
 	"catalog.namespace":                  "pathways",
-	"catalog.owner":                      "group:default/learning-pathways",
-	"catalog.lifecycle":                  "production",
+	"catalog.owner":                      "group:pathways/learning-pathways",
+	"catalog.lifecycle":                  "active",
 	"catalog.names":                      []string{},
 	"source.max_bytes":                   int64(5 << 20),
 	"source.timeout":                     30 * time.Second,
@@ -177,7 +187,6 @@ var Defaults = map[string]any{
 	"sync.backoff_max":                   daemon.DefaultBackoffMax,
 	"server.addr":                        daemon.DefaultAddr,
 	"server.public_url":                  "",
-	"server.techdocs_base_url":           "",
 	"server.webhook_secret":              "",
 	"server.webhook_secret_file":         "",
 	"server.webhook_repositories":        []string{},
@@ -227,6 +236,9 @@ func Load(file string, environ []string, bind map[string]*pflag.Flag) (*Config, 
 	if environ == nil {
 		environ = os.Environ()
 	}
+	if err := replacedKeys(v, environ); err != nil {
+		return nil, err
+	}
 	if err := applyEnv(v, environ); err != nil {
 		return nil, err
 	}
@@ -258,6 +270,27 @@ func Load(file string, environ []string, bind map[string]*pflag.Flag) (*Config, 
 		return nil, err
 	}
 	return &c, nil
+}
+
+// replaced are keys that existed once, with what to use instead.
+var replaced = map[string]string{
+	"server.techdocs_base_url": "replaced by backstage.base_url (the Backstage base URL, without /docs)",
+}
+
+// replacedKeys refuses a replaced key in the file or the environment with
+// a message naming its replacement.
+func replacedKeys(v *viper.Viper, environ []string) error {
+	for key, msg := range replaced {
+		if v.InConfig(key) {
+			return &Error{Key: key, Msg: msg}
+		}
+		for _, kv := range environ {
+			if name, _, _ := strings.Cut(kv, "="); name == EnvName(key) {
+				return &Error{Key: name, Msg: msg}
+			}
+		}
+	}
+	return nil
 }
 
 // applyEnv sets every PATHWAYSYNC_* variable on v, refusing names that

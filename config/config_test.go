@@ -31,7 +31,7 @@ func TestLoadFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Catalog.Namespace != "learning" || c.Catalog.Lifecycle != "production" ||
+	if c.Catalog.Namespace != "learning" || c.Catalog.Lifecycle != "active" ||
 		strings.Join(c.GitHub.PullRequest.Labels, ",") != "pathways,automated" ||
 		c.Sync.Jitter != 10*time.Second || c.Server.ShutdownTimeout != 45*time.Second {
 		t.Fatalf("file not applied: %+v", c)
@@ -246,5 +246,30 @@ func TestBackstageBaseURL(t *testing.T) {
 	}
 	if _, err := config.Load("", []string{"PATHWAYSYNC_BACKSTAGE_BASE_URL=backstage.example.com"}, nil); err == nil || !strings.Contains(err.Error(), "backstage.base_url") {
 		t.Errorf("relative URL accepted: %v", err)
+	}
+}
+
+// TestReplacedKey: server.techdocs_base_url, in the file or the
+// environment, is refused naming backstage.base_url.
+func TestReplacedKey(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(f, []byte("server:\n  techdocs_base_url: https://b.example.com/docs\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		file string
+		env  []string
+	}{{f, []string{}}, {"", []string{"PATHWAYSYNC_SERVER_TECHDOCS_BASE_URL=https://b.example.com/docs"}}} {
+		_, err := config.Load(tc.file, tc.env, nil)
+		if err == nil || !strings.Contains(strings.ToLower(err.Error()), "techdocs_base_url") || !strings.Contains(err.Error(), "replaced by backstage.base_url") {
+			t.Errorf("file %q env %v: %v", tc.file, tc.env, err)
+		}
+	}
+	c, err := config.Load("", []string{"PATHWAYSYNC_BACKSTAGE_BASE_URL=https://b.example.com/"}, nil)
+	if err != nil || c.Backstage.DocsURL() != "https://b.example.com/docs" {
+		t.Errorf("base URL: %v, docs %q", err, c.Backstage.DocsURL())
+	}
+	if _, err := config.Load("", []string{"PATHWAYSYNC_BACKSTAGE_BASE_URL=https://b.example.com/?x=1"}, nil); err == nil {
+		t.Error("a base URL with a query was accepted")
 	}
 }

@@ -96,12 +96,11 @@ func (c *Config) Validate() error {
 	if c.Server.ShutdownTimeout <= 0 {
 		e.add("server.shutdown_timeout", "must be positive")
 	}
-	for _, k := range []struct{ key, val string }{{"server.techdocs_base_url", c.Server.TechDocsBaseURL}, {"backstage.base_url", c.Backstage.BaseURL}} {
-		if k.val == "" {
-			continue
-		}
-		if u, err := url.Parse(k.val); err != nil || u.Scheme == "" || u.Host == "" {
-			e.add(k.key, "%q is not an absolute URL", k.val)
+	if b := c.Backstage.BaseURL; b != "" {
+		if u, err := url.Parse(b); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			e.add("backstage.base_url", "%q is not an absolute http(s) URL", b)
+		} else if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			e.add("backstage.base_url", "%q: the app's base URL takes no user, query or fragment", b)
 		}
 	}
 	return e.err()
@@ -146,7 +145,7 @@ func (c *Config) daemonOptions(webhooks bool) daemon.Options {
 		ReadyMaxAge:     c.Server.ReadyMaxAge,
 		ShutdownTimeout: c.Server.ShutdownTimeout,
 		PublicURL:       c.Server.PublicURL,
-		TechDocsBaseURL: c.Server.TechDocsBaseURL,
+		TechDocsBaseURL: c.Backstage.DocsURL(),
 	}
 	if webhooks {
 		o.WebhookSecret = c.Server.WebhookSecret

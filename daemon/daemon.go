@@ -18,13 +18,17 @@
 //	GET  /metrics                  Prometheus (pathwaysync_*)
 //	POST /webhooks/github          push events (X-Hub-Signature-256), 202 when a sync is queued; 404 without a secret
 //	POST /api/v1/sync              manual trigger, Authorization: Bearer <APIToken>; 404 without a token
-//	GET  /catalog-info.yaml        every entity but Locations, multi-document YAML, ETag/If-None-Match
+//	GET  /catalog-info.yaml        every entity but Locations and Groups, multi-document YAML, ETag/If-None-Match,
+//	                               plus a Location reading /catalog-owner.yaml when the tree has an owner Group
+//	GET  /catalog-owner.yaml       the owner Group(s), 404 without (an owner of the user's)
 //	GET  /api/learning-paths       [{label, url, description, hours, minutes, paths}]
 //	     /api/catalog/...          catalogapi over the last good sync's entities
 //
-// /catalog-info.yaml leaves Location entities out: their relative targets
-// name files this server does not serve, and the document already holds
-// every entity they point at.
+// /catalog-info.yaml leaves the tree's Location entities out: their
+// relative targets name files this server does not serve, and the document
+// already holds every entity they point at. The owner Group is served
+// apart, behind a Location of its own, so a Backstage whose rules do not
+// allow Group rejects that Location only, not the whole document.
 package daemon
 
 import (
@@ -247,7 +251,7 @@ func (o Options) Validate() error {
 			bad("server.webhook_repositories", "%v", err)
 		}
 	}
-	for _, u := range []struct{ key, v string }{{"server.public_url", o.PublicURL}, {"server.techdocs_base_url", o.TechDocsBaseURL}} {
+	for _, u := range []struct{ key, v string }{{"server.public_url", o.PublicURL}, {"backstage.base_url", o.TechDocsBaseURL}} {
 		if u.v == "" {
 			continue
 		}

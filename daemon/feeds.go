@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,15 +20,48 @@ import (
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
+// ownerLocationName names the Location document that reads the owner
+// Group, as the exported tree names its own (exporter.OwnerLocationName).
+const ownerLocationName = "pathways-owner"
+
+// OwnerYAMLPath is the route serving the owner Group(s).
+const OwnerYAMLPath = "/catalog-owner.yaml"
+
+// splitOwner splits a sync's entities into what /catalog-info.yaml holds
+// and the Groups /catalog-owner.yaml serves. A Backstage whose rules do not
+// allow Group rejects every entity of a Location that emits one, so the
+// Groups are read through a Location document of their own (targeting
+// ./catalog-owner.yaml, resolved against the URL): under such rules only
+// that Location fails and every other entity is kept.
+func splitOwner(in []catalog.Entity) (main, owner []catalog.Entity) {
+	main = make([]catalog.Entity, 0, len(in)+1)
+	for _, e := range in {
+		if strings.EqualFold(e.Kind, catalog.KindGroup) {
+			owner = append(owner, e)
+			continue
+		}
+		main = append(main, e)
+	}
+	if len(owner) > 0 {
+		main = append(main, catalog.Entity{APIVersion: catalog.APIVersion, Kind: catalog.KindLocation,
+			Metadata: catalog.Metadata{Name: ownerLocationName, Namespace: owner[0].Metadata.Namespace,
+				Description: "The Group that owns the learning pathways, in a Location of its own: a catalog that does not allow Group rejects only this Location."},
+			Spec: map[string]any{"targets": []string{"." + OwnerYAMLPath}}})
+	}
+	return main, owner
+}
+
 // catalogYAML renders, gzip-compressed (kept small in memory), the entities as files hold them (no uid, etag or
-// relations), sorted by ref, as one multi-document YAML. Location entities
-// are left out: their relative targets name files this server does not
-// serve, and every entity they point at is already in the document.
+// relations), sorted by ref, as one multi-document YAML. The tree's own
+// Location entities are left out: their relative targets name files this
+// server does not serve, and every entity they point at is already in the
+// document; only the owner Location splitOwner adds is kept.
 func catalogYAML(in []catalog.Entity) ([]byte, string, error) {
 	ents := make([]catalog.Entity, 0, len(in))
 	seen := map[string]bool{}
 	for _, e := range in {
-		if strings.EqualFold(e.Kind, catalog.KindLocation) || seen[e.Ref()] {
+		own := e.Metadata.Name == ownerLocationName && len(e.Spec) == 1 && slices.Equal(asStrings(e.Spec["targets"]), []string{"." + OwnerYAMLPath})
+		if (strings.EqualFold(e.Kind, catalog.KindLocation) && !own) || seen[e.Ref()] {
 			continue
 		}
 		seen[e.Ref()] = true
@@ -60,29 +94,51 @@ func catalogYAML(in []catalog.Entity) ([]byte, string, error) {
 	return gz.Bytes(), `"` + hex.EncodeToString(sum[:16]) + `"`, nil
 }
 
+func asStrings(v any) []string {
+	ss, _ := v.([]string)
+	return ss
+}
+
 // handleCatalogYAML is GET /catalog-info.yaml with ETag / If-None-Match,
 // sent gzip-encoded to clients that accept it.
 func (s *Server) handleCatalogYAML(w http.ResponseWriter, r *http.Request) {
 	snap := s.snap.Load()
+	serveYAML(w, r, snap.catalogYAML, snap.yamlETag)
+}
+
+// handleOwnerYAML is GET /catalog-owner.yaml: the owner Group, which
+// /catalog-info.yaml reads through its own Location; 404 when the tree
+// has none (an owner of the user's).
+func (s *Server) handleOwnerYAML(w http.ResponseWriter, r *http.Request) {
+	snap := s.snap.Load()
+	if snap.ownerYAML == nil {
+		http.NotFound(w, r)
+		return
+	}
+	serveYAML(w, r, snap.ownerYAML, snap.ownerETag)
+}
+
+// serveYAML serves a gzip-compressed YAML document with its ETag.
+func serveYAML(w http.ResponseWriter, r *http.Request, doc []byte, docETag string) {
 	gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
-	etag := snap.yamlETag
+	etag := docETag
 	if gz {
 		etag = "W/" + etag
 	}
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Vary", "Accept-Encoding")
-	if etagMatches(r.Header.Get("If-None-Match"), snap.yamlETag) {
+	if etagMatches(r.Header.Get("If-None-Match"), docETag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
 	if gz {
 		w.Header().Set("Content-Encoding", "gzip")
-		_, _ = w.Write(snap.catalogYAML)
+		_, _ = w.Write(doc)
 		return
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(snap.catalogYAML))
+	zr, err := gzip.NewReader(bytes.NewReader(doc))
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

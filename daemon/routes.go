@@ -20,6 +20,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /webhooks/github", s.handleWebhook)
 	mux.HandleFunc("POST /api/v1/sync", s.handleManualSync)
 	mux.HandleFunc("GET /catalog-info.yaml", s.handleCatalogYAML)
+	mux.HandleFunc("GET "+OwnerYAMLPath, s.handleOwnerYAML)
 	mux.HandleFunc("GET /api/learning-paths", s.handleLearningPaths)
 	mux.Handle(catalogapi.Prefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.snap.Load().api.ServeHTTP(w, r)

@@ -15,6 +15,8 @@ type snapshot struct {
 
 	catalogYAML []byte // gzip-compressed
 	yamlETag    string
+	ownerYAML   []byte // /catalog-owner.yaml, gzip-compressed; nil: none
+	ownerETag   string
 	learning    []byte // /api/learning-paths body
 }
 
@@ -33,8 +35,14 @@ func buildSnapshot(in []catalog.Entity, pathways []pathway.Pathway, publicURL, t
 	for _, p := range pathways {
 		s.pathways = append(s.pathways, statusPathway{Title: p.Title, URL: safeURL(p.Source), Duration: p.Duration.Text})
 	}
-	if s.catalogYAML, s.yamlETag, err = catalogYAML(in); err != nil {
+	main, owner := splitOwner(in)
+	if s.catalogYAML, s.yamlETag, err = catalogYAML(main); err != nil {
 		return nil, err
+	}
+	if len(owner) > 0 {
+		if s.ownerYAML, s.ownerETag, err = catalogYAML(owner); err != nil {
+			return nil, err
+		}
 	}
 	if s.learning, err = learningPaths(in, pathways, techDocsBase); err != nil {
 		return nil, err

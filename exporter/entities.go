@@ -1,7 +1,10 @@
 package exporter
 
 import (
+	"cmp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
 	"github.com/pathwaysync/pathwaysync/pathway"
@@ -18,23 +21,99 @@ func meta(name, title string, o Options) catalog.Metadata {
 
 func systemEntity(s *systemPlan, o Options) catalog.Entity {
 	m := meta(s.name, s.title, o)
-	m.Description = "Learning pathways of the " + s.title + " discipline."
+	m.Description = "The " + s.title + " career ladder: " + plural(len(s.pathways), "learning pathway") + ", " + plural(len(s.roles), "role") + "."
+	m.Annotations = map[string]string{TechDocsAnnotation: "dir:."}
 	if t := tag(s.name); t != "" {
 		m.Tags = []string{t}
+	}
+	if u := o.docsURL(catalog.KindSystem, s.name, ""); u != "" {
+		m.Links = []catalog.Link{{URL: u, Title: "Career ladder", Icon: "docs"}}
 	}
 	return catalog.Entity{APIVersion: catalog.APIVersion, Kind: catalog.KindSystem, Metadata: m,
 		Spec: map[string]any{"owner": o.Owner, "type": TypeDiscipline}}
 }
 
+// plural is "1 role", "2 roles".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
 func roleEntity(r *rolePlan, o Options) catalog.Entity {
 	m := meta(r.name, r.title, o)
-	m.Description = "Role archetype: " + r.title + "."
+	m.Description = roleDescription(r)
+	m.Annotations = map[string]string{TechDocsAnnotation: "dir:."}
 	m.Tags = []string{TypeRole}
-	if r.url != "" {
-		m.Links = []catalog.Link{{URL: r.url, Title: "Role archetype page"}}
+	for _, sp := range r.systems {
+		if t := tag(sp.name); t != "" {
+			m.Tags = append(m.Tags, t)
+		}
 	}
-	return catalog.Entity{APIVersion: catalog.APIVersion, Kind: catalog.KindResource, Metadata: m,
-		Spec: map[string]any{"type": TypeRole, "owner": o.Owner}}
+	// Short titles, as the Links card shows them in narrow columns: the
+	// next step first, then the way in; each opens the pathway.
+	for _, pp := range r.out {
+		if u := o.entityURL(catalog.KindComponent, pp.name); u != "" {
+			m.Links = append(m.Links, catalog.Link{URL: u, Title: withDuration("Next step: "+pp.to.title, pp), Icon: "dashboard"})
+		}
+	}
+	for _, pp := range r.in {
+		if u := o.entityURL(catalog.KindComponent, pp.name); u != "" {
+			m.Links = append(m.Links, catalog.Link{URL: u, Title: withDuration("Way in: from "+pp.from.title, pp), Icon: "dashboard"})
+		}
+	}
+	if r.url != "" {
+		m.Links = append(m.Links, catalog.Link{URL: r.url, Title: "Role archetype page", Type: "role-archetype"})
+	}
+	spec := map[string]any{"type": TypeRole, "owner": o.Owner}
+	if r.system != nil {
+		spec["system"] = ref("system", o.Namespace, r.system.name)
+	}
+	return catalog.Entity{APIVersion: catalog.APIVersion, Kind: catalog.KindResource, Metadata: m, Spec: spec}
+}
+
+// withDuration appends the pathway's duration in brackets, if known.
+func withDuration(s string, pp *pathwayPlan) string {
+	if d := durationText(pp.p.Duration); d != "" {
+		return s + " (" + d + ")"
+	}
+	return s
+}
+
+// roleDescription says where the role leads, where it is reached from
+// (a few roles each, then a count) and its disciplines: the next step
+// first, because tables show only the start of a description and the
+// role's title is beside it already.
+func roleDescription(r *rolePlan) string {
+	var parts []string
+	list := func(lead string, ps []*pathwayPlan, other func(*pathwayPlan) *rolePlan) {
+		if len(ps) == 0 {
+			return
+		}
+		const most = 3
+		names := make([]string, 0, most+1)
+		for i, pp := range ps {
+			if i == most {
+				names = append(names, "and "+plural(len(ps)-most, "more"))
+				break
+			}
+			names = append(names, other(pp).title)
+		}
+		parts = append(parts, lead+" "+strings.Join(names, ", ")+".")
+	}
+	list("Next step:", r.out, func(pp *pathwayPlan) *rolePlan { return pp.to })
+	list("Reached from", r.in, func(pp *pathwayPlan) *rolePlan { return pp.from })
+	if len(r.systems) > 0 {
+		names := make([]string, len(r.systems))
+		for i, sp := range r.systems {
+			names[i] = sp.title
+		}
+		parts = append(parts, "Role archetype in "+strings.Join(names, ", ")+".")
+	} else {
+		parts = append(parts, "Role archetype.")
+	}
+	return strings.Join(parts, " ")
 }
 
 // pathwaySpec is the structured extra data under spec.pathway: the role
@@ -58,6 +137,8 @@ type pathwaySpec struct {
 	Reading    []pathway.Book      `json:"reading,omitempty"`
 	Courses    []pathway.Course    `json:"courses,omitempty"`
 	Archetypes *pathway.Archetypes `json:"roleArchetypes,omitempty"`
+	// Incomplete is the section a cut-off source stops in.
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 type durationSpec struct {
@@ -66,50 +147,106 @@ type durationSpec struct {
 	Text      string `json:"text,omitempty"`
 }
 
-func pathwayEntity(pp *pathwayPlan, r *planned, o Options) catalog.Entity {
+func pathwayEntity(pp *pathwayPlan, o Options) catalog.Entity {
 	p := pp.p
 	m := meta(pp.name, oneLine(p.Title), o)
-	m.Description = oneLine(p.Summary)
+	desc := glance(pp) + "."
+	if p.Incomplete != "" {
+		desc += " Incomplete source."
+	}
+	if sum := oneLine(p.Summary); sum != "" {
+		desc += " " + sum
+	}
+	m.Description = desc
 	m.Annotations = map[string]string{TechDocsAnnotation: "dir:."}
 	m.Tags = []string{TagPathway}
-	from, to := r.roleByKey[key(p.From.Title)], r.roleByKey[key(p.To.Title)]
+	from, to := pp.from, pp.to
+	lifecycle := o.Lifecycle
+	if p.Incomplete != "" {
+		lifecycle = LifecycleIncomplete
+	}
 	spec := map[string]any{
-		"type":         TypePathway,
-		"lifecycle":    o.Lifecycle,
-		"owner":        o.Owner,
-		"dependsOn":    []string{ref("resource", o.Namespace, from.name)},
-		"dependencyOf": []string{ref("resource", o.Namespace, to.name)},
+		"type":      TypePathway,
+		"lifecycle": lifecycle,
+		"owner":     o.Owner,
+		// The pathway depends on the role it leads to and is a dependency
+		// of the role it starts from, so the stock relations graph (left
+		// to right) reads starting role → pathway → target role.
+		"dependsOn":    []string{ref("resource", o.Namespace, to.name)},
+		"dependencyOf": []string{ref("resource", o.Namespace, from.name)},
 	}
 	ps := pathwaySpec{From: from.title, To: to.title, Discipline: oneLine(p.Discipline), Counts: counts(p),
 		Source: sourceRef(p.Source), Summary: p.Summary, FocusAreas: p.FocusAreas, Skills: p.Skills,
 		Behaviours: p.Behaviours, Projects: p.Projects, AILiteracy: p.AILiteracy, Reading: p.Reading,
-		Courses: p.Courses, Archetypes: safeArchetypes(p.Archetypes)}
-	if sys := r.systemByKey[key(p.Discipline)]; sys != nil {
+		Courses: p.Courses, Archetypes: safeArchetypes(p.Archetypes), Incomplete: oneLine(p.Incomplete)}
+	if sys := pp.system; sys != nil {
 		spec["system"] = ref("system", o.Namespace, sys.name)
+		m.Annotations[AnnotationDiscipline] = sys.name
 		if t := tag(sys.name); t != "" {
 			m.Tags = append(m.Tags, t)
 		}
 	}
 	if !p.Duration.IsZero() {
 		ps.Duration = &durationSpec{MinMonths: p.Duration.MinMonths, MaxMonths: p.Duration.MaxMonths, Text: oneLine(p.Duration.Text)}
+		if lo, hi := p.Duration.MinMonths, p.Duration.MaxMonths; lo > 0 || hi > 0 {
+			lo, hi = cmp.Or(lo, hi), cmp.Or(hi, lo)
+			m.Annotations[AnnotationMonths] = strconv.Itoa(lo) + "-" + strconv.Itoa(hi) + " months"
+		}
 	}
-	if u, ok := sourceURL(p, o); ok {
-		m.Links = append(m.Links, catalog.Link{URL: u, Title: "Pathway page", Type: "source"})
+	if d := durationText(p.Duration); d != "" {
+		m.Annotations[AnnotationDuration] = d
+	}
+	if p.Incomplete != "" {
+		m.Tags = append(m.Tags, TagIncomplete)
+		m.Annotations[AnnotationSourceComplete] = "false"
+		m.Annotations[AnnotationPartialSource] = partialNote(p)
+	}
+
+	// Links, in the order a reader wants them: the two roles and the
+	// discipline, each docs section with its size, the source, then the
+	// role archetype pages.
+	if u := o.entityURL(catalog.KindResource, from.name); u != "" {
+		m.Links = append(m.Links, catalog.Link{URL: u, Title: "From: " + from.title, Icon: "group"})
+	}
+	if u := o.entityURL(catalog.KindResource, to.name); u != "" {
+		m.Links = append(m.Links, catalog.Link{URL: u, Title: "To: " + to.title, Icon: "group"})
+	}
+	if sys := pp.system; sys != nil {
+		if u := o.entityURL(catalog.KindSystem, sys.name); u != "" {
+			m.Links = append(m.Links, catalog.Link{URL: u, Title: "Discipline: " + sys.title, Icon: "catalog"})
+		}
+	}
+	if o.BackstageURL != "" {
+		for _, pg := range pages {
+			if pg.present(p) {
+				m.Links = append(m.Links, catalog.Link{URL: o.docsURL(catalog.KindComponent, pp.name, strings.TrimSuffix(pg.file, ".md")),
+					Title: pg.title + " (" + strconv.Itoa(pg.count(p)) + ")", Icon: "docs"})
+			}
+		}
+	}
+	view, edit := sourcePages(p, o)
+	if view != "" {
+		m.Links = append(m.Links, catalog.Link{URL: view, Title: "Source page", Icon: "web", Type: "source"})
+		m.Annotations[annotationSourceLocation] = "url:" + view
+		m.Annotations[annotationViewURL] = view
+	}
+	if edit != "" {
+		m.Annotations[annotationEditURL] = edit
 	}
 	seen := map[string]bool{}
 	addRoleLink := func(prefix string, rp *rolePlan) {
-		if rp != nil && rp.url != "" && !seen[rp.url] {
+		if rp.url != "" && !seen[rp.url] {
 			seen[rp.url] = true
 			m.Links = append(m.Links, catalog.Link{URL: rp.url, Title: prefix + rp.title, Type: "role-archetype"})
 		}
 	}
-	addRoleLink("From: ", from)
-	addRoleLink("To: ", to)
+	addRoleLink("Role archetype: ", from)
+	addRoleLink("Role archetype: ", to)
 	if p.Archetypes != nil {
 		for _, role := range p.Archetypes.Roles {
 			if u, ok := safeURL(role.URL); ok && !seen[u] && oneLine(role.Title) != "" {
 				seen[u] = true
-				m.Links = append(m.Links, catalog.Link{URL: u, Title: oneLine(role.Title), Type: "role-archetype"})
+				m.Links = append(m.Links, catalog.Link{URL: u, Title: "Role archetype: " + oneLine(role.Title), Type: "role-archetype"})
 			}
 		}
 	}

@@ -71,7 +71,7 @@ func TestExportMatchesRender(t *testing.T) {
 // TestExportGolden compares the exported examples with the golden tree.
 func TestExportGolden(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if _, err := Export(context.Background(), dir, loadExamples(t), Options{}, WriteOptions{}); err != nil {
+	if _, err := Export(context.Background(), dir, loadExamples(t), goldenOptions, WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	got, want := tree(t, dir), tree(t, filepath.Join("testdata", "golden", "examples"))

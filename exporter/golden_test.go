@@ -44,9 +44,13 @@ func loadExamples(t testing.TB) []pathway.Pathway {
 	return out
 }
 
+// goldenOptions render the golden trees: with a Backstage URL, so that
+// the links into the app are part of what is reviewed.
+var goldenOptions = Options{BackstageURL: "https://backstage.example.com"}
+
 func renderExamples(t testing.TB) *Result {
 	t.Helper()
-	res, err := Render(loadExamples(t), Options{})
+	res, err := Render(loadExamples(t), goldenOptions)
 	if err != nil {
 		t.Fatal(err)
 	}

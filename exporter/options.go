@@ -1,10 +1,14 @@
 // Package exporter turns pathways into a Backstage tree: catalog entities
-// (a Location, a System per discipline, a Resource per role archetype and a
-// Component per pathway), TechDocs for every pathway and the manifest.
+// (a Location, a System per discipline, a Resource per role archetype, a
+// Component per pathway and, for the default owner, a Group behind its own
+// Location), TechDocs for every entity but the Locations and Group, and the
+// manifest.
 // Render is pure and deterministic; Write puts a tree on disk atomically.
 package exporter
 
 import (
+	"strings"
+
 	"github.com/pathwaysync/pathwaysync/catalog"
 	"github.com/pathwaysync/pathwaysync/manifest"
 	"github.com/pathwaysync/pathwaysync/pathway"
@@ -13,8 +17,21 @@ import (
 // Defaults for Options.
 const (
 	DefaultNamespace = "pathways"
-	DefaultOwner     = "group:default/learning-pathways"
-	DefaultLifecycle = "production"
+	// DefaultOwner is the Group the tree generates and owns everything
+	// with; in the pathways namespace so it cannot collide with a team.
+	DefaultOwner     = "group:pathways/" + OwnerGroupName
+	DefaultLifecycle = "active"
+	// OwnerGroupName is the name of the generated owner Group.
+	OwnerGroupName = "learning-pathways"
+	// OwnerLocationName is the metadata.name of the Location that reads
+	// the generated Group: its own Location, so that a Backstage whose
+	// rules do not allow Group fails only that Location.
+	OwnerLocationName = "pathways-owner"
+	// LifecycleIncomplete replaces the lifecycle of a pathway whose source
+	// was cut off.
+	LifecycleIncomplete = "incomplete"
+	// TagIncomplete tags a pathway whose source was cut off.
+	TagIncomplete = "incomplete-source"
 	// LocationName is the metadata.name of the root Location.
 	LocationName = "pathways"
 )
@@ -32,11 +49,19 @@ const (
 type Options struct {
 	// Namespace of every entity (default "pathways").
 	Namespace string
-	// Owner is the entity ref owning every entity
-	// (default "group:default/learning-pathways").
+	// Owner is the entity ref owning every entity (default DefaultOwner).
+	// When it is DefaultOwner or group:<Namespace>/learning-pathways the
+	// tree holds that Group; any other owner must exist in the catalog.
 	Owner string
-	// Lifecycle of every pathway Component (default "production").
+	// Lifecycle of every pathway Component (default "active"); a pathway
+	// whose source was cut off gets LifecycleIncomplete.
 	Lifecycle string
+	// BackstageURL is the Backstage app's base URL (its app.baseUrl), e.g.
+	// https://backstage.example.com. When set, entities link to each
+	// other's pages and docs in the app (Links card, docs, the ladder);
+	// when empty there are no such links, since the catalog rejects a
+	// relative link URL.
+	BackstageURL string
 	// SourceBaseURL, when set, turns a Source that is not an http(s) URL
 	// into a link: SourceBaseURL + "/" + Source.
 	SourceBaseURL string
@@ -60,6 +85,7 @@ func (o Options) withDefaults() Options {
 	if o.Lifecycle == "" {
 		o.Lifecycle = DefaultLifecycle
 	}
+	o.BackstageURL = strings.TrimRight(strings.TrimSpace(o.BackstageURL), "/")
 	return o
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"path"
 	"slices"
 	"sort"
@@ -27,8 +28,13 @@ func prepare(pathways []pathway.Pathway, o Options) (*planned, Options, error) {
 
 // entityUnit validates e and renders it as the file p.
 func entityUnit(p string, e catalog.Entity) unit {
+	return entityUnitWith(p, e, catalog.ValidateOptions{})
+}
+
+// entityUnitWith is entityUnit validating with vo.
+func entityUnitWith(p string, e catalog.Entity, vo catalog.ValidateOptions) unit {
 	u := unit{entity: e}
-	u.errs = catalog.Validate(&u.entity)
+	u.errs = catalog.ValidateWith(&u.entity, vo)
 	b, err := entityYAML(&u.entity)
 	if err != nil {
 		u.errs = append(u.errs, fmt.Errorf("marshal %s: %w", u.entity.Ref(), err))
@@ -69,6 +75,11 @@ func checkOptions(o Options) error {
 			}
 		}
 	}
+	if o.BackstageURL != "" {
+		if u, err := url.Parse(o.BackstageURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("backstage URL %q: must be an absolute http(s) URL without user, query or fragment", o.BackstageURL))
+		}
+	}
 	if strings.TrimSpace(o.Lifecycle) == "" {
 		errs = append(errs, errors.New("lifecycle must not be blank"))
 	}
@@ -87,16 +98,31 @@ type (
 		// roleByKey and systemByKey map a normalised title to its plan.
 		roleByKey   map[string]*rolePlan
 		systemByKey map[string]*systemPlan
+		// group is the owner Group the tree generates, nil for an owner
+		// of the user's.
+		group *groupPlan
 	}
 	systemPlan struct {
 		name, title string
+		// pathways of the discipline (by name); roles they touch (by name).
+		pathways []*pathwayPlan
+		roles    []*rolePlan
 	}
 	rolePlan struct {
 		name, title, url string
+		// in lead into the role, out lead out of it (by name).
+		in, out []*pathwayPlan
+		// systems are the disciplines of in and out (by name); system is
+		// the role's System when every pathway touching it has the same
+		// discipline, nil otherwise.
+		systems []*systemPlan
+		system  *systemPlan
 	}
 	pathwayPlan struct {
-		name string
-		p    *pathway.Pathway
+		name     string
+		p        *pathway.Pathway
+		from, to *rolePlan
+		system   *systemPlan // nil without a discipline
 	}
 )
 
@@ -189,7 +215,45 @@ func plan(pathways []pathway.Pathway, o Options) (*planned, error) {
 	sort.Slice(r.roles, func(i, j int) bool { return r.roles[i].name < r.roles[j].name })
 	sort.Slice(r.systems, func(i, j int) bool { return r.systems[i].name < r.systems[j].name })
 	sort.Slice(r.pathways, func(i, j int) bool { return r.pathways[i].name < r.pathways[j].name })
+	r.link()
+	if ns, name, ok := ownerGroup(o); ok {
+		r.group = &groupPlan{ns: ns, name: name}
+	}
 	return r, nil
+}
+
+// link records who meets whom: each pathway's roles and System, each
+// role's pathways and disciplines, each System's pathways and roles. The
+// lists follow r.pathways, so they are sorted by name.
+func (r *planned) link() {
+	noSystem := map[*rolePlan]bool{}
+	for _, pp := range r.pathways {
+		pp.from, pp.to = r.roleByKey[key(pp.p.From.Title)], r.roleByKey[key(pp.p.To.Title)]
+		pp.system = r.systemByKey[key(pp.p.Discipline)]
+		pp.from.out = append(pp.from.out, pp)
+		pp.to.in = append(pp.to.in, pp)
+		for _, rp := range []*rolePlan{pp.from, pp.to} {
+			if pp.system == nil {
+				noSystem[rp] = true
+				continue
+			}
+			if !slices.Contains(rp.systems, pp.system) {
+				rp.systems = append(rp.systems, pp.system)
+			}
+		}
+		if pp.system != nil {
+			pp.system.pathways = append(pp.system.pathways, pp)
+		}
+	}
+	for _, rp := range r.roles {
+		slices.SortFunc(rp.systems, func(a, b *systemPlan) int { return strings.Compare(a.name, b.name) })
+		if len(rp.systems) == 1 && !noSystem[rp] {
+			rp.system = rp.systems[0]
+		}
+		for _, sp := range rp.systems {
+			sp.roles = append(sp.roles, rp) // r.roles is sorted by name
+		}
+	}
 }
 
 // sourceURL returns the pathway's page URL, if it has one.
@@ -227,11 +291,11 @@ func sourceRef(src string) string {
 // renderPathway renders a pathway's Component and TechDocs.
 func renderPathway(pp *pathwayPlan, r *planned, o Options) unit {
 	dir := "pathways/" + pp.name + "/"
-	u := entityUnit(dir+"catalog-info.yaml", pathwayEntity(pp, r, o))
+	u := entityUnit(dir+"catalog-info.yaml", pathwayEntity(pp, o))
 	c := manifest.CompactFor(pp.name, pp.p)
 	c.Source = sourceRef(pp.p.Source)
 	u.manifest = &c
-	docs, err := techdocs(pp, r)
+	docs, err := techdocs(pp, r, o)
 	if err != nil {
 		u.errs = append(u.errs, err)
 	}

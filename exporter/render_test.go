@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -271,7 +272,11 @@ func TestMarkdownStructure(t *testing.T) {
 		if !strings.HasSuffix(f.Path, ".md") {
 			continue
 		}
-		doc := md.Parser().Parse(text.NewReader(f.Data))
+		data := f.Data
+		if strings.HasPrefix(f.Path, "systems/") {
+			data = cutLadder(t, files, f) // the one raw HTML block: our drawing
+		}
+		doc := md.Parser().Parse(text.NewReader(data))
 		lis, h1 := 0, 0
 		_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 			if !entering {
@@ -379,5 +384,76 @@ func TestAssignNames(t *testing.T) {
 	}
 	if a["ok"] != "ok" || a["développeur senior"] != "developpeur-senior" {
 		t.Errorf("plain slugs changed: %v", a)
+	}
+}
+
+// TestIncompleteAndNoAppLinks: a cut-off source is marked on the entity
+// (lifecycle, tag, label, annotation, description) and noted at the top of
+// its docs; without a Backstage URL no link points into the app.
+func TestIncompleteAndNoAppLinks(t *testing.T) {
+	res, err := Render([]pathway.Pathway{cutOffPathway(), mkPathway("Senior Tester to Lead Tester", "Senior Tester", "Lead Tester", "Quality")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := filesByPath(res)
+	var cut *catalog.Entity
+	for i, e := range res.Entities {
+		for _, l := range e.Metadata.Links {
+			if !strings.HasPrefix(l.URL, "https://") && !strings.HasPrefix(l.URL, "http://") || strings.Contains(l.URL, "/catalog/") || strings.Contains(l.URL, "/docs/") {
+				t.Errorf("%s: link %q without a Backstage URL", e.Ref(), l.URL)
+			}
+		}
+		if e.Metadata.Name == "junior-tester-to-senior-tester" {
+			cut = &res.Entities[i]
+		}
+	}
+	if cut == nil {
+		t.Fatal("no cut-off pathway entity")
+	}
+	m := cut.Metadata
+	if cut.Spec["lifecycle"] != LifecycleIncomplete || !slices.Contains(m.Tags, TagIncomplete) ||
+		m.Annotations[AnnotationSourceComplete] != "false" || len(m.Labels) != 0 || !strings.Contains(m.Annotations[AnnotationPartialSource], "Recommended Reading") ||
+		!strings.Contains(m.Description, "Incomplete source.") {
+		t.Errorf("cut-off pathway not marked: lifecycle %v, tags %v, labels %v, annotations %v, description %q",
+			cut.Spec["lifecycle"], m.Tags, m.Labels, m.Annotations, m.Description)
+	}
+	index := string(files["pathways/junior-tester-to-senior-tester/docs/index.md"])
+	if want := "# Junior Tester to Senior Tester\n\n!!! warning \"Incomplete source\"\n    The source page stops in the section *Recommended Reading*"; !strings.HasPrefix(index, want) {
+		t.Errorf("docs do not start with the note:\n%s", index)
+	}
+	other := string(files["pathways/senior-tester-to-lead-tester/docs/index.md"])
+	if strings.Contains(other, "Incomplete") {
+		t.Errorf("a complete pathway carries the note:\n%s", other)
+	}
+	if !strings.Contains(string(files["systems/quality/docs/ladder.svg"]), ">incomplete<") {
+		t.Errorf("the ladder does not mark the cut-off step:\n%s", files["systems/quality/docs/ladder.svg"])
+	}
+	// Roles say where they sit even without links.
+	role := string(files["roles/senior-tester/docs/index.md"])
+	for _, want := range []string{"## Pathways into this role", "- Junior Tester to Senior Tester — from Junior Tester, incomplete source",
+		"## Pathways out of this role", "- Senior Tester to Lead Tester — to Lead Tester", "**Discipline:** Quality"} {
+		if !strings.Contains(role, want) {
+			t.Errorf("role docs lack %q:\n%s", want, role)
+		}
+	}
+}
+
+// TestSourcePages: a page URL is its own view page; a github:// file has
+// a blob page (HEAD without a ref) and, with a ref, an edit page; a local
+// file has none.
+func TestSourcePages(t *testing.T) {
+	for _, tc := range []struct{ src, view, edit string }{
+		{"https://example.com/p/a", "https://example.com/p/a", ""},
+		{"github://acme/pathways/pages/a b.txt@main", "https://github.com/acme/pathways/blob/main/pages/a%20b.txt", "https://github.com/acme/pathways/edit/main/pages/a%20b.txt"},
+		{"github://acme/pathways/pages/a.txt", "https://github.com/acme/pathways/blob/HEAD/pages/a.txt", ""},
+		{"github://acme/pathways@main", "", ""},
+		{"pages/a.txt", "", ""},
+		{"javascript:alert(1)", "", ""},
+	} {
+		p := pathway.Pathway{Source: tc.src}
+		view, edit := sourcePages(&p, Options{})
+		if view != tc.view || edit != tc.edit {
+			t.Errorf("%q: view %q edit %q, want %q %q", tc.src, view, edit, tc.view, tc.edit)
+		}
 	}
 }

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
+	"github.com/pathwaysync/pathwaysync/catalog"
 	"github.com/pathwaysync/pathwaysync/internal/yamlemit"
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
@@ -47,29 +47,52 @@ var pages = []struct {
 	file, title string
 	path        string // "docs/" + file
 	present     func(p *pathway.Pathway) bool
-	body        func(b *bytes.Buffer, p *pathway.Pathway)
+	body        func(b *bytes.Buffer, p *pathway.Pathway, l roleLinker)
+	count       func(p *pathway.Pathway) int // items, for the links to the page
 }{
-	{"focus-areas.md", "Focus areas", "docs/focus-areas.md", func(p *pathway.Pathway) bool { return len(p.FocusAreas) > 0 }, focusAreasPage},
+	{"focus-areas.md", "Focus areas", "docs/focus-areas.md", func(p *pathway.Pathway) bool { return len(p.FocusAreas) > 0 },
+		func(b *bytes.Buffer, p *pathway.Pathway, _ roleLinker) { focusAreasPage(b, p) }, func(p *pathway.Pathway) int { return len(p.FocusAreas) }},
 	{"skills.md", "Skills", "docs/skills.md", func(p *pathway.Pathway) bool { return len(p.Skills) > 0 },
-		func(b *bytes.Buffer, p *pathway.Pathway) { bullets(b, p.Skills) }},
+		func(b *bytes.Buffer, p *pathway.Pathway, _ roleLinker) { bullets(b, p.Skills) }, func(p *pathway.Pathway) int { return len(p.Skills) }},
 	{"behaviours.md", "Behaviours", "docs/behaviours.md", func(p *pathway.Pathway) bool { return len(p.Behaviours) > 0 },
-		func(b *bytes.Buffer, p *pathway.Pathway) { bullets(b, p.Behaviours) }},
+		func(b *bytes.Buffer, p *pathway.Pathway, _ roleLinker) { bullets(b, p.Behaviours) }, func(p *pathway.Pathway) int { return len(p.Behaviours) }},
 	{"projects.md", "Hands-on projects", "docs/projects.md", func(p *pathway.Pathway) bool { return len(p.Projects) > 0 },
-		func(b *bytes.Buffer, p *pathway.Pathway) { numbered(b, p.Projects) }},
+		func(b *bytes.Buffer, p *pathway.Pathway, _ roleLinker) { numbered(b, p.Projects) }, func(p *pathway.Pathway) int { return len(p.Projects) }},
 	{"ai-literacy.md", "AI literacy", "docs/ai-literacy.md", func(p *pathway.Pathway) bool {
 		return p.AILiteracy != nil && (p.AILiteracy.Theme != "" || len(p.AILiteracy.Items) > 0)
-	}, aiLiteracyPage},
-	{"reading.md", "Recommended reading", "docs/reading.md", func(p *pathway.Pathway) bool { return len(p.Reading) > 0 }, readingPage},
-	{"courses.md", "Courses and resources", "docs/courses.md", func(p *pathway.Pathway) bool { return len(p.Courses) > 0 }, coursesPage},
+	}, func(b *bytes.Buffer, p *pathway.Pathway, _ roleLinker) { aiLiteracyPage(b, p) }, func(p *pathway.Pathway) int { return len(p.AILiteracy.Items) }},
+	{"reading.md", "Recommended reading", "docs/reading.md", func(p *pathway.Pathway) bool { return len(p.Reading) > 0 },
+		func(b *bytes.Buffer, p *pathway.Pathway, _ roleLinker) { readingPage(b, p) }, func(p *pathway.Pathway) int { return len(p.Reading) }},
+	{"courses.md", "Courses and resources", "docs/courses.md", func(p *pathway.Pathway) bool { return len(p.Courses) > 0 },
+		func(b *bytes.Buffer, p *pathway.Pathway, _ roleLinker) { coursesPage(b, p) }, func(p *pathway.Pathway) int { return len(p.Courses) }},
 	{"role-archetypes.md", "Role archetypes", "docs/role-archetypes.md", func(p *pathway.Pathway) bool {
 		return p.Archetypes != nil && (p.Archetypes.Intro != "" || len(p.Archetypes.Roles) > 0)
-	}, archetypesPage},
+	}, archetypesPage, func(p *pathway.Pathway) int { return len(p.Archetypes.Roles) }},
 }
+
+// roleLinker gives the entity page of a role named in a pathway's text
+// ("" when it is not one of the tree's roles or there is no Backstage URL)
+// and the role's archetype page as the tree knows it ("" when unknown).
+type roleLinker func(title string) (entity, archetype string)
 
 // techdocs renders mkdocs.yml and docs/*.md for one pathway; paths are
 // relative to the pathway's folder.
-func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
+func techdocs(pp *pathwayPlan, r *planned, o Options) ([]File, error) {
 	p := pp.p
+	linker := func(title string) (string, string) {
+		k := key(title)
+		rp := r.roleByKey[k]
+		switch {
+		case rp != nil:
+		case k != "" && k == key(p.From.Archetype):
+			rp = pp.from
+		case k != "" && k == key(p.To.Archetype):
+			rp = pp.to
+		default:
+			return "", ""
+		}
+		return o.entityURL(catalog.KindResource, rp.name), rp.url
+	}
 	cfg := mkdocsConfig{
 		SiteName:        escapeHTML(p.Title),
 		SiteDescription: escapeHTML(p.Summary),
@@ -82,7 +105,6 @@ func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
 	// allocation for the docs of a pathway.
 	var all bytes.Buffer
 	all.Grow(docsSize(p))
-	var contents strings.Builder
 	for _, pg := range pages {
 		if !pg.present(p) {
 			continue
@@ -90,29 +112,29 @@ func techdocs(pp *pathwayPlan, r *planned) ([]File, error) {
 		cfg.Nav = append(cfg.Nav, navEntry{pg.title, pg.file})
 		start := all.Len()
 		all.WriteString("# " + pg.title + "\n")
-		pg.body(&all, p)
+		pg.body(&all, p, linker)
 		files = append(files, File{Path: pg.path, Data: all.Bytes()[start:all.Len():all.Len()]})
-		contents.WriteString("- [" + pg.title + "](" + pg.file + ")\n")
 	}
 	start := all.Len()
 	b := &all
 	b.WriteString("# " + escapeInline(p.Title) + "\n")
+	if p.Incomplete != "" {
+		incompleteNote(b, p)
+	}
 	paragraph(b, p.Summary)
 	b.WriteString("\n")
-	if d := oneLine(p.Duration.Text); d != "" {
+	if d := durationText(p.Duration); d != "" {
 		b.WriteString("- **Duration:** " + escapeInline(d) + "\n")
-	} else if !p.Duration.IsZero() {
-		b.WriteString("- **Duration:** " + months(p.Duration) + "\n")
 	}
 	if p.Discipline != "" {
-		b.WriteString("- **Discipline:** " + escapeInline(p.Discipline) + "\n")
+		d := escapeInline(p.Discipline)
+		if pp.system != nil {
+			d = mdLink(p.Discipline, o.entityURL(catalog.KindSystem, pp.system.name))
+		}
+		b.WriteString("- **Discipline:** " + d + "\n")
 	}
-	b.WriteString("- **From:** " + roleLink(p.From, r) + "\n")
-	b.WriteString("- **To:** " + roleLink(p.To, r) + "\n")
-	if contents.Len() > 0 {
-		b.WriteString("\n## Contents\n\n")
-		b.WriteString(contents.String())
-	}
+	b.WriteString("- **From:** " + roleLink(pp.from, o) + "\n")
+	b.WriteString("- **To:** " + roleLink(pp.to, o) + "\n")
 	files = append(files, File{Path: "docs/index.md", Data: all.Bytes()[start:all.Len():all.Len()]})
 	y, err := yamlemit.Marshal(cfg.tree())
 	if err != nil {
@@ -166,13 +188,25 @@ func months(d pathway.Duration) string {
 	return strconv.Itoa(d.MinMonths) + " months"
 }
 
-// roleLink links the role's archetype page when its URL is known.
-func roleLink(role pathway.Role, r *planned) string {
-	u := role.URL
-	if rp := r.roleByKey[key(role.Title)]; u == "" && rp != nil {
-		u = rp.url
+// roleLink links the role's entity page when there is a Backstage URL,
+// followed by its archetype page when known; without either, the title.
+func roleLink(rp *rolePlan, o Options) string {
+	l := mdLink(rp.title, o.entityURL(catalog.KindResource, rp.name))
+	if _, ok := safeURL(rp.url); ok {
+		if o.BackstageURL == "" {
+			return mdLink(rp.title, rp.url)
+		}
+		l += " (" + mdLink("role archetype page", rp.url) + ")"
 	}
-	return mdLink(role.Title, u)
+	return l
+}
+
+// incompleteNote writes the admonition that heads the docs of a pathway
+// whose source was cut off.
+func incompleteNote(b *bytes.Buffer, p *pathway.Pathway) {
+	b.WriteString("\n!!! warning \"Incomplete source\"\n    The source page stops in the section *")
+	b.WriteString(escapeInline(p.Incomplete))
+	b.WriteString("*: what follows it is missing here.\n")
 }
 
 // paragraph writes a blank line and s as one escaped paragraph, if any.
@@ -236,14 +270,27 @@ func coursesPage(b *bytes.Buffer, p *pathway.Pathway) {
 	}
 }
 
-func archetypesPage(b *bytes.Buffer, p *pathway.Pathway) {
+func archetypesPage(b *bytes.Buffer, p *pathway.Pathway, entity roleLinker) {
 	paragraph(b, p.Archetypes.Intro)
 	if len(p.Archetypes.Roles) == 0 {
 		return
 	}
 	b.WriteString("\n")
 	for _, role := range p.Archetypes.Roles {
-		if l := mdLink(role.Title, role.URL); l != "" {
+		page, l := role.URL, ""
+		entity, known := entity(role.Title)
+		if _, ok := safeURL(page); !ok {
+			page = known
+		}
+		if entity != "" {
+			l = mdLink(role.Title, entity)
+			if _, ok := safeURL(page); ok {
+				l += " (" + mdLink("role archetype page", page) + ")"
+			}
+		} else {
+			l = mdLink(role.Title, page)
+		}
+		if l != "" {
 			b.WriteString("- " + l + "\n")
 		}
 	}

@@ -10,13 +10,17 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/pathwaysync/pathwaysync/pathway"
 	"sigs.k8s.io/yaml"
 )
 
-// TestMkdocsBuild builds every generated pathway site (examples and the
-// hostile pathway) with the real mkdocs --strict, the material theme
-// standing in for techdocs-core, and inspects the HTML: no script, event
-// handler or javascript: link comes from source text.
+// TestMkdocsBuild builds every generated site — pathways, roles and
+// disciplines of the examples, the hostile pathway and a cut-off pathway —
+// with the real mkdocs --strict, the material theme and admonition standing
+// in for techdocs-core, and inspects the HTML: no script, event handler or
+// javascript: link comes from source text; the ladder is inline with a
+// link per role and pathway; the cut-off note is a warning admonition.
 func TestMkdocsBuild(t *testing.T) {
 	mkdocs, err := exec.LookPath("mkdocs")
 	if err != nil {
@@ -25,18 +29,27 @@ func TestMkdocsBuild(t *testing.T) {
 		}
 		t.Fatal("mkdocs not installed (apt-get install mkdocs mkdocs-material)")
 	}
-	res, err := Render(append(loadExamples(t), injectionPathway()), Options{})
+	res, err := Render(append(loadExamples(t), injectionPathway(), cutOffPathway()), goldenOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A site is a folder holding mkdocs.yml.
+	var dirs []string
+	for _, f := range res.Files {
+		if d, ok := strings.CutSuffix(f.Path, "/mkdocs.yml"); ok {
+			dirs = append(dirs, d+"/")
+		}
+	}
 	sites := map[string][]File{}
 	for _, f := range res.Files {
-		if rest, ok := strings.CutPrefix(f.Path, "pathways/"); ok {
-			name, file, _ := strings.Cut(rest, "/")
-			if file != "catalog-info.yaml" {
-				sites[name] = append(sites[name], File{Path: file, Data: f.Data})
+		for _, d := range dirs {
+			if file, ok := strings.CutPrefix(f.Path, d); ok && file != "catalog-info.yaml" {
+				sites[d] = append(sites[d], File{Path: file, Data: f.Data})
 			}
 		}
+	}
+	if want := len(res.Entities) - 3; len(sites) != want { // all but the two Locations and the Group
+		t.Errorf("%d sites, want one per pathway, role and discipline (%d)", len(sites), want)
 	}
 	root := t.TempDir()
 	if keep := os.Getenv("PATHWAYSYNC_KEEP_SITES"); keep != "" {
@@ -50,10 +63,44 @@ func TestMkdocsBuild(t *testing.T) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			buildSite(t, mkdocs, filepath.Join(root, name), files)
+			buildSite(t, mkdocs, filepath.Join(root, filepath.FromSlash(name)), files)
 		}()
 	}
 	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	// What TechDocs will show: the ladder inline with its links, the note.
+	ladder := readSite(t, root, "systems/platform-engineering/site/index.html")
+	for _, want := range []string{`<div class="pathwaysync-ladder">`, "<svg ",
+		`href="https://backstage.example.com/catalog/pathways/resource/senior-platform-engineer"`,
+		`href="https://backstage.example.com/catalog/pathways/component/senior-platform-engineer-to-lead-platform-engineer"`,
+		"18-36 months"} {
+		if !strings.Contains(ladder, want) {
+			t.Errorf("systems/platform-engineering: the built page lacks %s", want)
+		}
+	}
+	cut := readSite(t, root, "pathways/"+slug(cutOffPathway().Title)+"/site/index.html")
+	if !strings.Contains(cut, `class="admonition warning"`) || !strings.Contains(cut, "Incomplete source") {
+		t.Errorf("cut-off pathway: no warning admonition in the built page")
+	}
+}
+
+func readSite(t *testing.T, root, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// cutOffPathway is a pathway whose source stops in the reading list.
+func cutOffPathway() pathway.Pathway {
+	p := mkPathway("Junior Tester to Senior Tester", "Junior Tester", "Senior Tester", "Quality")
+	p.Skills = []string{"Exploratory testing"}
+	p.Incomplete = "Recommended Reading"
+	return p
 }
 
 func buildSite(t *testing.T, mkdocs, dir string, files []File) {
@@ -74,6 +121,7 @@ func buildSite(t *testing.T, mkdocs, dir string, files []File) {
 			}
 			cfg["plugins"] = []string{}
 			cfg["theme"] = "material"
+			cfg["markdown_extensions"] = []string{"admonition"} // as techdocs-core
 			var err error
 			if data, err = yaml.Marshal(cfg); err != nil {
 				t.Error(err)
@@ -112,8 +160,14 @@ func buildSite(t *testing.T, mkdocs, dir string, files []File) {
 	if err != nil {
 		t.Error(err)
 	}
-	if pages < 2 {
-		t.Errorf("%s: only %d pages built", dir, pages)
+	md := 0
+	for _, f := range files {
+		if strings.HasSuffix(f.Path, ".md") {
+			md++
+		}
+	}
+	if pages < md || md == 0 {
+		t.Errorf("%s: %d pages built from %d Markdown files", dir, pages, md)
 	}
 }
 

@@ -43,11 +43,21 @@ type Summary struct {
 	// Files and Bytes count every file, the manifest included.
 	Files int
 	Bytes int64
+	// Outside lists the refs entities of the tree point at that the tree
+	// does not define (sorted): each must exist in the catalog, or its
+	// pages show "Entities not found". With the default owner it is empty.
+	Outside []OutsideRef
 	// Foreign are the files (slash paths, sorted) of the folder Export
 	// replaced that pathwaysync had not written — its manifest did not
 	// list them, or it had none (WriteOptions.Force) — and that went
 	// with it.
 	Foreign []string
+}
+
+// OutsideRef is a ref pointing outside the tree and the first field (in
+// sort order) that holds it.
+type OutsideRef struct {
+	Ref, Field string
 }
 
 // Emit renders the tree of pathways into s (see docs/ARCHITECTURE.md for
@@ -74,6 +84,9 @@ type unit struct {
 	manifest *manifest.Compact
 	// errs are validation and marshalling errors; files may be incomplete.
 	errs []error
+	// nested is set for an entity another Location of the tree reads, so
+	// the root Location leaves it out.
+	nested bool
 }
 
 // unitPlan is a planned unit of the tree.
@@ -82,12 +95,16 @@ type unitPlan interface {
 	render(r *planned, o Options) unit
 }
 
-// units lists the tree's units but the root Location: systems, roles,
-// then pathways. Adding an entity or a page to the tree is a change here
+// units lists the tree's units but the root Location: the owner Group and
+// its Location when the tree generates the owner, systems, roles, then
+// pathways. Adding an entity or a page to the tree is a change here
 // and in the unit's render, nowhere else: the Location, the manifest, the
 // checks and every Sink follow.
 func (r *planned) units() []unitPlan {
-	us := make([]unitPlan, 0, len(r.systems)+len(r.roles)+len(r.pathways))
+	us := make([]unitPlan, 0, 2+len(r.systems)+len(r.roles)+len(r.pathways))
+	if r.group != nil {
+		us = append(us, r.group, &ownerLocationPlan{ns: r.group.ns})
+	}
 	for _, s := range r.systems {
 		us = append(us, s)
 	}
@@ -101,11 +118,24 @@ func (r *planned) units() []unitPlan {
 }
 
 func (s *systemPlan) render(_ *planned, o Options) unit {
-	return entityUnit("systems/"+s.name+".yaml", systemEntity(s, o))
+	return withDocs(entityUnit("systems/"+s.name+"/catalog-info.yaml", systemEntity(s, o)), "systems/"+s.name+"/", func() ([]File, error) { return systemDocs(s, o) })
 }
 
 func (rl *rolePlan) render(_ *planned, o Options) unit {
-	return entityUnit("roles/"+rl.name+".yaml", roleEntity(rl, o))
+	return withDocs(entityUnit("roles/"+rl.name+"/catalog-info.yaml", roleEntity(rl, o)), "roles/"+rl.name+"/", func() ([]File, error) { return roleDocs(rl, o) })
+}
+
+// withDocs adds the TechDocs files docs renders, under dir, to u.
+func withDocs(u unit, dir string, docs func() ([]File, error)) unit {
+	files, err := docs()
+	if err != nil {
+		u.errs = append(u.errs, err)
+	}
+	for _, f := range files {
+		f.Path = dir + f.Path
+		u.files = append(u.files, f)
+	}
+	return u
 }
 
 func (pp *pathwayPlan) render(r *planned, o Options) unit { return renderPathway(pp, r, o) }
@@ -127,6 +157,7 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 	putErrs := make([]error, n)
 	var failed atomic.Bool
 	var files, bytes atomic.Int64
+	var pointed refSet
 	workpool.ForEach(ctx, n, writeWorkers(), func(i int) bool {
 		u := plans[i].render(r, o)
 		if len(u.errs) > 0 {
@@ -137,7 +168,12 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 		if failed.Load() {
 			return true
 		}
-		d := done{target: "./" + u.files[0].Path, ref: u.entity.Ref(), files: make([]string, len(u.files)), manifest: u.manifest}
+		pointed.add(&u.entity)
+		target := "./" + u.files[0].Path
+		if u.nested {
+			target = ""
+		}
+		d := done{target: target, ref: u.entity.Ref(), files: make([]string, len(u.files)), manifest: u.manifest}
 		for j, f := range u.files {
 			var e *catalog.Entity
 			if j == 0 {
@@ -195,12 +231,73 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("write %s: %w", s, err)
 	}
+	defined := make(map[string]bool, len(kept))
+	for i := range kept {
+		defined[strings.ToLower(kept[i].ref)] = true
+	}
 	return Summary{
 		Pathways: len(r.pathways),
 		Entities: n + 1,
 		Files:    int(files.Load()) + 2,
 		Bytes:    bytes.Load() + loc.bytes + mb,
+		Outside:  pointed.outside(defined),
 	}, nil
+}
+
+// refFields are the spec fields holding entity refs, as the stock
+// processors read them.
+var refFields = []string{"owner", "system", "domain", "dependsOn", "dependencyOf", "partOf", "subcomponentOf",
+	"parent", "children", "members", "memberOf", "providesApis", "consumesApis"}
+
+// refSet collects the distinct refs entities point at (few: roles,
+// disciplines and the owner), each with the first field holding it.
+type refSet struct {
+	mu   sync.Mutex
+	refs map[string]string
+}
+
+func (rs *refSet) add(e *catalog.Entity) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.refs == nil {
+		rs.refs = map[string]string{}
+	}
+	put := func(field string, v any) {
+		ref, ok := v.(string)
+		if !ok {
+			return
+		}
+		ref = strings.ToLower(ref)
+		if f, seen := rs.refs[ref]; !seen || field < f {
+			rs.refs[ref] = field
+		}
+	}
+	for _, f := range refFields {
+		switch v := e.Spec[f].(type) {
+		case string:
+			put("spec."+f, v)
+		case []string:
+			for _, x := range v {
+				put("spec."+f, x)
+			}
+		case []any:
+			for _, x := range v {
+				put("spec."+f, x)
+			}
+		}
+	}
+}
+
+// outside returns the refs not in defined, sorted.
+func (rs *refSet) outside(defined map[string]bool) []OutsideRef {
+	var out []OutsideRef
+	for ref, field := range rs.refs {
+		if !defined[ref] {
+			out = append(out, OutsideRef{Ref: ref, Field: field})
+		}
+	}
+	slices.SortFunc(out, func(a, b OutsideRef) int { return strings.Compare(a.Ref, b.Ref) })
+	return out
 }
 
 // names are the role and system names the manifest records for a later
@@ -234,10 +331,12 @@ const locationFile = "catalog-info.yaml"
 // after checking that no two entities share a ref; it returns its size.
 func putLocation(s Sink, kept []done, o Options) (int64, error) {
 	n := len(kept)
-	targets := make([]string, n)
+	targets := make([]string, 0, n)
 	refs := make([]string, n+1)
 	for i := range kept {
-		targets[i] = kept[i].target
+		if kept[i].target != "" {
+			targets = append(targets, kept[i].target)
+		}
 		refs[i] = kept[i].ref
 	}
 	slices.Sort(targets)

@@ -144,6 +144,7 @@ func (s *pathwaySpec) tree() yamlemit.Map {
 	t = append(t, pair("counts", counts))
 	t = appendString(t, "source", s.Source)
 	t = appendString(t, "summary", s.Summary)
+	t = appendString(t, "incomplete", s.Incomplete)
 	t = appendList(t, "focusAreas", s.FocusAreas, func(f pathway.FocusArea) yamlemit.Map {
 		return appendString(yamlemit.Map{pair("title", str(f.Title))}, "text", f.Text)
 	})
@@ -165,8 +166,7 @@ func (s *pathwaySpec) tree() yamlemit.Map {
 	if a := s.Archetypes; a != nil {
 		at := appendString(make(yamlemit.Map, 0, 2), "intro", a.Intro)
 		at = appendList(at, "roles", a.Roles, func(r pathway.Role) yamlemit.Map {
-			rt := appendString(yamlemit.Map{pair("title", str(r.Title))}, "url", r.URL)
-			return appendString(rt, "archetype", r.Archetype)
+			return appendString(appendString(yamlemit.Map{pair("title", str(r.Title))}, "url", r.URL), "archetype", r.Archetype)
 		})
 		t = append(t, pair("roleArchetypes", at))
 	}

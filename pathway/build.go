@@ -465,6 +465,7 @@ func (b *builder) finish() (*Pathway, []Warning, error) {
 	}
 	switch {
 	case !complete:
+		p.Incomplete = b.sec.String()
 		b.warn(b.lastLine, "page appears cut off: it ends in %q without the closing Role Archetypes links to both roles; imported what is there", b.sec.String())
 	case p.From.Archetype != "" || p.To.Archetype != "":
 		var names []string

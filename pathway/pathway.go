@@ -46,6 +46,10 @@ type Pathway struct {
 	// Source is where the pathway came from: the page URL when known,
 	// otherwise the file name as the caller gave it.
 	Source string `json:"source,omitempty"`
+	// Incomplete, when not empty, says the source was cut off: it is the
+	// section the page stops in ("Recommended reading"), as the importer's
+	// cut-off warning names it.
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 // Role is a role archetype: a title and, when known, its page.

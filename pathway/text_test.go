@@ -372,6 +372,9 @@ func checkTruncations(t *testing.T, page string) {
 		if cut < completeAt && !hasWarning(ws, "cut off") {
 			t.Errorf("cut at %d (%q): no cut-off warning", cut, tail(in))
 		}
+		if cutOff := hasWarning(ws, "cut off"); cutOff != (p.Incomplete != "") {
+			t.Errorf("cut at %d (%q): cut-off warning %v but Incomplete %q", cut, tail(in), cutOff, p.Incomplete)
+		}
 		derived := hasWarning(ws, "derived from the source name")
 		for _, s := range modelStrings(&p) {
 			if derived && (s == p.Title || s == p.From.Title || s == p.To.Title) {

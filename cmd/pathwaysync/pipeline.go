@@ -24,10 +24,11 @@ func userAgent() string { return "pathwaysync/" + version }
 // exporterOptions maps the configuration to the exporter's options.
 func exporterOptions(cfg *config.Config) exporter.Options {
 	return exporter.Options{
-		Namespace: cfg.Catalog.Namespace,
-		Owner:     cfg.Catalog.Owner,
-		Lifecycle: cfg.Catalog.Lifecycle,
-		Names:     cfg.Catalog.NameMap(),
+		Namespace:    cfg.Catalog.Namespace,
+		Owner:        cfg.Catalog.Owner,
+		Lifecycle:    cfg.Catalog.Lifecycle,
+		Names:        cfg.Catalog.NameMap(),
+		BackstageURL: cfg.Backstage.BaseURL,
 	}
 }
 

@@ -31,6 +31,7 @@ type app struct {
 	configFile     string
 	logLevel       string
 	followSymlinks bool
+	backstageURL   string
 }
 
 // usageError marks errors that exit with code 2.
@@ -78,6 +79,7 @@ GitHub repository through one pull request, and keeps them in sync as a daemon.`
 	root.PersistentFlags().StringVar(&a.configFile, "config", "", "configuration file (YAML)")
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "", "log level: debug, info, warn, error (default from server.log_level)")
 	root.PersistentFlags().BoolVar(&a.followSymlinks, "follow-symlinks", false, "read symlinked source files whose target lies outside their folder (source.follow_symlinks)")
+	root.PersistentFlags().StringVar(&a.backstageURL, "backstage-url", "", "Backstage's base URL, e.g. https://backstage.example.com (backstage.base_url)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newVersionCmd(a),
@@ -124,8 +126,13 @@ func (a *app) loadConfig(bind map[string]*pflag.Flag, sources []string) (*config
 	if a.followSymlinks {
 		cfg.Source.FollowSymlinks = true
 	}
-	if a.logLevel != "" {
-		cfg.Server.LogLevel = a.logLevel
+	if a.logLevel != "" || a.backstageURL != "" {
+		if a.logLevel != "" {
+			cfg.Server.LogLevel = a.logLevel
+		}
+		if a.backstageURL != "" {
+			cfg.Backstage.BaseURL = a.backstageURL
+		}
 		if err := cfg.Validate(); err != nil {
 			return nil, usageError{err}
 		}

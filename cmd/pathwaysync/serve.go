@@ -84,7 +84,7 @@ func newDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, reg *p
 		ReadyMaxAge:         cfg.Server.ReadyMaxAge,
 		ShutdownTimeout:     cfg.Server.ShutdownTimeout,
 		PublicURL:           cfg.Server.PublicURL,
-		TechDocsBaseURL:     cfg.Server.TechDocsBaseURL,
+		TechDocsBaseURL:     cfg.Backstage.DocsURL(),
 		Logger:              log,
 		Registry:            reg,
 		Clock:               clock,

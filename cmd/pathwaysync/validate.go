@@ -58,6 +58,7 @@ func newValidateCmd(a *app) *cobra.Command {
 				var sum exporter.Summary
 				if sum, err = exporter.Check(cmd.Context(), ps, exporterOptions(cfg)); err == nil {
 					rep.Entities = sum.Entities
+					rep.Warnings = append(rep.Warnings, outsideWarnings(sum.Outside)...)
 				}
 			}
 			rep.Errors = flattenErrors(err)
@@ -88,6 +89,21 @@ func newValidateCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (github too with --catalog)")
 	cf = addCatalogFlags(cmd)
 	return cmd
+}
+
+// outsideWarnings warn about refs of the tree that point outside it: the
+// catalog accepts them, but each must exist there, or the entity pages
+// show "Entities not found" (an owner of the user's, catalog.owner).
+func outsideWarnings(out []exporter.OutsideRef) []string {
+	ws := make([]string, 0, len(out))
+	for _, o := range out {
+		w := o.Ref + " (" + o.Field + ") is not in the exported tree: it must exist in your Backstage catalog, or the pages of the entities pointing at it show \"Entities not found\""
+		if o.Field == "spec.owner" {
+			w = "catalog.owner " + w
+		}
+		ws = append(ws, w)
+	}
+	return ws
 }
 
 // errSilent is a failure already reported on stdout.

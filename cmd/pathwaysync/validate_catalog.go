@@ -24,7 +24,9 @@ func addCatalogFlags(cmd *cobra.Command) *catalogFlags {
 	f := &catalogFlags{}
 	cmd.Flags().StringVar(&f.dir, "catalog", "",
 		"check a catalog folder (or its root file) as Backstage reads it, instead of pathway sources")
-	cmd.Flags().StringSliceVar(&f.kinds, "allow-kinds", catalog.DefaultAllowedKinds(),
+	// Group too: the exported tree holds its owner Group (in a Location of
+	// its own), and the examples' app-configs allow it.
+	cmd.Flags().StringSliceVar(&f.kinds, "allow-kinds", append(catalog.DefaultAllowedKinds(), catalog.KindGroup),
 		"with --catalog: the kinds the catalog's catalog.rules allow")
 	return f
 }
