@@ -138,7 +138,7 @@
 // Files that are not valid UTF-8, or larger than a create-tree body,
 // cost one blob upload each. The tree costs one POST git/trees per
 // Options.TreeRequestBytes of changed content (a first sync of 2,000
-// pathways, 28 MB, is 26), so requests grow with the bytes that changed,
+// pathways, 50 MiB, is 50), so requests grow with the bytes that changed,
 // not with the folder. Past the listing limit, the reads are the folder's
 // and each differing subfolder's entries: an unchanged rerun of 10,000
 // pathways is 5 requests.
