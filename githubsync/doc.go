@@ -141,7 +141,7 @@
 // pathways, 50 MiB, is 50), so requests grow with the bytes that changed,
 // not with the folder. Past the listing limit, the reads are the folder's
 // and each differing subfolder's entries: an unchanged rerun of 10,000
-// pathways is 5 requests.
+// pathways is 3 requests (5 while a PR changes one pathway).
 //
 // Memory: PublishTree takes a Tree read on request (Publish's map is one):
 // each file is read once to hash it and again only when it is written into

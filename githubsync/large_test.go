@@ -143,8 +143,8 @@ func TestLargeCatalogUnderCreateTreeLimit(t *testing.T) {
 
 	// Someone changes main outside the folder; then one pathway changes.
 	// The PR's folder is grafted onto the new base and only the change is
-	// sent: 11 requests (the one-pathway budget, the graft and the
-	// manifest's blob), not the whole catalog again.
+	// sent: the one-pathway budget (10), the graft and, at 2,000 pathways,
+	// the manifest's blob: 12 requests, not the whole catalog again.
 	if _, err := v.e.Commit(testRepo, "main", map[string][]byte{"docs/added-later.md": []byte("# added on main\n")}, "Add a page\n"); err != nil {
 		t.Fatal(err)
 	}
