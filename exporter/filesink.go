@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"bytes"
+	"cmp"
 	"compress/flate"
 	"context"
 	"fmt"
@@ -178,3 +179,61 @@ func (t *PackedFiles) PutStream(path string, write func(w io.Writer) error) (int
 }
 
 func (t *PackedFiles) String() string { return "(memory)" }
+
+// PackedResult is RenderPacked's tree: Render's, with the files held
+// compressed.
+type PackedResult struct {
+	Files    *PackedFiles
+	Entities []catalog.Entity  // by file path, as Render gives them
+	Pathways []pathway.Pathway // as Render gives them
+}
+
+// RenderPacked renders the tree of pathways as Render does, for a caller
+// that needs the entities and publishes the files (the daemon): the
+// files are held compressed, as Files holds them. Nothing is returned on
+// error.
+func RenderPacked(ctx context.Context, pathways []pathway.Pathway, o Options) (*PackedResult, error) {
+	r, o, err := prepare(pathways, o)
+	if err != nil {
+		return nil, err
+	}
+	s := &entitySink{PackedFiles: &PackedFiles{files: make(map[string]packed, 11*len(pathways))}}
+	_, err = emit(ctx, r, o, s)
+	drainWriters()
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(s.entities, func(a, b pathEntity) int { return cmp.Compare(a.path, b.path) })
+	res := &PackedResult{Files: s.PackedFiles, Entities: make([]catalog.Entity, len(s.entities)), Pathways: make([]pathway.Pathway, len(r.pathways))}
+	for i, e := range s.entities {
+		res.Entities[i] = e.entity
+	}
+	for i, pp := range r.pathways {
+		res.Pathways[i] = *pp.p
+	}
+	return res, nil
+}
+
+// entitySink packs the files and keeps a copy of each entity.
+type entitySink struct {
+	*PackedFiles
+	mu       sync.Mutex
+	entities []pathEntity
+}
+
+type pathEntity struct {
+	path   string
+	entity catalog.Entity
+}
+
+func (s *entitySink) Put(f File, e *catalog.Entity) error {
+	if err := s.PackedFiles.Put(f, e); err != nil {
+		return err
+	}
+	if e != nil {
+		s.mu.Lock()
+		s.entities = append(s.entities, pathEntity{f.Path, *e})
+		s.mu.Unlock()
+	}
+	return nil
+}

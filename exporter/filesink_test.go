@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -57,5 +58,38 @@ func TestFilesIsRender(t *testing.T) {
 	bad := []pathway.Pathway{mkPathway("T", "A", "B", "D"), mkPathway("t", "A", "B", "")}
 	if packed, _, err := Files(context.Background(), bad, Options{}); err == nil || packed != nil || !strings.Contains(err.Error(), "duplicate pathway") {
 		t.Errorf("Files of duplicates = %v, %v", packed, err)
+	}
+}
+
+// TestRenderPackedIsRender: the entities, pathways and files Render gives.
+func TestRenderPackedIsRender(t *testing.T) {
+	ps := loadExamples(t)
+	res, err := Render(ps, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := RenderPacked(context.Background(), ps, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Entities, res.Entities) || !reflect.DeepEqual(got.Pathways, res.Pathways) {
+		t.Errorf("entities or pathways differ from Render's: %d/%d entities, %d/%d pathways",
+			len(got.Entities), len(res.Entities), len(got.Pathways), len(res.Pathways))
+	}
+	files, err := got.Files.Map()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Files {
+		if !bytes.Equal(files[f.Path], f.Data) {
+			t.Errorf("%s differs from Render's", f.Path)
+		}
+	}
+	if len(files) != len(res.Files) {
+		t.Errorf("%d files, Render has %d", len(files), len(res.Files))
+	}
+	bad := []pathway.Pathway{mkPathway("T", "A", "B", "D"), mkPathway("t", "A", "B", "")}
+	if got, err := RenderPacked(context.Background(), bad, Options{}); err == nil || got != nil {
+		t.Errorf("RenderPacked of duplicates = %v, %v", got, err)
 	}
 }
