@@ -80,7 +80,7 @@ func (p *Publisher) treeFrom(ctx context.Context, s *state, want *desired, pl *p
 	body.WriteString(`,"mode":"040000","type":"tree","sha":`)
 	body.Write(jsonString(folder))
 	body.WriteString(`}]}`)
-	grafted, err := p.api.createTreeBody(ctx, body.Bytes())
+	grafted, err := p.api.createTreeBody(ctx, body.Bytes(), true)
 	if err != nil {
 		return "", nil, err
 	}
@@ -115,7 +115,8 @@ func (p *Publisher) changes(want *desired, budget int, added, modified, deleted 
 // last tree is committed: the requests grow with the bytes that changed,
 // never with the folder. A body GitHub refuses as too large (422 "too
 // large to process", or a 502/503/504) is not sent again: the budget is
-// halved and the same changes are sent in smaller bodies; a single file
+// halved and the same changes are sent in smaller bodies (a single small
+// entry refused so is sent again with the usual retries); a single file
 // too large for any body, or not valid UTF-8 (JSON strings cannot carry
 // it), is uploaded as a blob first and referenced by SHA. Contents are
 // read from want one at a time, as they are written into a body.
@@ -158,7 +159,7 @@ func (p *Publisher) buildTree(ctx context.Context, base string, want *desired, c
 			n++
 		}
 		body.WriteString("]}")
-		sha, err := p.api.createTreeBody(ctx, body.Bytes())
+		sha, err := p.api.createTreeBody(ctx, body.Bytes(), false)
 		switch {
 		case err == nil:
 			tree, i = sha, i+n
@@ -177,7 +178,12 @@ func (p *Publisher) buildTree(ctx context.Context, base string, want *desired, c
 				return "", err
 			}
 		default:
-			return "", err
+			// One small entry: not its size, GitHub is unwell. Retry it as
+			// any request.
+			if tree, err = p.api.createTreeBody(ctx, body.Bytes(), true); err != nil {
+				return "", err
+			}
+			i++
 		}
 	}
 	return tree, nil
@@ -193,7 +199,7 @@ func treeTooLarge(err error) bool {
 	switch e.Status {
 	case http.StatusUnprocessableEntity:
 		return errMessage(err, "too large to process")
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		return true
 	}
 	return false
@@ -237,10 +243,14 @@ func jsonString(s string) []byte {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
-// createTreeBody sends body, a whole POST git/trees request. A 5xx is not retried here: buildTree answers it with smaller
-// bodies rather than the same one again.
-func (a repoAPI) createTreeBody(ctx context.Context, body []byte) (string, error) {
-	ctx = withoutServerRetry(ctx)
+// createTreeBody sends body, a whole POST git/trees request. Unless
+// retry, a 502 or 504 (GitHub's answers to a body too large) is returned
+// rather than retried: buildTree answers it with smaller bodies rather
+// than the same one again. Other 5xx are retried as any request's.
+func (a repoAPI) createTreeBody(ctx context.Context, body []byte, retry bool) (string, error) {
+	if !retry {
+		ctx = withoutServerRetry(ctx)
+	}
 	var t github.Tree
 	err := a.c.call(ctx, "create tree", true, func() (*github.Response, error) {
 		return a.post(ctx, "git/trees", body, &t)

@@ -347,3 +347,52 @@ func TestLargeCatalogOnePathwayBudget(t *testing.T) {
 		t.Logf("change %d: %s, %d requests", i, res.Action, res.Requests)
 	}
 }
+
+// TestTreeServerErrors: a create-tree 500 is retried as any request's.
+// A 502 on a body that cannot be cut (one entry, a blob SHA or a
+// deletion) is not about size: it is sent again with the usual retries.
+func TestTreeServerErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		want   []int
+		blobs  int
+	}{
+		{"500 retried", 500, []int{500, 201}, 1},
+		{"502 on one entry retried", 502, []int{502, 502, 201}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := newEnv(t)
+			v.seedBase(tree(2, 0))
+			var statuses []int
+			var mu sync.Mutex
+			c := v.client(func(o *ClientOptions) {
+				o.Observe = func(ri RequestInfo) {
+					if ri.Route == treesRoute {
+						mu.Lock()
+						statuses = append(statuses, ri.Status)
+						mu.Unlock()
+					}
+				}
+			})
+			// Dropping pathway 1 deletes its two files and changes the
+			// manifest; under a budget of 1 byte every file is uploaded
+			// as a blob (the manifest) and every body holds one entry.
+			p := v.publisher(c, func(o *Options) { o.TreeRequestBytes = 1 })
+			files := without(2, 0, 1)
+			times := len(tc.want) - 1
+			v.e.Inject(ghemu.Fault{Route: treesRoute, Kind: ghemu.FaultStatus, Status: tc.status, Times: times})
+			res := v.publish(p, files)
+			if res.Action != ActionCreated || len(res.Deleted) != 2 {
+				t.Fatalf("%s, deleted %v", res.Action, res.Deleted)
+			}
+			v.checkBranch("pathwaysync/update", "main", files)
+			if got := fmt.Sprint(statuses[:len(tc.want)]); got != fmt.Sprint(tc.want) {
+				t.Errorf("create-tree answers %v, want them to start %v", statuses, tc.want)
+			}
+			if got := v.e.Stats().ByRoute["POST /repos/{owner}/{repo}/git/blobs"]; got != tc.blobs {
+				t.Errorf("%d blob uploads, want %d", got, tc.blobs)
+			}
+		})
+	}
+}
