@@ -56,7 +56,7 @@
 //     inline content, sha null for deletions, in bodies of at most
 //     Options.TreeRequestBytes (1 MiB; github.com refuses about 2.5 MB),
 //     each based on the tree the previous one made; a body refused as too
-//     large (422 "too large to process", 502) is sent again as smaller
+//     large (422 "too large to process", 502, 504) is sent again as smaller
 //     ones, and a file too large for any body is uploaded as a blob. Then
 //     ONE POST git/commits of the last tree on the base head, so a PR
 //     gets one commit per update at any size. Its message carries a "Pathwaysync-Fingerprint:" trailer, which
@@ -152,7 +152,7 @@
 // HTTP: every request goes through one client built in NewClient:
 // go-github v60 over go-retryablehttp (PassthroughErrorHandler, so
 // go-github sees GitHub's answers). 5xx and network errors are retried with
-// capped exponential backoff (except a create-tree 5xx, answered with
+// capped exponential backoff (except a create-tree 502 or 504, answered with
 // smaller bodies); a primary rate limit (403/429 with
 // X-RateLimit-Remaining: 0) waits until X-RateLimit-Reset and a secondary
 // one for Retry-After (else 60 s), both only up to ClientOptions.MaxRateWait,
