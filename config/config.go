@@ -130,6 +130,9 @@ type SyncConfig struct {
 	// transient sync failure.
 	BackoffMin time.Duration `mapstructure:"backoff_min" json:"backoff_min"`
 	BackoffMax time.Duration `mapstructure:"backoff_max" json:"backoff_max"`
+	// TreeRequestBytes is the most bytes of one create-tree request body;
+	// a larger change is sent in several, committed once.
+	TreeRequestBytes int `mapstructure:"tree_request_bytes" json:"tree_request_bytes"`
 }
 
 // ServerConfig configures `pathwaysync serve`.
@@ -177,6 +180,7 @@ var Defaults = map[string]any{
 	"github.commit.author_email":         "pathwaysync@users.noreply.github.com",
 	"github.commit.message":              githubsync.DefaultCommitMessage,
 	"sync.max_deletions":                 githubsync.DefaultMaxDeletions,
+	"sync.tree_request_bytes":            githubsync.DefaultTreeRequestBytes,
 	"sync.schedule":                      daemon.DefaultSchedule,
 	"sync.jitter":                        daemon.DefaultJitter,
 	"sync.backoff_min":                   daemon.DefaultBackoffMin,

@@ -86,6 +86,7 @@ func TestBadFiles(t *testing.T) {
 		"token-and-file.yaml":    `config: github.token_file: set either github.token or github.token_file, not both`,
 		"partial-app.yaml":       `config: github.app_id: a GitHub App needs github.app_id, github.installation_id and github.private_key_file together`,
 		"bad-max-deletions.yaml": `config: sync.max_deletions: must be -1`,
+		"bad-tree-bytes.yaml":    `config: sync.tree_request_bytes: must be at least 65536`,
 		"bad-names.yaml":         `config: catalog.names: "pages/a.txt=Bad_Name": "Bad_Name" is not an entity name`,
 		"broken.yaml":            `config: read testdata/broken.yaml`,
 		"missing.yaml":           `config: read testdata/missing.yaml`,

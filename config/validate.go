@@ -76,6 +76,9 @@ func (c *Config) Validate() error {
 	if c.GitHub.Token != "" && c.GitHub.AppID != 0 {
 		e.add("github.token", "set either a token or a GitHub App, not both")
 	}
+	if c.Sync.TreeRequestBytes < 64<<10 {
+		e.add("sync.tree_request_bytes", "must be at least 65536 (64 KiB), got %d", c.Sync.TreeRequestBytes)
+	}
 	if c.Sync.MaxDeletions < -1 {
 		e.add("sync.max_deletions", "must be -1 (half of the pathways) or a count >= 0, got %d", c.Sync.MaxDeletions)
 	}

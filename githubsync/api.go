@@ -2,7 +2,6 @@ package githubsync
 
 import (
 	"context"
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
@@ -101,31 +100,6 @@ func (a repoAPI) pulls(ctx context.Context, branch, base, state string, perPage 
 		return resp, err
 	})
 	return prs, err
-}
-
-func (a repoAPI) createBlob(ctx context.Context, data []byte) (string, error) {
-	var b *github.Blob
-	err := a.c.call(ctx, "create blob", true, func() (resp *github.Response, err error) {
-		b, resp, err = a.c.gh.Git.CreateBlob(ctx, a.owner, a.name, &github.Blob{
-			Content: github.String(base64.StdEncoding.EncodeToString(data)), Encoding: github.String("base64")})
-		return resp, err
-	})
-	if err != nil {
-		return "", err
-	}
-	return b.GetSHA(), nil
-}
-
-func (a repoAPI) createTree(ctx context.Context, base string, entries []*github.TreeEntry) (string, error) {
-	var t *github.Tree
-	err := a.c.call(ctx, "create tree", true, func() (resp *github.Response, err error) {
-		t, resp, err = a.c.gh.Git.CreateTree(ctx, a.owner, a.name, base, entries)
-		return resp, err
-	})
-	if err != nil {
-		return "", err
-	}
-	return t.GetSHA(), nil
 }
 
 func (a repoAPI) createCommit(ctx context.Context, c *github.Commit) (string, error) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/google/go-github/v60/github"
 )
@@ -124,31 +123,15 @@ func (p *Publisher) links() links { return links{base: p.o.BackstageURL} }
 // madeCommit is a commit apply wrote.
 type madeCommit struct{ SHA, Tree string }
 
-// commit writes ONE tree and ONE commit with the file changes of pl on
-// the base head.
+// commit writes the file changes of pl as a tree on the base head's
+// (in as many requests as Options.TreeRequestBytes needs, see treeFrom)
+// and ONE commit.
 func (p *Publisher) commit(ctx context.Context, s *state, want *desired, pl *plan) (madeCommit, error) {
-	entries := make([]*github.TreeEntry, 0, len(pl.Added)+len(pl.Modified)+len(pl.Deleted))
-	for _, list := range [][]string{pl.Added, pl.Modified} {
-		for _, path := range list {
-			e := &github.TreeEntry{Path: github.String(p.o.Path + "/" + path), Mode: github.String("100644"), Type: github.String("blob")}
-			if data := want.files[path]; utf8.Valid(data) {
-				e.Content = github.String(string(data))
-			} else {
-				// JSON strings cannot carry other bytes: upload a blob (rare).
-				sha, err := p.api.createBlob(ctx, data)
-				if err != nil {
-					return madeCommit{}, err
-				}
-				e.SHA = github.String(sha)
-			}
-			entries = append(entries, e)
-		}
+	base, changes, err := p.treeFrom(ctx, s, want, pl)
+	if err != nil {
+		return madeCommit{}, err
 	}
-	for _, path := range pl.Deleted {
-		entries = append(entries, &github.TreeEntry{Path: github.String(p.o.Path + "/" + path),
-			Mode: github.String("100644"), Type: github.String("blob")})
-	}
-	tree, err := p.api.createTree(ctx, s.BaseTree, entries)
+	tree, err := p.buildTree(ctx, base, want, changes)
 	if err != nil {
 		return madeCommit{}, err
 	}

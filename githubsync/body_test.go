@@ -33,7 +33,7 @@ func golden(t *testing.T, name, got string) {
 // a PR body, reading the old blobs it asks for.
 func describeTrees(old, new map[string][]byte) description {
 	sd := &sides{Old: entityFiles(old, func(d []byte) string { return blobSHA(d) }),
-		New: entityFiles(new, func(d []byte) string { return blobSHA(d) }), NewData: new,
+		New: entityFiles(new, func(d []byte) string { return blobSHA(d) }), NewData: func(p string) []byte { return new[p] },
 		Blobs: map[string][]byte{}, MaxReads: maxBodyReads, Namespace: "pathways"}
 	if m, err := manifest.Parse(new[manifest.FileName]); err == nil {
 		sd.Titles = titles(m)

@@ -77,8 +77,8 @@ type description struct {
 // blob SHA on each side, the new side's contents, and the blobs read.
 type sides struct {
 	Old, New map[string]string
-	NewData  map[string][]byte // the desired files
-	Blobs    map[string][]byte // blob SHA → content, read on demand
+	NewData  func(path string) []byte // a desired file's content, nil when unreadable
+	Blobs    map[string][]byte        // blob SHA → content, read on demand
 	// OldManifest and NewManifest describe pathways by counts when the
 	// content is not available; nil for a delta.
 	OldManifest, NewManifest *manifest.Manifest
@@ -168,7 +168,7 @@ func (sd *sides) light(p string) *entity {
 
 // newEntity parses the new side's file p.
 func (sd *sides) newEntity(p string) *entity {
-	e, err := parseEntity(p, sd.NewData[p])
+	e, err := parseEntity(p, sd.NewData(p))
 	if err != nil {
 		_, name, _ := entityKey(p)
 		return &entity{Name: name, Title: name}

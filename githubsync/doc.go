@@ -27,6 +27,11 @@
 //     files are computed locally and compared: added, modified, deleted
 //     (deletions only for blobs present in the base subtree). The
 //     fingerprint of the desired content is the git tree SHA of the folder.
+//     Past GitHub's listing limits (100,000 entries or 7 MB, about 9,000
+//     pathways) the folder is compared folder by folder: each level is
+//     listed without recursion, a subfolder whose tree SHA equals the
+//     desired folder's (computed locally) holds exactly the desired files
+//     and is not read, and only folders that differ are read.
 //  2. GET pulls?head=OWNER:BRANCH&base=BASE&state=open finds the bot PR.
 //  3. No difference from base: nothing is written, except that an open bot
 //     PR is commented on, closed (its marker records closed=bot, so it is
@@ -46,10 +51,15 @@
 //  5. Otherwise the change is described (see "PR description" below) and
 //     the mass-deletion guard, which reads the base manifest when
 //     pathways are removed, refuses before any write (ActionRefused:
-//     Publish returns an *Error matching ErrMassDeletion). Then ONE POST
-//     git/trees (base_tree = base root tree, only changed paths, inline
-//     content, sha null for deletions) and ONE POST git/commits on the base
-//     head. Its message carries a "Pathwaysync-Fingerprint:" trailer, which
+//     Publish returns an *Error matching ErrMassDeletion). Then the tree:
+//     POST git/trees with base_tree = base root tree, only changed paths,
+//     inline content, sha null for deletions, in bodies of at most
+//     Options.TreeRequestBytes (1 MiB; github.com refuses about 2.5 MB),
+//     each based on the tree the previous one made; a body refused as too
+//     large (422 "too large to process", 502, 504) is sent again as smaller
+//     ones, and a file too large for any body is uploaded as a blob. Then
+//     ONE POST git/commits of the last tree on the base head, so a PR
+//     gets one commit per update at any size. Its message carries a "Pathwaysync-Fingerprint:" trailer, which
 //     marks commits pathwaysync made.
 //  6. Moving the bot branch (the commit point of a sync). The new commit is
 //     built on the base head, so it is never a fast-forward of the old bot
@@ -125,12 +135,25 @@
 // exporter that wrote counts only cost 8 (the manifest instead of the
 // old files, no comment). With Options.BaseBranch empty, the first
 // Publish of a Publisher adds one GET /repos for the default branch.
-// Files that are not valid UTF-8 cost one blob upload each.
+// Files that are not valid UTF-8, or larger than a create-tree body,
+// cost one blob upload each. The tree costs one POST git/trees per
+// Options.TreeRequestBytes of changed content (a first sync of 2,000
+// pathways, 50 MiB, is 50), so requests grow with the bytes that changed,
+// not with the folder. Past the listing limit, the reads are the folder's
+// and each differing subfolder's entries: an unchanged rerun of 10,000
+// pathways is 3 requests (5 while a PR changes one pathway).
+//
+// Memory: PublishTree takes a Tree read on request (Publish's map is one):
+// each file is read once to hash it and again only when it is written into
+// a request body, so a caller may keep the tree compressed. Bodies are
+// written into one buffer of at most Options.TreeRequestBytes and sent as
+// a rewindable reader; a retry sends the same bytes without a copy.
 //
 // HTTP: every request goes through one client built in NewClient:
 // go-github v60 over go-retryablehttp (PassthroughErrorHandler, so
 // go-github sees GitHub's answers). 5xx and network errors are retried with
-// capped exponential backoff; a primary rate limit (403/429 with
+// capped exponential backoff (except a create-tree 502 or 504, answered with
+// smaller bodies); a primary rate limit (403/429 with
 // X-RateLimit-Remaining: 0) waits until X-RateLimit-Reset and a secondary
 // one for Retry-After (else 60 s), both only up to ClientOptions.MaxRateWait,
 // beyond which the error carries the wait (RetryAfter); other 4xx are not

@@ -58,11 +58,6 @@ func TestFailureClasses(t *testing.T) {
 			v.e.Commit(testRepo, "pathwaysync/update", map[string][]byte{"notes.md": []byte("mine\n")}, "Human work\n")
 			return v.publisher(nil)
 		}, tree(1, 0), ErrForeignBranch, ReasonForeignBranch, true},
-		{"truncated listing", func(v *env) *Publisher {
-			v.seedBase(tree(3, 0))
-			v.e.SetTreeLimit(4)
-			return v.publisher(nil)
-		}, tree(3, 1), ErrTreeTooLarge, ReasonTreeTooLarge, true},
 		{"invalid tree", func(v *env) *Publisher { return v.publisher(nil) },
 			map[string][]byte{"a": []byte("x")}, ErrInvalidTree, ReasonInvalidTree, true},
 		{"rate limited beyond the wait", func(v *env) *Publisher {

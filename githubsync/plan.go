@@ -179,7 +179,7 @@ func decide(s *state, want *desired, o *Options) (*plan, need, []string) {
 	var body *sides
 	if want.full {
 		body = &sides{Old: entityFiles(s.Files, func(b blobRef) string { return b.SHA }), New: want.entities,
-			NewData: want.files, Blobs: s.Blobs, MaxReads: maxBodyReads, Titles: want.titles, Namespace: want.namespace}
+			NewData: want.file, Blobs: s.Blobs, MaxReads: maxBodyReads, Titles: want.titles, Namespace: want.namespace}
 		if miss := body.missing(); len(miss) > 0 {
 			return nil, needBlobs, miss
 		}
@@ -276,7 +276,7 @@ func decide(s *state, want *desired, o *Options) (*plan, need, []string) {
 			if old == nil {
 				return nil, needHeadTree, nil
 			}
-			delta := &sides{Old: old, New: want.entities, NewData: want.files, Blobs: s.Blobs, MaxReads: maxDeltaReads,
+			delta := &sides{Old: old, New: want.entities, NewData: want.file, Blobs: s.Blobs, MaxReads: maxDeltaReads,
 				Titles: want.titles, Namespace: want.namespace}
 			if miss := delta.missing(); len(miss) > 0 {
 				return nil, needBlobs, miss

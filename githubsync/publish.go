@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/pathwaysync/pathwaysync/internal/gitobj"
 	"github.com/pathwaysync/pathwaysync/manifest"
 )
 
@@ -60,6 +60,10 @@ type Options struct {
 	// deletion.
 	MaxDeletions      int
 	AllowMassDeletion bool // override the guard
+	// TreeRequestBytes is the most bytes of one POST git/trees body
+	// (default DefaultTreeRequestBytes): a larger change is written as a
+	// chain of trees, committed once.
+	TreeRequestBytes int
 	// DryRun reads and plans but writes nothing: Result.Action is
 	// ActionDryRun, Result.Planned what a real sync would do, and a
 	// refusal by the guard becomes a warning.
@@ -143,14 +147,18 @@ var errResync = errors.New("repository changed during sync")
 // pathway changes, warnings and the writes needed) and apply (perform the
 // writes). A dry run decides and does not apply. ActionBlocked returns a
 // Result and a nil error; every permanent failure returns an *Error.
-func (p *Publisher) Publish(ctx context.Context, files map[string][]byte) (res *Result, err error) {
+func (p *Publisher) Publish(ctx context.Context, files map[string][]byte) (*Result, error) {
+	return p.publish(ctx, mapTree(files))
+}
+
+func (p *Publisher) publish(ctx context.Context, t Tree) (res *Result, err error) {
 	ctx, cnt := withCounter(ctx)
 	defer func() {
 		if res != nil {
 			res.Requests, res.Writes = cnt.get()
 		}
 	}()
-	want, err := p.prepare(files)
+	want, err := p.prepareTree(t)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +185,7 @@ func (p *Publisher) Publish(ctx context.Context, files map[string][]byte) (res *
 }
 
 func (p *Publisher) publishOnce(ctx context.Context, want *desired) (*Result, error) {
-	s, err := p.observe(ctx)
+	s, err := p.observe(ctx, want)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +206,7 @@ func (p *Publisher) plan(ctx context.Context, s *state, want *desired) (*plan, e
 		if n == 0 {
 			return pl, nil
 		}
-		if err := p.observeMore(ctx, s, n, blobs); err != nil {
+		if err := p.observeMore(ctx, s, want, n, blobs); err != nil {
 			return nil, err
 		}
 	}
@@ -220,7 +228,7 @@ func (pl *plan) dryRun() *Result {
 
 // desired is the validated input of a sync.
 type desired struct {
-	files       map[string][]byte
+	files       Tree
 	blobs       map[string]string // path → blob sha
 	manifest    *manifest.Manifest
 	fingerprint string
@@ -228,28 +236,51 @@ type desired struct {
 	full        bool              // the pathway files carry the full content
 	namespace   string            // of the pathway entities
 	titles      map[string]string // pathway name → title
+
+	sizes map[string]int // each file's size
+
+	// For comparing past GitHub's listing limits (readSubtree).
+	folders map[string]gitobj.Folder // every folder, "" the root
+	paths   []string                 // the files' paths, sorted
 }
 
 // prepare validates files; its errors are *Error matching ErrInvalidTree.
 func (p *Publisher) prepare(files map[string][]byte) (*desired, error) {
+	return p.prepareTree(mapTree(files))
+}
+
+// prepareTree validates t and hashes its files, reading each once.
+func (p *Publisher) prepareTree(t Tree) (*desired, error) {
 	invalid := func(format string, args ...any) error {
 		return &Error{Op: "publish", Err: fmt.Errorf("%w: "+format, append([]any{ErrInvalidTree}, args...)...)}
 	}
-	d := &desired{files: files, blobs: make(map[string]string, len(files))}
-	for path, data := range files {
+	paths := slices.Clone(t.Paths())
+	slices.Sort(paths)
+	d := &desired{files: t, blobs: make(map[string]string, len(paths)), sizes: make(map[string]int, len(paths))}
+	var raw []byte
+	first := map[string][]byte{} // the first pathway entity file, for fullContent
+	for _, path := range paths {
 		if !cleanRel(path) {
 			return nil, invalid("file path %q is not a clean relative path", path)
 		}
-		d.blobs[path] = blobSHA(data)
+		data, err := t.ReadFile(path)
+		if err != nil {
+			return nil, &Error{Op: "publish", Err: fmt.Errorf("read %s: %w", path, err)}
+		}
+		d.blobs[path], d.sizes[path] = blobSHA(data), len(data)
+		if path == manifest.FileName {
+			raw = data
+		}
+		if kind, _, ok := entityKey(path); ok && kind == kindPathway && len(first) == 0 {
+			first[path] = data
+		}
 	}
-	paths := slices.Sorted(maps.Keys(files))
 	for i := 1; i < len(paths); i++ {
 		if strings.HasPrefix(paths[i], paths[i-1]+"/") {
 			return nil, invalid("%q is both a file and a folder", paths[i-1])
 		}
 	}
-	raw, ok := files[manifest.FileName]
-	if !ok {
+	if raw == nil {
 		return nil, invalid("files lack %s", manifest.FileName)
 	}
 	m, err := manifest.Parse(raw)
@@ -257,9 +288,10 @@ func (p *Publisher) prepare(files map[string][]byte) (*desired, error) {
 		return nil, invalid("%w", err)
 	}
 	d.manifest = m
-	d.fingerprint = treeSHA(d.blobs)
+	d.folders, d.paths = folderIndex(d.blobs)
+	d.fingerprint = d.folders[""].SHA
 	d.entities = entityFiles(d.blobs, func(sha string) string { return sha })
-	d.full, d.namespace = fullContent(files)
+	d.full, d.namespace = fullContent(first)
 	d.titles = titles(m)
 	return d, nil
 }

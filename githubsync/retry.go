@@ -122,6 +122,9 @@ func (p *policy) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if rl := p.rateLimit(resp); rl.limited {
 		return p.maxRateWait >= 0 && rl.wait <= p.maxRateWait, nil
 	}
+	if (resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout) && ctx.Value(noServerRetry{}) != nil {
+		return false, nil
+	}
 	if resp.StatusCode == 0 || (resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented) {
 		return true, nil
 	}
@@ -145,4 +148,12 @@ func (p *policy) backoff(min, max time.Duration, attempt int, resp *http.Respons
 		d = max
 	}
 	return d
+}
+
+// noServerRetry marks a request context whose 502 and 504 answers are
+// returned rather than retried: the caller answers them otherwise.
+type noServerRetry struct{}
+
+func withoutServerRetry(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noServerRetry{}, true)
 }

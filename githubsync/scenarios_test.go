@@ -504,13 +504,26 @@ func TestFilesOutsideManagedPathUntouched(t *testing.T) {
 	}
 }
 
-func TestTruncatedListingRefused(t *testing.T) {
+// TestTruncatedListingComparedByFolder: when GitHub truncates the
+// recursive listing, the folder is compared folder by folder and the sync
+// goes on, reading only the folders that differ.
+func TestTruncatedListingComparedByFolder(t *testing.T) {
 	v := newEnv(t)
 	v.seedBase(tree(3, 0))
 	v.e.SetTreeLimit(4)
-	_, err := v.publisher(nil).Publish(context.Background(), tree(3, 1))
-	if err == nil || !strings.Contains(err.Error(), "truncated") || v.e.Stats().Writes != 0 {
-		t.Errorf("error %v, writes %d", err, v.e.Stats().Writes)
+	p := v.publisher(nil)
+	res := v.publish(p, tree(3, 1))
+	if res.Action != ActionCreated || len(res.Modified) != 2 || len(res.Added)+len(res.Deleted) != 0 {
+		t.Fatalf("%s: added %v, modified %v, deleted %v", res.Action, res.Added, res.Modified, res.Deleted)
+	}
+	v.checkBranch("pathwaysync/update", "main", tree(3, 1))
+	v.e.ResetStats()
+	again := v.publish(p, tree(3, 1))
+	// branch; the folder: cut listing, its own entries; pathways/: cut
+	// listing, its own entries; pathway-0000 (differs from main) whole;
+	// pulls. pathway-0001 and 0002 equal the desired folders: not read.
+	if again.Action != ActionUnchanged || again.Requests != 7 {
+		t.Errorf("rerun: %s, %d requests %v", again.Action, again.Requests, v.e.Log())
 	}
 }
 

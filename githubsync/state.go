@@ -74,7 +74,7 @@ const (
 )
 
 // observe reads the base branch, the managed folder and the open bot PR.
-func (p *Publisher) observe(ctx context.Context) (*state, error) {
+func (p *Publisher) observe(ctx context.Context, want *desired) (*state, error) {
 	base, err := p.baseBranch(ctx)
 	if err != nil {
 		return nil, err
@@ -83,7 +83,7 @@ func (p *Publisher) observe(ctx context.Context) (*state, error) {
 	if s.BaseCommit, s.BaseTree, err = p.readBase(ctx, base); err != nil {
 		return nil, err
 	}
-	if s.Files, err = p.readSubtree(ctx, s.BaseCommit); err != nil {
+	if s.Files, err = p.readSubtree(ctx, s.BaseCommit, want); err != nil {
 		return nil, err
 	}
 	open, err := p.api.pulls(ctx, p.o.Branch, base, "open", 10)
@@ -101,7 +101,7 @@ func (p *Publisher) observe(ctx context.Context) (*state, error) {
 
 // observeMore performs the reads in n (blobs: the blob SHAs for
 // needBlobs) and records them in s.
-func (p *Publisher) observeMore(ctx context.Context, s *state, n need, blobs []string) error {
+func (p *Publisher) observeMore(ctx context.Context, s *state, want *desired, n need, blobs []string) error {
 	if n&needBlobs != 0 {
 		if s.Blobs == nil {
 			s.Blobs = map[string][]byte{}
@@ -115,7 +115,7 @@ func (p *Publisher) observeMore(ctx context.Context, s *state, n need, blobs []s
 		}
 	}
 	if n&needHeadTree != 0 && s.Open != nil {
-		files, err := p.readSubtree(ctx, s.Open.Head)
+		files, err := p.readSubtree(ctx, s.Open.Head, want)
 		if err != nil {
 			return err
 		}
@@ -201,28 +201,4 @@ func (p *Publisher) readBase(ctx context.Context, base string) (string, string, 
 	}
 	return "", "", &Error{Op: "get branch " + base, Status: http.StatusNotFound, Err: ErrBaseBranchNotFound,
 		Hint: fmt.Sprintf("base branch %q does not exist in %s (or the token cannot read it)", base, p.o.Repository)}
-}
-
-// readSubtree lists the blobs under Options.Path at commit; an absent
-// folder gives an empty map.
-func (p *Publisher) readSubtree(ctx context.Context, commit string) (map[string]blobRef, error) {
-	t, err := p.api.tree(ctx, commit+":"+escapePath(p.o.Path), true)
-	var e *Error
-	if errors.As(err, &e) && e.Status == http.StatusNotFound {
-		return map[string]blobRef{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if t.GetTruncated() {
-		return nil, &Error{Op: "read " + p.o.Path, Err: ErrTreeTooLarge,
-			Hint: "GitHub truncated the tree listing; the folder is too large to diff safely"}
-	}
-	out := make(map[string]blobRef, len(t.Entries))
-	for _, e := range t.Entries {
-		if e.GetType() == "blob" {
-			out[e.GetPath()] = blobRef{SHA: e.GetSHA(), Mode: e.GetMode()}
-		}
-	}
-	return out, nil
 }
