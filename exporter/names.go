@@ -215,6 +215,12 @@ func keepNames(keys []string, prev map[string]string) map[string]string {
 	return names
 }
 
+// ErrNameClash: two pathways map to the same entity name and neither has
+// an explicit one. A caller rendering without Options.Previous can retry
+// with the manifest of the tree it replaces, which keeps the names it
+// published (hash-suffixed ones of earlier releases included).
+var ErrNameClash = errors.New("entity name clash")
+
 // pathwayNames names the pathways ps (distinct title keys; ids name them
 // in errors). An explicit name comes first: the pathway's own (canonical
 // YAML `name:`), else o.Names for its source. Then the name the previous
@@ -231,8 +237,8 @@ func pathwayNames(ps []*pathway.Pathway, ids []string, o Options, prev previousN
 		if ids[a] > ids[b] {
 			a, b = b, a
 		}
-		return fmt.Errorf("%s (%q) and %s (%q) both map to entity name %q: give one an explicit name (name: in canonical YAML, or catalog.names in the configuration)",
-			ids[a], oneLine(ps[a].Title), ids[b], oneLine(ps[b].Title), n)
+		return fmt.Errorf("%s (%q) and %s (%q) both map to entity name %q: %w: give one an explicit name (name: in canonical YAML, or catalog.names in the configuration)",
+			ids[a], oneLine(ps[a].Title), ids[b], oneLine(ps[b].Title), n, ErrNameClash)
 	}
 	claim := func(i int, n string) error {
 		if j, ok := owner[n]; ok {

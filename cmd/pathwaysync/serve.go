@@ -249,7 +249,11 @@ func (s *daemonSync) Sync(ctx context.Context, t daemon.Trigger) (*daemon.Outcom
 	if err != nil {
 		return nil, fmt.Errorf("read sources: %w", err)
 	}
-	res, err := exporter.Render(ps, exporterOptions(s.cfg))
+	// The files are held compressed, as sync holds them: the daemon keeps
+	// only the entities and pathways it serves once the sync is done.
+	res, err := keepingPublishedNames(ctx, s.pub, exporterOptions(s.cfg), func(eo exporter.Options) (*exporter.PackedResult, error) {
+		return exporter.RenderPacked(ctx, ps, eo)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
@@ -257,7 +261,7 @@ func (s *daemonSync) Sync(ctx context.Context, t daemon.Trigger) (*daemon.Outcom
 	if s.pub == nil {
 		return out, nil
 	}
-	r, err := s.pub.Publish(ctx, treeFiles(res))
+	r, err := s.pub.PublishTree(ctx, res.Files)
 	if err != nil {
 		return nil, err
 	}

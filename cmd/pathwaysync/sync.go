@@ -69,15 +69,18 @@ func (a *app) runSync(cmd *cobra.Command, o syncOptions, args []string) error {
 	// Only the files, held compressed: once rendered, the model is
 	// garbage and the tree costs a fifth of its size; the request bodies
 	// are written from it one file at a time.
-	files, _, err := exporter.Files(ctx, ps, exporterOptions(cfg))
-	if err != nil {
-		return err
-	}
-	ps = nil
 	pub, err := githubsync.NewPublisher(client, publisherOptions(cfg, log, o.dryRun, o.allowMassDeletion))
 	if err != nil {
 		return err
 	}
+	files, err := keepingPublishedNames(ctx, pub, exporterOptions(cfg), func(eo exporter.Options) (*exporter.PackedFiles, error) {
+		files, _, err := exporter.Files(ctx, ps, eo)
+		return files, err
+	})
+	if err != nil {
+		return err
+	}
+	ps = nil
 	r, err := pub.PublishTree(ctx, files)
 	if err != nil {
 		if errors.Is(err, githubsync.ErrMassDeletion) {
@@ -132,14 +135,28 @@ func (e blockedError) Error() string {
 
 func (blockedError) ExitCode() int { return exitBlocked }
 
-// treeFiles turns the rendered tree into githubsync's input.
-func treeFiles(res *exporter.Result) map[string][]byte {
-	files := make(map[string][]byte, len(res.Files))
-	for _, f := range res.Files {
-		files[f.Path] = f.Data
+// keepingPublishedNames renders with o. When two pathways map to the same
+// entity name (exporter.ErrNameClash) it reads the manifest the repository
+// publishes and renders again keeping its names, so that names an earlier
+// release published (hash-suffixed ones included) do not change on
+// upgrade. The read costs requests only in that case: an unchanged sync
+// stays within its budget.
+func keepingPublishedNames[T any](ctx context.Context, pub *githubsync.Publisher, o exporter.Options, render func(exporter.Options) (T, error)) (T, error) {
+	r, err := render(o)
+	if err == nil || pub == nil || o.Previous != nil || !errors.Is(err, exporter.ErrNameClash) {
+		return r, err
 	}
-	return files
+	m, merr := pub.PublishedManifest(ctx)
+	if merr != nil {
+		return r, fmt.Errorf("%w (and the names the repository publishes could not be read: %w)", err, merr)
+	}
+	if m == nil {
+		return r, err
+	}
+	o.Previous = m
+	return render(o)
 }
+
 
 // newGitHubClient builds the one GitHub client from the configuration.
 func newGitHubClient(ctx context.Context, cfg *config.Config, log *slog.Logger, observe func(githubsync.RequestInfo)) (*githubsync.Client, error) {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -43,5 +45,46 @@ func TestSyncBlocked(t *testing.T) {
 	}
 	if code != exitBlocked || json.Unmarshal([]byte(out), &res) != nil || res.Action != "blocked" || res.PRNumber != 1 {
 		t.Fatalf("blocked sync as JSON: exit %d %s", code, out)
+	}
+}
+
+// TestSyncKeepsPublishedNames: two pathways whose titles map to one name
+// are an error, unless the repository already publishes them (an earlier
+// release gave them hash-suffixed names): then sync reads the published
+// manifest and keeps those names instead of failing or renaming them.
+func TestSyncKeepsPublishedNames(t *testing.T) {
+	page := func(from, to string) []byte {
+		return []byte(from + " to " + to + "\n🕑 6-12 months Engineering\nOne summary sentence of several plain words.\n" +
+			"Skills to Develop\n• A skill.\n📋 Role Archetypes\nReview both roles.\n→ " + from + " Archetype → " + to + " Archetype\n")
+	}
+	src := t.TempDir()
+	for name, data := range map[string][]byte{"a.txt": page("Senior Engineer", "Lead Engineer"), "b.txt": page("Senior-Engineer", "Lead-Engineer")} {
+		if err := os.WriteFile(filepath.Join(src, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	emu := newE2ERepo(t)
+	env := e2eEnv(emu, src)
+	code, out, errOut := runBinary(t, env, "sync")
+	if code != 1 || !strings.Contains(errOut, "a.txt") || !strings.Contains(errOut, "b.txt") || !strings.Contains(errOut, "both map to entity name") {
+		t.Fatalf("clashing names with nothing published: exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	published := `{"generator": "pathwaysync", "version": 1, "files": [], "pathways": [
+ {"name": "senior-engineer-to-lead-engineer-1a2b3c", "title": "Senior Engineer to Lead Engineer"},
+ {"name": "senior-engineer-to-lead-engineer-4d5e6f", "title": "Senior-Engineer to Lead-Engineer"}]}
+`
+	if _, err := emu.Commit(e2eRepo, "main", map[string][]byte{e2ePath + "/pathwaysync-manifest.json": []byte(published)}, "an earlier release's tree"); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut = runBinary(t, env, "sync"); code != 0 || !strings.HasPrefix(out, "created PR #1 ") {
+		t.Fatalf("sync over the published names: exit %d\n%s\n%s", code, out, errOut)
+	}
+	files := emu.Files(e2eRepo, "pathwaysync/update")
+	for _, name := range []string{"senior-engineer-to-lead-engineer-1a2b3c", "senior-engineer-to-lead-engineer-4d5e6f"} {
+		if _, ok := files[e2ePath+"/pathways/"+name+"/catalog-info.yaml"]; !ok {
+			t.Errorf("the published name %s was not kept", name)
+		}
 	}
 }
