@@ -157,7 +157,6 @@ func keepingPublishedNames[T any](ctx context.Context, pub *githubsync.Publisher
 	return render(o)
 }
 
-
 // newGitHubClient builds the one GitHub client from the configuration.
 func newGitHubClient(ctx context.Context, cfg *config.Config, log *slog.Logger, observe func(githubsync.RequestInfo)) (*githubsync.Client, error) {
 	return newGitHubClientKey(ctx, cfg, log, observe, nil, 0)
