@@ -100,7 +100,7 @@ func BenchmarkPublish(b *testing.B) {
 			e.Commit(testRepo, "main", in, "seed\n")
 			o := ClientOptions{APIURL: e.URL(), Token: "t"}
 			fast(&o)
-			c, _ := NewClient(context.Background(), o)
+			c, _ := NewClient(o)
 			p, _ := NewPublisher(c, Options{Repository: testRepo, BaseBranch: "main", Path: testPath, MaxDeletions: -1})
 			versions := []map[string][]byte{tree(n, 1), tree(n, 2)}
 			b.ResetTimer()

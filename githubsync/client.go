@@ -86,8 +86,7 @@ type Client struct {
 // NewClient builds the one HTTP stack every GitHub call goes through:
 // go-github v60 over go-retryablehttp's StandardClient, with an optional
 // GitHub App installation transport under the retries.
-func NewClient(ctx context.Context, o ClientOptions) (*Client, error) {
-	_ = ctx
+func NewClient(o ClientOptions) (*Client, error) {
 	if o.APIURL == "" {
 		o.APIURL = DefaultAPIURL
 	}

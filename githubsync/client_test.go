@@ -185,10 +185,10 @@ func TestGitHubAppAuthentication(t *testing.T) {
 	if err == nil || strings.Contains(v.logs.String(), "ghs_") {
 		t.Errorf("wrong key: %v", err)
 	}
-	if _, err := NewClient(context.Background(), ClientOptions{AppID: 1}); err == nil {
+	if _, err := NewClient(ClientOptions{AppID: 1}); err == nil {
 		t.Error("incomplete app accepted")
 	}
-	if _, err := NewClient(context.Background(), ClientOptions{}); err == nil {
+	if _, err := NewClient(ClientOptions{}); err == nil {
 		t.Error("no credentials accepted")
 	}
 }
@@ -205,7 +205,7 @@ func TestEnterpriseServerURL(t *testing.T) {
 		{"https://api.github.com/", "https://github.com"},
 		{"https://ghe.example.com/api/v3/", "https://ghe.example.com"},
 	} {
-		c, err := NewClient(context.Background(), ClientOptions{APIURL: tc.api, Token: "t"})
+		c, err := NewClient(ClientOptions{APIURL: tc.api, Token: "t"})
 		if err != nil || c.htmlBase != tc.html || c.gh.BaseURL.String() != tc.api {
 			t.Errorf("%s: html %q base %v err %v", tc.api, c.htmlBase, c.gh.BaseURL, err)
 		}

@@ -80,7 +80,7 @@ func (v *env) client(mod ...func(*ClientOptions)) *Client {
 	for _, m := range mod {
 		m(&o)
 	}
-	c, err := NewClient(context.Background(), o)
+	c, err := NewClient(o)
 	if err != nil {
 		v.t.Fatal(err)
 	}

@@ -143,7 +143,7 @@ func readyz(t *testing.T, base string) (int, string) {
 // daemon.Failure values; it probes with one real request.
 func requireFailure(t *testing.T, emu *ghemu.Emulator, token string) daemon.Failure {
 	t.Helper()
-	client, err := githubsync.NewClient(t.Context(), githubsync.ClientOptions{APIURL: emu.URL(), Token: token, RetryMax: -1, MaxRateWait: -1})
+	client, err := githubsync.NewClient(githubsync.ClientOptions{APIURL: emu.URL(), Token: token, RetryMax: -1, MaxRateWait: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

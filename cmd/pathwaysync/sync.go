@@ -182,7 +182,7 @@ func newGitHubClientKey(ctx context.Context, cfg *config.Config, log *slog.Logge
 		}
 	}
 	o.PrivateKey = key
-	return githubsync.NewClient(ctx, o)
+	return githubsync.NewClient(o)
 }
 
 // publisherOptions maps the configuration to githubsync's options.
