@@ -17,7 +17,9 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/pathwaysync/pathwaysync/daemon"
+	"github.com/pathwaysync/pathwaysync/exporter"
 	"github.com/pathwaysync/pathwaysync/githubsync"
+	"github.com/pathwaysync/pathwaysync/source"
 )
 
 // EnvPrefix prefixes every environment variable: catalog.owner is
@@ -154,12 +156,12 @@ type ServerConfig struct {
 // Defaults are the value of every key when nothing sets it.
 var Defaults = map[string]any{
 	"sources":                            []string{},
-	"catalog.namespace":                  "pathways",
-	"catalog.owner":                      "group:pathways/learning-pathways",
-	"catalog.lifecycle":                  "active",
+	"catalog.namespace":                  exporter.DefaultNamespace,
+	"catalog.owner":                      exporter.DefaultOwner,
+	"catalog.lifecycle":                  exporter.DefaultLifecycle,
 	"catalog.names":                      []string{},
-	"source.max_bytes":                   int64(5 << 20),
-	"source.timeout":                     30 * time.Second,
+	"source.max_bytes":                   source.DefaultMaxBytes,
+	"source.timeout":                     source.DefaultTimeout,
 	"source.follow_symlinks":             false,
 	"github.api_url":                     githubsync.DefaultAPIURL,
 	"github.repository":                  "",
