@@ -307,15 +307,65 @@ func MarshalYAML(p *Pathway) ([]byte, error) {
 		return nil, fmt.Errorf("marshal pathway: %w", err)
 	}
 	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(toNode(reflect.ValueOf(c))); err != nil {
-		return nil, fmt.Errorf("marshal pathway: %w", err)
-	}
-	if err := enc.Close(); err != nil {
+	if err := encodeMembers(&buf, toNode(reflect.ValueOf(c))); err != nil {
 		return nil, fmt.Errorf("marshal pathway: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// encodeMembers writes the top-level mapping root as encoding it whole
+// with yaml.v3 (indent 2) does, in pieces: yaml.v3's emitter keeps every
+// event of a document until the document ends, which made a page with a
+// hundred thousand items cost seconds and hundreds of megabytes. A
+// top-level block member does not depend on its siblings, nor a block
+// sequence item on the items before it, so each member is its own
+// document, and a long sequence is written in runs of seqChunk items, each
+// a top-level sequence indented under its key.
+func encodeMembers(buf *bytes.Buffer, root *yaml.Node) error {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if v.Kind != yaml.SequenceNode || len(v.Content) <= seqChunk {
+			member := &yaml.Node{Kind: yaml.MappingNode, Tag: root.Tag, Content: []*yaml.Node{k, v}}
+			if err := encodeDoc(buf, member); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := encodeDoc(buf, &yaml.Node{Kind: yaml.MappingNode, Tag: root.Tag, Content: []*yaml.Node{k, {Kind: yaml.ScalarNode, Tag: "!!null", Value: "~"}}}); err != nil {
+			return err
+		}
+		// "key: ~\n" → "key:\n", then the items two spaces in.
+		buf.Truncate(buf.Len() - len(" ~\n"))
+		buf.WriteByte('\n')
+		var part bytes.Buffer
+		for j := 0; j < len(v.Content); j += seqChunk {
+			part.Reset()
+			run := &yaml.Node{Kind: yaml.SequenceNode, Tag: v.Tag, Content: v.Content[j:min(j+seqChunk, len(v.Content))]}
+			if err := encodeDoc(&part, run); err != nil {
+				return err
+			}
+			for line := range bytes.Lines(part.Bytes()) {
+				if len(line) > 1 {
+					buf.WriteString("  ")
+				}
+				buf.Write(line)
+			}
+		}
+	}
+	return nil
+}
+
+// seqChunk is how many sequence items encodeMembers writes as one document.
+const seqChunk = 256
+
+// encodeDoc writes n as one YAML document with indent 2.
+func encodeDoc(buf *bytes.Buffer, n *yaml.Node) error {
+	enc := yaml.NewEncoder(buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(n); err != nil {
+		return err
+	}
+	return enc.Close()
 }
 
 // toNode converts a value to a yaml node, fields in declaration order.
