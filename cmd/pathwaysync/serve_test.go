@@ -90,17 +90,26 @@ func startTestDaemon(t *testing.T, emu *ghemu.Emulator, clock *testClock, extra 
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
 	var c daemon.Clock // nil: the wall clock
 	if clock != nil {
 		c = clock
 	}
+	return serveTestDaemon(t, cfg, c)
+}
+
+// serveTestDaemon starts the daemon newDaemon builds from cfg on a free
+// loopback port and stops it when the test ends.
+func serveTestDaemon(t *testing.T, cfg *config.Config, c daemon.Clock) (*daemon.Server, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := newDaemon(ctx, cfg, slog.New(slog.DiscardHandler), prometheus.NewRegistry(), c)
 	if err != nil {
+		cancel()
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		cancel()
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -268,19 +277,7 @@ func TestServeRereadsSecretFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := newDaemon(ctx, cfg, slog.New(slog.DiscardHandler), prometheus.NewRegistry(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
-	base := "http://" + ln.Addr().String()
+	_, base := serveTestDaemon(t, cfg, nil)
 	post := func(token string) int {
 		req, _ := http.NewRequest("POST", base+"/api/v1/sync", nil)
 		req.Header.Set("Authorization", "Bearer "+token)
