@@ -74,6 +74,27 @@ func catalogTree(t testing.TB, ps []pathway.Pathway) map[string][]byte {
 	return files
 }
 
+// treeAnswers returns a client that records the status of every
+// create-tree answer, and a function returning those so far.
+func treeAnswers(v *env) (*Client, func() []int) {
+	var statuses []int
+	var mu sync.Mutex
+	c := v.client(func(o *ClientOptions) {
+		o.Observe = func(ri RequestInfo) {
+			if ri.Route == treesRoute {
+				mu.Lock()
+				statuses = append(statuses, ri.Status)
+				mu.Unlock()
+			}
+		}
+	})
+	return c, func() []int {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(statuses)
+	}
+}
+
 // treeRequests counts the create-tree requests in the emulator's log.
 func treeRequests(e *ghemu.Emulator) int {
 	n := 0
@@ -178,25 +199,12 @@ func TestTreeTooLargeRetriedSmaller(t *testing.T) {
 	for _, status := range []int{422, 502} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			v := newEnv(t)
-			var statuses []int
-			var mu sync.Mutex
-			c := v.client(func(o *ClientOptions) {
-				o.Observe = func(ri RequestInfo) {
-					if ri.Route == treesRoute {
-						mu.Lock()
-						statuses = append(statuses, ri.Status)
-						mu.Unlock()
-					}
-				}
-			})
+			c, answers := treeAnswers(v)
 			p := v.publisher(c, func(o *Options) { o.TreeRequestBytes = 256 << 10 })
 			// The first body passes; then GitHub gets stricter.
 			const limit = 100 << 10
 			v.e.Inject(ghemu.Fault{Route: treesRoute, Times: 2, Kind: ghemu.FaultHook, Before: func() {
-				mu.Lock()
-				second := len(statuses) == 1
-				mu.Unlock()
-				if second {
+				if len(answers()) == 1 {
 					v.e.SetCreateTreeLimit(limit, status)
 				}
 			}})
@@ -206,6 +214,7 @@ func TestTreeTooLargeRetriedSmaller(t *testing.T) {
 			}
 			v.checkBranch("pathwaysync/update", "main", files)
 			v.checkOneCommit()
+			statuses := answers()
 			refused := 0
 			for _, s := range statuses {
 				if s != 201 {
@@ -364,17 +373,7 @@ func TestTreeServerErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			v := newEnv(t)
 			v.seedBase(tree(2, 0))
-			var statuses []int
-			var mu sync.Mutex
-			c := v.client(func(o *ClientOptions) {
-				o.Observe = func(ri RequestInfo) {
-					if ri.Route == treesRoute {
-						mu.Lock()
-						statuses = append(statuses, ri.Status)
-						mu.Unlock()
-					}
-				}
-			})
+			c, answers := treeAnswers(v)
 			// Dropping pathway 1 deletes its two files and changes the
 			// manifest; under a budget of 1 byte every file is uploaded
 			// as a blob (the manifest) and every body holds one entry.
@@ -387,6 +386,7 @@ func TestTreeServerErrors(t *testing.T) {
 				t.Fatalf("%s, deleted %v", res.Action, res.Deleted)
 			}
 			v.checkBranch("pathwaysync/update", "main", files)
+			statuses := answers()
 			if got := fmt.Sprint(statuses[:len(tc.want)]); got != fmt.Sprint(tc.want) {
 				t.Errorf("create-tree answers %v, want them to start %v", statuses, tc.want)
 			}
