@@ -264,7 +264,9 @@ func FuzzCheckTree(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lines := strings.Count(string(data), "\n") + 1
+		// YAML breaks lines at "\r\n", "\r" and "\n" alike.
+		text := strings.ReplaceAll(string(data), "\r\n", "\n")
+		lines := strings.Count(text, "\n") + strings.Count(text, "\r") + 1
 		for _, p := range rep.Problems {
 			if p.Line < 0 || p.Line > lines+1 {
 				t.Errorf("line %d of a %d-line file: %v", p.Line, lines, p)
