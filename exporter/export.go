@@ -1,14 +1,12 @@
 package exporter
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"sync"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
@@ -128,15 +126,11 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// readTreeNames is the manifest of the tree in dir as manifest.ReadNames
-// reads it, or nil when dir holds none that pathwaysync wrote.
+// readTreeNames is the manifest of the tree in dir as
+// manifest.ReadTreeNames reads it, or nil when dir holds none that
+// pathwaysync wrote.
 func readTreeNames(dir string) *manifest.Manifest {
-	f, err := os.Open(filepath.Join(dir, manifest.FileName))
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	m, err := manifest.ReadNames(bufio.NewReader(f))
+	m, err := manifest.ReadTreeNames(os.DirFS(dir))
 	if err != nil {
 		return nil
 	}

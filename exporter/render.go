@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -288,21 +289,33 @@ func sourceRef(src string) string {
 	return s
 }
 
-// renderPathway renders a pathway's Component and TechDocs.
+// renderPathway renders a pathway's Component, its TechDocs and, last,
+// its part of the manifest, which lists the others.
 func renderPathway(pp *pathwayPlan, r *planned, o Options) unit {
-	dir := "pathways/" + pp.name + "/"
+	dir := manifest.PathwayDir(pp.name) + "/"
 	u := entityUnit(dir+"catalog-info.yaml", pathwayEntity(pp, o))
-	c := manifest.CompactFor(pp.name, pp.p)
-	c.Source = sourceRef(pp.p.Source)
-	u.manifest = &c
 	docs, err := techdocs(pp, r, o)
 	if err != nil {
 		u.errs = append(u.errs, err)
 	}
-	u.files = slices.Grow(u.files, len(docs))
+	u.files = slices.Grow(u.files, len(docs)+1)
 	for _, d := range docs {
 		d.Path = dir + d.Path
 		u.files = append(u.files, d)
 	}
+	mp := manifest.ForPathway(pp.name, pp.p)
+	mp.Source = sourceRef(pp.p.Source)
+	rel := make([]string, len(u.files))
+	for i, f := range u.files {
+		rel[i] = strings.TrimPrefix(f.Path, dir)
+	}
+	slices.Sort(rel)
+	var b bytes.Buffer
+	if err := manifest.WritePathway(&b, &mp, rel); err != nil {
+		u.errs = append(u.errs, err)
+	}
+	u.files = append(u.files, File{Path: dir + manifest.PathwayFileName, Data: b.Bytes()})
+	idx := mp.Index()
+	u.index = &idx
 	return u
 }

@@ -148,7 +148,7 @@ func TestRenderEntities(t *testing.T) {
 			t.Errorf("target %s is not a generated file", tg)
 		}
 	}
-	m, err := manifest.Parse(files[manifest.FileName])
+	m, err := manifest.ParseTree(files[manifest.FileName], func(p string) ([]byte, error) { return files[p], nil })
 	if err != nil {
 		t.Fatal(err)
 	}

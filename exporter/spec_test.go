@@ -80,7 +80,7 @@ func TestSpecCarriesContent(t *testing.T) {
 		}
 	}
 	var m manifest.Manifest
-	if err := json.Unmarshal(files[manifest.FileName], &m); err != nil || m.Version != 2 {
+	if err := json.Unmarshal(files[manifest.FileName], &m); err != nil || m.Version != manifest.Version {
 		t.Fatalf("manifest version %d, %v", m.Version, err)
 	}
 }

@@ -81,7 +81,7 @@ func checkComplete(t *testing.T, dir string) *manifest.Manifest {
 	if err != nil {
 		t.Fatalf("%s: no manifest: %v", dir, err)
 	}
-	m, err := manifest.Parse(b)
+	m, err := manifest.ParseTree(b, func(p string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, p)) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"iter"
+
 	"slices"
 	"strings"
 	"sync"
@@ -80,8 +80,10 @@ type unit struct {
 	entity catalog.Entity
 	// files start with the entity's own file.
 	files []File
-	// manifest is a pathway unit's entry in the manifest; nil otherwise.
-	manifest *manifest.Compact
+	// index is a pathway unit's entry in the root manifest; nil
+	// otherwise. A pathway unit's files include its part of the manifest,
+	// which lists them: the root manifest lists the other units' files.
+	index *manifest.Pathway
 	// errs are validation and marshalling errors; files may be incomplete.
 	errs []error
 	// nested is set for an entity another Location of the tree reads, so
@@ -142,10 +144,10 @@ func (pp *pathwayPlan) render(r *planned, o Options) unit { return renderPathway
 
 // done is what emit keeps of a unit once its files are in the sink.
 type done struct {
-	target   string // "./" + the entity's file, for the Location
-	ref      string
-	files    []string
-	manifest *manifest.Compact
+	target string // "./" + the entity's file, for the Location
+	ref    string
+	files  []string // nil for a pathway: its part of the manifest lists them
+	index  *manifest.Pathway
 }
 
 // emit puts the tree of r into s.
@@ -173,7 +175,10 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 		if u.nested {
 			target = ""
 		}
-		d := done{target: target, ref: u.entity.Ref(), files: make([]string, len(u.files)), manifest: u.manifest}
+		d := done{target: target, ref: u.entity.Ref(), index: u.index}
+		if u.index == nil {
+			d.files = make([]string, len(u.files))
+		}
 		for j, f := range u.files {
 			var e *catalog.Entity
 			if j == 0 {
@@ -183,7 +188,9 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 				putErrs[i] = err
 				return false
 			}
-			d.files[j] = f.Path
+			if d.files != nil {
+				d.files[j] = f.Path
+			}
 			bytes.Add(int64(len(f.Data)))
 		}
 		files.Add(int64(len(u.files)))
@@ -209,20 +216,21 @@ func emit(ctx context.Context, r *planned, o Options, s Sink) (Summary, error) {
 	var wg sync.WaitGroup
 	wg.Go(func() { loc.bytes, loc.err = putLocation(s, kept, o) })
 
-	// The manifest lists every file but itself.
-	paths := make([]string, 0, files.Load()+1)
-	pathways := make([]*manifest.Compact, 0, len(r.pathways))
+	// The root manifest lists every file outside the pathways' folders
+	// but itself, and indexes the pathways.
+	var paths []string
+	pathways := make([]manifest.Pathway, 0, len(r.pathways))
 	for i := range kept {
 		paths = append(paths, kept[i].files...)
-		if kept[i].manifest != nil {
-			pathways = append(pathways, kept[i].manifest)
+		if kept[i].index != nil {
+			pathways = append(pathways, *kept[i].index)
 		}
 	}
 	paths = append(paths, locationFile)
 	slices.Sort(paths)
-	slices.SortFunc(pathways, func(a, b *manifest.Compact) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(pathways, func(a, b manifest.Pathway) int { return strings.Compare(a.Name, b.Name) })
 	mb, err := s.PutStream(manifest.FileName, func(w io.Writer) error {
-		return manifest.Write(w, paths, expand(pathways), r.names())
+		return manifest.Write(w, paths, slices.Values(pathways), r.names())
 	})
 	wg.Wait()
 	if loc.err != nil {
@@ -311,17 +319,6 @@ func (r *planned) names() manifest.Names {
 		n.Systems[s.title] = s.name
 	}
 	return n
-}
-
-// expand yields the Pathway of each of cs.
-func expand(cs []*manifest.Compact) iter.Seq[manifest.Pathway] {
-	return func(yield func(manifest.Pathway) bool) {
-		for _, c := range cs {
-			if !yield(c.Expand()) {
-				return
-			}
-		}
-	}
 }
 
 // locationFile is the root Location's file, the tree's entry point.

@@ -331,11 +331,15 @@ func countsOnly(changes []manifest.Change) description {
 	var d description
 	for _, c := range changes {
 		ec := entityChange{Kind: kindPathway, Name: c.Name, Title: c.Title}
-		switch c.Type {
-		case manifest.Added:
+		switch {
+		case c.Type == manifest.Added:
 			ec.Type = changeAdded
-		case manifest.Removed:
+		case c.Type == manifest.Removed:
 			ec.Type = changeRemoved
+		case c.Unknown:
+			// A split manifest (version 3) does not count without the
+			// pathway's part.
+			ec.Type, ec.Unknown = changeChanged, true
 		default:
 			cc := c
 			ec.Type, ec.Counts = changeChanged, &cc

@@ -265,11 +265,12 @@ func (sd *sides) describe() description {
 			}
 		}
 		nw := sd.light(p)
+		c, counted := counts[name]
 		switch {
-		case counts != nil:
-			if c, ok := counts[name]; ok {
-				d.Changes = append(d.Changes, entityChange{Kind: kind, Type: changeChanged, Name: name, Namespace: nw.Namespace, Title: nw.Title, Counts: &c})
-			}
+		case counted && !c.Unknown:
+			d.Changes = append(d.Changes, entityChange{Kind: kind, Type: changeChanged, Name: name, Namespace: nw.Namespace, Title: nw.Title, Counts: &c})
+		case counts != nil && !counted:
+			// The manifests fingerprint the same content.
 		default:
 			if old == nil {
 				d.Omitted++

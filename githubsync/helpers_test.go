@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/url"
+	"path"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -115,9 +118,12 @@ func (v *env) publish(p *Publisher, files map[string][]byte) *Result {
 }
 
 // tree generates an exported tree of n pathways; version changes the
-// skills of pathway 0 (and, when > 1, of every pathway).
+// skills of pathway 0 (and, when > 1, of every pathway). Its Component
+// files do not carry the content, as releases before the content diffs
+// wrote them, with the manifest of those releases (version 2): changes are
+// described by the manifests' counts.
 func tree(n, version int) map[string][]byte {
-	m := &manifest.Manifest{Generator: manifest.Generator, Version: manifest.Version}
+	m := &manifest.Manifest{Generator: manifest.Generator, Version: 2}
 	files := map[string][]byte{}
 	add := func(p string, data string) {
 		files[p] = []byte(data)
@@ -135,18 +141,17 @@ func tree(n, version int) map[string][]byte {
 		add("pathways/"+name+"/catalog-info.yaml", fmt.Sprintf("kind: Component\nmetadata:\n  name: %s\n", name))
 		add("pathways/"+name+"/docs/index.md", fmt.Sprintf("# Pathway %d\n\nskills: %d\n", i, len(skills)))
 	}
-	raw, err := m.Marshal()
-	if err != nil {
-		panic(err)
-	}
-	files[manifest.FileName] = raw
+	putManifest(files, m)
 	return files
 }
 
 // without drops pathways by index from a tree of n.
 func without(n, version int, drop ...int) map[string][]byte {
 	files := tree(n, version)
-	m, _ := manifest.Parse(files[manifest.FileName])
+	m, err := manifest.ParseTree(files[manifest.FileName], func(p string) ([]byte, error) { return files[p], nil })
+	if err != nil {
+		panic(err)
+	}
 	skip := map[string]bool{}
 	for _, i := range drop {
 		skip[fmt.Sprintf("pathway-%04d", i)] = true
@@ -171,8 +176,18 @@ func without(n, version int, drop ...int) map[string][]byte {
 			m.Files = append(m.Files, p)
 		}
 	}
-	files[manifest.FileName], _ = m.Marshal()
+	putManifest(files, m)
 	return files
+}
+
+// putManifest puts the manifest m into files: the root and, since
+// version 3, each pathway's part (listed in m.Files or not).
+func putManifest(files map[string][]byte, m *manifest.Manifest) {
+	parts, err := m.MarshalTree()
+	if err != nil {
+		panic(err)
+	}
+	maps.Copy(files, parts)
 }
 
 // checkBranch asserts that branch holds exactly files under testPath and
@@ -318,11 +333,7 @@ func renderTree(ps []pathway.Pathway) map[string][]byte {
 		}
 		m.Pathways = append(m.Pathways, manifest.ForPathway(name, p))
 	}
-	raw, err := m.Marshal()
-	if err != nil {
-		panic(err)
-	}
-	files[manifest.FileName] = raw
+	putManifest(files, m)
 	return files
 }
 
@@ -358,5 +369,16 @@ func olderRelease(files map[string][]byte) map[string][]byte {
 		spec["pathway"] = map[string]any{"from": full["from"], "to": full["to"], "counts": full["counts"], "focusAreas": titles}
 		out[p], _ = yaml.Marshal(doc)
 	}
+	// Those releases wrote the whole manifest at the root (version 2).
+	m, err := manifest.ParseTree(out[manifest.FileName], func(p string) ([]byte, error) { return out[p], nil })
+	if err != nil {
+		panic(err)
+	}
+	for _, pw := range m.Pathways {
+		delete(out, manifest.PathwayFile(pw.Name))
+	}
+	m.Files = slices.DeleteFunc(m.Files, func(p string) bool { return path.Base(p) == manifest.PathwayFileName })
+	m.Version = 2
+	putManifest(out, m)
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"slices"
@@ -258,6 +259,7 @@ func (p *Publisher) prepareTree(t Tree) (*desired, error) {
 	slices.Sort(paths)
 	d := &desired{files: t, blobs: make(map[string]string, len(paths)), sizes: make(map[string]int, len(paths))}
 	var raw []byte
+	parts := map[string][]byte{} // the pathways' parts of the manifest
 	first := map[string][]byte{} // the first pathway entity file, for fullContent
 	for _, path := range paths {
 		if !cleanRel(path) {
@@ -268,8 +270,11 @@ func (p *Publisher) prepareTree(t Tree) (*desired, error) {
 			return nil, &Error{Op: "publish", Err: fmt.Errorf("read %s: %w", path, err)}
 		}
 		d.blobs[path], d.sizes[path] = blobSHA(data), len(data)
-		if path == manifest.FileName {
+		switch {
+		case path == manifest.FileName:
 			raw = data
+		case strings.HasSuffix(path, "/"+manifest.PathwayFileName):
+			parts[path] = data
 		}
 		if kind, _, ok := entityKey(path); ok && kind == kindPathway && len(first) == 0 {
 			first[path] = data
@@ -283,7 +288,12 @@ func (p *Publisher) prepareTree(t Tree) (*desired, error) {
 	if raw == nil {
 		return nil, invalid("files lack %s", manifest.FileName)
 	}
-	m, err := manifest.Parse(raw)
+	m, err := manifest.ParseTree(raw, func(path string) ([]byte, error) {
+		if data, ok := parts[path]; ok {
+			return data, nil
+		}
+		return nil, fs.ErrNotExist
+	})
 	if err != nil {
 		return nil, invalid("%w", err)
 	}

@@ -256,7 +256,8 @@ func TestCheckHeader(t *testing.T) {
 		{`{"generator":"pathwaysync","version":1,"files":[` + "\x00", true}, // header read, rest not
 		{`{"generator":"other","version":1}`, false},
 		{`{"generator":"pathwaysync","version":2}`, true},
-		{`{"generator":"pathwaysync","version":3}`, false},
+		{`{"generator":"pathwaysync","version":3}`, true},
+		{`{"generator":"pathwaysync","version":4}`, false},
 		{`{"generator":"pathwaysync","version":0}`, false},
 		{`{"generator":"pathwaysync"}`, false},
 		{`{}`, false},

@@ -5,8 +5,15 @@
 //
 // The manifest is written as FileName at the root of every exported tree.
 // It marks the folder as pathwaysync's own (the exporter refuses to write
-// into a folder without one) and lets githubsync describe a change per
-// pathway ("Skills: +2 −1") from one blob.
+// into a folder without one) and keeps the names the tree publishes.
+//
+// Since version 3 the manifest is split: the root file lists the files
+// outside pathway folders and each pathway's name, title and source (its
+// index entry); each pathway's own files and fingerprints live beside it,
+// in PathwayFile(name). A change inside one pathway then changes one small
+// file of its folder and leaves the root manifest alone, whatever the size
+// of the catalog. Parse reads the root; AddPathway merges a pathway's file
+// into it; versions 1 and 2 hold everything in the root.
 package manifest
 
 import (
@@ -21,13 +28,29 @@ import (
 // FileName is the manifest's name at the root of an exported tree.
 const FileName = "pathwaysync-manifest.json"
 
+// PathwayFileName is the name of a pathway's part of the manifest in its
+// folder (version 3); see PathwayFile.
+const PathwayFileName = "pathwaysync-pathway.json"
+
+// PathwayDir is the folder of the pathway named name in a tree.
+func PathwayDir(name string) string { return "pathways/" + name }
+
+// PathwayFile is the path of the pathway named name's part of the
+// manifest (version 3).
+func PathwayFile(name string) string { return PathwayDir(name) + "/" + PathwayFileName }
+
 // Generator and Version identify the manifest format. Version 2 added
-// each pathway's source and the role and system names; Parse and
-// CheckHeader still read version 1 (MinVersion), which has neither.
+// each pathway's source and the role and system names; version 3 moved
+// each pathway's files and fingerprints into its folder (PathwayFile).
+// Parse and CheckHeader still read version 1 (MinVersion), which has
+// neither.
 const (
 	Generator  = "pathwaysync"
-	Version    = 2
+	Version    = 3
 	MinVersion = 1
+	// SplitVersion is the first version whose root holds only index
+	// entries for pathways.
+	SplitVersion = 3
 )
 
 // Manifest lists the generated files and fingerprints each pathway.
@@ -59,6 +82,16 @@ type Pathway struct {
 	// Sections maps a section name (see SectionNames) to fingerprints of its
 	// items, in page order.
 	Sections map[string][]string `json:"sections,omitempty"`
+	// IndexOnly reports that Summary and Sections are not known: Parse
+	// sets it on the entries of a version 3 root, AddPathway clears it.
+	// Diff cannot count such a pathway.
+	IndexOnly bool `json:"-"`
+}
+
+// Index is p's entry in a version 3 root manifest: its name, title and
+// source, which is what a later export needs to keep its name.
+func (p Pathway) Index() Pathway {
+	return Pathway{Name: p.Name, Title: p.Title, Source: p.Source}
 }
 
 // Section names, in the order a change description lists them.
@@ -95,6 +128,11 @@ func Parse(b []byte) (*Manifest, error) {
 	if m.Version < MinVersion || m.Version > Version {
 		return nil, fmt.Errorf("parse manifest: unsupported version %d", m.Version)
 	}
+	if m.Version >= SplitVersion {
+		for i := range m.Pathways {
+			m.Pathways[i].IndexOnly = true
+		}
+	}
 	return &m, nil
 }
 
@@ -116,6 +154,10 @@ type Change struct {
 	OldTitle string // set when the title changed
 	// SummaryChanged reports a changed summary.
 	SummaryChanged bool
+	// Unknown reports a pathway on both sides whose content the manifests
+	// cannot compare (one side is IndexOnly): it may or may not have
+	// changed, and Sections is empty.
+	Unknown bool
 	// Sections lists the changed sections in SectionNames order.
 	Sections []SectionChange
 }
@@ -130,7 +172,9 @@ type SectionChange struct {
 }
 
 // Diff compares two manifests; old may be nil (everything is added).
-// Changes are sorted by pathway name; unchanged pathways are left out.
+// Changes are sorted by pathway name; unchanged pathways are left out. A
+// pathway on both sides that is IndexOnly on either is an Unknown
+// change.
 func Diff(old, new *Manifest) []Change {
 	oldBy := map[string]Pathway{}
 	if old != nil {
@@ -151,6 +195,11 @@ func Diff(old, new *Manifest) []Change {
 			c := Change{Type: Changed, Name: np.Name, Title: np.Title}
 			if op.Title != np.Title {
 				c.OldTitle = op.Title
+			}
+			if op.IndexOnly || np.IndexOnly {
+				c.Unknown = true
+				out = append(out, c)
+				continue
 			}
 			c.SummaryChanged = op.Summary != np.Summary
 			for _, sec := range SectionNames {

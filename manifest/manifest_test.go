@@ -140,6 +140,7 @@ func TestParseVersion1(t *testing.T) {
 	p := &pathway.Pathway{Title: "Junior Engineer to Senior Engineer", Summary: "Grow."}
 	nw := build(map[string]*pathway.Pathway{"p": p})
 	nw.Pathways[0].Source = "pathways/p.txt"
+	nw.Version = 2
 	b, err := nw.Marshal()
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +177,7 @@ func TestReadNames(t *testing.T) {
 	}
 	want, _ := manifest.Parse(b)
 	for i := range want.Pathways {
-		want.Pathways[i].Summary, want.Pathways[i].Sections = "", nil
+		want.Pathways[i].Summary, want.Pathways[i].Sections, want.Pathways[i].IndexOnly = "", nil, true
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("ReadNames = %+v\nwant %+v", got, want)

@@ -1,13 +1,15 @@
 package manifest
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 )
 
 // ReadNames reads a manifest as Parse does but keeps of each pathway only
-// its name, title and source (no fingerprints), decoding one pathway at a
+// its name, title and source (IndexOnly, whatever the version), decoding one pathway at a
 // time: what a later export needs to keep the names of a large tree, and
 // the files it lists.
 func ReadNames(r io.Reader) (*Manifest, error) {
@@ -72,7 +74,7 @@ func readPathwayNames(dec *json.Decoder) ([]Pathway, error) {
 		if err := dec.Decode(&p); err != nil {
 			return nil, err
 		}
-		ps = append(ps, Pathway{Name: p.Name, Title: p.Title, Source: p.Source})
+		ps = append(ps, Pathway{Name: p.Name, Title: p.Title, Source: p.Source, IndexOnly: true})
 	}
 	return ps, expect(dec, json.Delim(']'))
 }
@@ -86,4 +88,43 @@ func expect(dec *json.Decoder, d json.Delim) error {
 		return fmt.Errorf("not a JSON object")
 	}
 	return nil
+}
+
+// ReadTreeNames reads the manifest at the root of fsys as ReadNames does
+// and, for version 3, completes Files from each indexed pathway's part
+// (PathwayFiles). A part that is missing, not a regular file or not
+// pathwaysync's adds no files: those are then not known as pathwaysync's.
+func ReadTreeNames(fsys fs.FS) (*Manifest, error) {
+	f, err := fsys.Open(FileName)
+	if err != nil {
+		return nil, err
+	}
+	m, err := ReadNames(bufio.NewReader(f))
+	f.Close()
+	if err != nil || m.Version < SplitVersion {
+		return m, err
+	}
+	for _, p := range m.Pathways {
+		files, err := readPathwayFiles(fsys, p.Name)
+		if err == nil {
+			m.Files = append(m.Files, files...)
+		}
+	}
+	return m, nil
+}
+
+func readPathwayFiles(fsys fs.FS, name string) ([]string, error) {
+	fi, err := fs.Lstat(fsys, PathwayFile(name))
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", PathwayFile(name))
+	}
+	f, err := fsys.Open(PathwayFile(name))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return PathwayFiles(name, bufio.NewReader(f))
 }

@@ -186,43 +186,49 @@ func (e *jsonWriter) strings(ss []string, level int) {
 func (e *jsonWriter) pathway(p *Pathway) {
 	e.nl(2)
 	e.raw("{")
-	e.nl(3)
+	e.pathwayFields(p, 3)
+	e.nl(2)
+	e.raw("}")
+}
+
+// pathwayFields writes p's members at indent level, each on a new line
+// and the first preceded by nothing, the others by a comma.
+func (e *jsonWriter) pathwayFields(p *Pathway, level int) {
+	e.nl(level)
 	e.raw(`"name": `)
 	e.str(p.Name)
 	e.raw(",")
-	e.nl(3)
+	e.nl(level)
 	e.raw(`"title": `)
 	e.str(p.Title)
 	if p.Source != "" {
 		e.raw(",")
-		e.nl(3)
+		e.nl(level)
 		e.raw(`"source": `)
 		e.str(p.Source)
 	}
 	if p.Summary != "" {
 		e.raw(",")
-		e.nl(3)
+		e.nl(level)
 		e.raw(`"summary": `)
 		e.str(p.Summary)
 	}
 	if len(p.Sections) > 0 {
 		e.raw(",")
-		e.nl(3)
+		e.nl(level)
 		e.raw(`"sections": {`)
 		for i, k := range sectionKeys(p.Sections) {
 			if i > 0 {
 				e.raw(",")
 			}
-			e.nl(4)
+			e.nl(level + 1)
 			e.str(k)
 			e.raw(": ")
-			e.strings(p.Sections[k], 4)
+			e.strings(p.Sections[k], level+1)
 		}
-		e.nl(3)
+		e.nl(level)
 		e.raw("}")
 	}
-	e.nl(2)
-	e.raw("}")
 }
 
 // sortedSectionNames are SectionNames as encoding/json orders map keys.

@@ -192,7 +192,7 @@ func TestSyncBinary(t *testing.T) {
 	addSkill(t, src, "Write a design document for a small feature")
 	emu.ResetStats()
 	code, out, _ = runBinary(t, env, "sync", "--dry-run")
-	if code != 0 || !strings.Contains(out, "added graduate-software-engineer-to-junior-software-engineer") || !strings.Contains(out, "94 added") {
+	if code != 0 || !strings.Contains(out, "added graduate-software-engineer-to-junior-software-engineer") || !strings.Contains(out, "99 added") {
 		t.Fatalf("dry run: exit %d\n%s", code, out)
 	}
 	if st := emu.Stats(); st.Writes != 0 {
