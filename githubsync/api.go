@@ -14,6 +14,9 @@ import (
 type repoAPI struct {
 	c           *Client
 	owner, name string
+	// cache answers listings of folders addressed by SHA and blobs
+	// without a request when it can; nil reads everything.
+	cache Cache
 }
 
 func escapePath(p string) string {
@@ -53,20 +56,35 @@ func (a repoAPI) branch(ctx context.Context, name string) (commit, tree string, 
 }
 
 func (a repoAPI) tree(ctx context.Context, treeish string, recursive bool) (*github.Tree, error) {
+	bySHA := isSHA(treeish)
+	if bySHA {
+		if t, ok := cachedTree(a.cache, treeish, recursive); ok {
+			return t, nil
+		}
+	}
 	var t *github.Tree
 	err := a.c.call(ctx, "get tree", false, func() (resp *github.Response, err error) {
 		t, resp, err = a.c.gh.Git.GetTree(ctx, a.owner, a.name, treeish, recursive)
 		return resp, err
 	})
+	if err == nil && bySHA {
+		putTree(a.cache, treeish, t, recursive)
+	}
 	return t, err
 }
 
 func (a repoAPI) blob(ctx context.Context, sha string) ([]byte, error) {
+	if b, ok := cachedBlob(a.cache, sha); ok {
+		return b, nil
+	}
 	var b []byte
 	err := a.c.call(ctx, "get blob", false, func() (resp *github.Response, err error) {
 		b, resp, err = a.c.gh.Git.GetBlobRaw(ctx, a.owner, a.name, sha)
 		return resp, err
 	})
+	if err == nil {
+		putBlob(a.cache, sha, b)
+	}
 	return b, err
 }
 

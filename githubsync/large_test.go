@@ -11,6 +11,7 @@ import (
 
 	"github.com/pathwaysync/pathwaysync/exporter"
 	"github.com/pathwaysync/pathwaysync/internal/ghemu"
+	"github.com/pathwaysync/pathwaysync/internal/objcache"
 	"github.com/pathwaysync/pathwaysync/manifest"
 	"github.com/pathwaysync/pathwaysync/pathway"
 	"github.com/pathwaysync/pathwaysync/source"
@@ -242,8 +243,8 @@ func TestTreeTooLargeRetriedSmaller(t *testing.T) {
 	}
 }
 
-// wideTree is tree(n, version) with 11 files per pathway, as the exporter
-// writes them: 10,000 pathways are 110,000 files, past GitHub's listing
+// wideTree is tree(n, version) with 12 files per pathway, as the exporter
+// writes them: 10,000 pathways are 120,000 files, past GitHub's listing
 // limit. The files are small: the listing counts entries, not bytes.
 func wideTree(n, version int) map[string][]byte {
 	files := tree(n, version)
@@ -264,20 +265,20 @@ func wideTree(n, version int) map[string][]byte {
 			m.Files = append(m.Files, p)
 		}
 	}
-	slices.Sort(m.Files)
-	if files[manifest.FileName], err = m.Marshal(); err != nil {
-		panic(err)
-	}
+	m.Version = manifest.Version // split, as the exporter writes it
+	putManifest(files, m)
 	return files
 }
 
-// TestFolderPastListingLimit: a managed folder of 10,000 pathways (110,000
+// TestFolderPastListingLimit: a managed folder of 10,000 pathways (120,000
 // files) is past GitHub's recursive listing limit; it is compared folder
-// by folder, syncs, and its unchanged rerun costs a constant number of
-// requests, as does a one-pathway change.
+// by folder and syncs. Without a cache its unchanged rerun costs a
+// constant number of requests; with one (as sync and serve run) the
+// folders read once, addressed by SHA, are not read again: an unchanged
+// rerun costs what a small catalog's does.
 func TestFolderPastListingLimit(t *testing.T) {
 	if testing.Short() {
-		t.Skip("commits 110,000 files")
+		t.Skip("commits 120,000 files")
 	}
 	const n = 10_000
 	v := newEnv(t)
@@ -304,53 +305,73 @@ func TestFolderPastListingLimit(t *testing.T) {
 	if again.Action != ActionUnchanged || again.Requests > 5 || again.Writes != 0 {
 		t.Errorf("unchanged rerun: %s, %d requests, %d writes", again.Action, again.Requests, again.Writes)
 	}
+
+	// With a cache, from the second sync on.
+	cached := v.publisher(nil, func(o *Options) { o.Cache = objcache.NewMemory(64 << 20) })
+	v.publish(cached, wideTree(n, 1))
+	warm := v.publish(cached, wideTree(n, 1))
+	// branch; the folder's entries; pulls.
+	if warm.Action != ActionUnchanged || warm.Requests > 3 {
+		t.Errorf("unchanged rerun with a cache: %s, %d requests", warm.Action, warm.Requests)
+	}
 	v3 := wideTree(n, 1)
 	v3["pathways/pathway-9999/docs/skills.md"] = []byte("# skills, changed\n")
-	v.e.ResetStats()
-	change := v.publish(p, v3)
-	// Within the listing limit a change costs at most 8 here (counts-only
-	// files: no comment); past it the folder's and pathways/'s entries
-	// are read instead of one listing (+1), each folder differing from
-	// main is read (pathway-0000, pathway-9999: +2), and the 10,000
-	// pathways' manifest, over the create-tree budget, is uploaded as a
-	// blob (+1).
-	if change.Action != ActionUpdated || len(change.Modified) != 3 || change.Requests > 12 {
+	change := v.publish(cached, v3)
+	// As within the listing limit (at most 8 here: counts-only files, no
+	// comment), the folder's entries standing in for its listing, plus
+	// pathway-9999's folder, read once.
+	if change.Action != ActionUpdated || len(change.Modified) != 3 || change.Requests > 9 {
 		t.Errorf("one-pathway change: %s, modified %v, %d requests", change.Action, change.Modified, change.Requests)
 	}
 	v.checkBranch("pathwaysync/update", "main", v3)
-	t.Logf("10,000 pathways: first sync %d requests, unchanged rerun %d, one-pathway change %d", first.Requests, again.Requests, change.Requests)
+	t.Logf("10,000 pathways: first sync %d requests, unchanged rerun %d (%d with a cache), one-pathway change %d with a cache",
+		first.Requests, again.Requests, warm.Requests, change.Requests)
 }
 
 // TestLargeCatalogOnePathwayBudget: with the catalog merged, changing one
 // pathway of a large realistic catalog opens, then updates, the PR within
-// the request budget of any size.
+// the request budget at any size: 2,000 pathways are listed in one
+// request; 10,000 are past the listing limit and compared folder by
+// folder, with the cache sync and serve keep, warmed by one earlier sync.
 func TestLargeCatalogOnePathwayBudget(t *testing.T) {
-	n := 2000
+	sizes := []int{2000, 10_000}
 	if testing.Short() {
-		n = 300
+		sizes = []int{300}
 	}
-	v := newEnv(t)
-	v.e.SetCreateTreeLimit(ghemu.GitHubCreateTreeBytes, 422)
-	ps := catalogPathways(t, n, "")
-	v.seedBase(catalogTree(t, ps))
-	p := v.publisher(nil)
-	for i := range 3 {
-		ps[n/2].Skills = append(ps[n/2].Skills, fmt.Sprintf("Skill %d", i))
-		files := catalogTree(t, ps)
-		v.e.ResetStats()
-		res := v.publish(p, files)
-		// Creating (labels included) or updating (the delta comment
-		// included): 10 at any size. The change is inside one pathway's
-		// folder, its part of the manifest included; the root manifest
-		// does not change, so no file is over a tree body.
-		limit, action := 10, ActionCreated
-		if i > 0 {
-			action = ActionUpdated
-		}
-		if res.Action != action || res.Requests > limit {
-			t.Errorf("change %d: %s, %d requests, want %s in at most %d: %v", i, res.Action, res.Requests, action, limit, v.e.Log())
-		}
-		t.Logf("change %d: %s, %d requests", i, res.Action, res.Requests)
+	for _, n := range sizes {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			v := newEnv(t)
+			v.e.SetCreateTreeLimit(ghemu.GitHubCreateTreeBytes, 422)
+			ps := catalogPathways(t, n, "")
+			v.seedBase(catalogTree(t, ps))
+			var mod []func(*Options)
+			if n > 2000 {
+				mod = append(mod, func(o *Options) { o.Cache = objcache.NewMemory(64 << 20) })
+			}
+			p := v.publisher(nil, mod...)
+			if n > 2000 {
+				v.publish(p, catalogTree(t, ps)) // the sync before: main is up to date
+			}
+			for i := range 3 {
+				ps[n/2].Skills = append(ps[n/2].Skills, fmt.Sprintf("Skill %d", i))
+				files := catalogTree(t, ps)
+				v.e.ResetStats()
+				res := v.publish(p, files)
+				// Creating (labels included) or updating (the delta
+				// comment included): 10. The change is inside one
+				// pathway's folder, its part of the manifest included; the
+				// root manifest does not change, so no file goes up as a
+				// blob of its own.
+				limit, action := 10, ActionCreated
+				if i > 0 {
+					action = ActionUpdated
+				}
+				if res.Action != action || res.Requests > limit {
+					t.Errorf("change %d: %s, %d requests, want %s in at most %d: %v", i, res.Action, res.Requests, action, limit, v.e.Log())
+				}
+				t.Logf("change %d: %s, %d requests", i, res.Action, res.Requests)
+			}
+		})
 	}
 }
 

@@ -73,7 +73,10 @@ type Options struct {
 	// "https://backstage.example.com"): PR bodies link to the pathways in
 	// its catalog.
 	BackstageURL string
-	Logger       *slog.Logger
+	// Cache, when set, keeps folder listings and blobs by SHA across
+	// syncs (see Cache); nil reads them from GitHub each sync.
+	Cache  Cache
+	Logger *slog.Logger
 }
 
 // Publisher publishes generated trees to one repository folder.
@@ -133,7 +136,7 @@ func NewPublisher(c *Client, o Options) (*Publisher, error) {
 		log = c.log
 	}
 	log = log.With("repository", o.Repository, "path", o.Path)
-	return &Publisher{c: c, o: o, api: repoAPI{c: c, owner: owner, name: name}, log: log}, nil
+	return &Publisher{c: c, o: o, api: repoAPI{c: c, owner: owner, name: name, cache: o.Cache}, log: log}, nil
 }
 
 // errResync asks Publish to read the repository again and recompute.
@@ -163,6 +166,7 @@ func (p *Publisher) publish(ctx context.Context, t Tree) (res *Result, err error
 	if err != nil {
 		return nil, err
 	}
+	defer rememberFolders(p.o.Cache, want)
 	for attempt := 1; ; attempt++ {
 		res, err = p.publishOnce(ctx, want)
 		if !errors.Is(err, errResync) {

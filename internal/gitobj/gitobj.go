@@ -8,6 +8,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -74,4 +75,38 @@ func TreeSHAOf(files map[string][]byte) string {
 		blobs[p] = BlobSHA(data)
 	}
 	return TreeSHA(blobs)
+}
+
+// Entry is one entry of a git tree as GitHub lists it: mode ("100644",
+// "100755", "040000" or "40000" for a tree, "120000", "160000"), name
+// (one path element) and object SHA.
+type Entry struct {
+	Mode, Name, SHA string
+}
+
+// TreeSHAEntries returns the SHA-1 of the tree object holding entries, in
+// any order: what GitHub reports as the tree's SHA when the entries are
+// its listing. A SHA that is not 40 hex digits gives an empty result.
+func TreeSHAEntries(entries []Entry) string {
+	es := slices.Clone(entries)
+	key := func(e Entry) string {
+		if strings.TrimLeft(e.Mode, "0") == "40000" {
+			return e.Name + "/"
+		}
+		return e.Name
+	}
+	slices.SortFunc(es, func(a, b Entry) int { return strings.Compare(key(a), key(b)) })
+	var body bytes.Buffer
+	for _, e := range es {
+		raw, err := hex.DecodeString(e.SHA)
+		if err != nil || len(raw) != sha1.Size || e.Name == "" || strings.ContainsAny(e.Name, "/\x00") {
+			return ""
+		}
+		body.WriteString(strings.TrimLeft(e.Mode, "0"))
+		body.WriteByte(' ')
+		body.WriteString(e.Name)
+		body.WriteByte(0)
+		body.Write(raw)
+	}
+	return HashObject("tree", body.Bytes())
 }

@@ -87,4 +87,28 @@ func TestTreeSHAMatchesGit(t *testing.T) {
 	if got, want := gitobj.TreeSHAOf(sub), git(t, dir, nil, "rev-parse", want+":pathways"); got != want {
 		t.Errorf("subfolder TreeSHAOf = %s, git %s", got, want)
 	}
+	// Each folder's listing, as `git ls-tree` (and GitHub) gives it,
+	// hashes to the folder's SHA, in any order and with GitHub's "040000".
+	for _, folder := range []string{"", "a", "pathways", "pathways/p"} {
+		ish := want
+		if folder != "" {
+			ish = git(t, dir, nil, "rev-parse", want+":"+folder)
+		}
+		var entries []gitobj.Entry
+		for _, line := range strings.Split(git(t, dir, nil, "ls-tree", ish), "\n") {
+			meta, name, _ := strings.Cut(line, "\t")
+			f := strings.Fields(meta)
+			mode := f[0]
+			if mode == "040000" && len(entries)%2 == 0 {
+				mode = "40000"
+			}
+			entries = append([]gitobj.Entry{{Mode: mode, Name: name, SHA: f[2]}}, entries...)
+		}
+		if got := gitobj.TreeSHAEntries(entries); got != ish {
+			t.Errorf("TreeSHAEntries(%q) = %s, git %s", folder, got, ish)
+		}
+	}
+	if got := gitobj.TreeSHAEntries([]gitobj.Entry{{Mode: "100644", Name: "a/b", SHA: gitobj.BlobSHA(nil)}}); got != "" {
+		t.Errorf("a name with a slash hashed to %s", got)
+	}
 }
