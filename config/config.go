@@ -121,6 +121,10 @@ type CommitConfig struct {
 	Message     string `mapstructure:"message" json:"message"`
 }
 
+// DefaultCacheMaxBytes bounds the cache folder (sync.cache_max_bytes):
+// 256 MiB holds the listings of a 10,000-pathway catalog many times over.
+const DefaultCacheMaxBytes = 256 << 20
+
 // SyncConfig tunes when and how far a sync may go.
 type SyncConfig struct {
 	// MaxDeletions caps deleted pathways per sync; -1 means "refuse when
@@ -135,6 +139,13 @@ type SyncConfig struct {
 	// TreeRequestBytes is the most bytes of one create-tree request body;
 	// a larger change is sent in several, committed once.
 	TreeRequestBytes int `mapstructure:"tree_request_bytes" json:"tree_request_bytes"`
+	// CacheDir keeps what GitHub answered about git objects (folder
+	// listings and blobs, by SHA) between syncs: "" is the user's cache
+	// folder (os.UserCacheDir()/pathwaysync), "off" none.
+	CacheDir string `mapstructure:"cache_dir" json:"cache_dir"`
+	// CacheMaxBytes bounds the cache folder; the least recently used
+	// objects go first.
+	CacheMaxBytes int64 `mapstructure:"cache_max_bytes" json:"cache_max_bytes"`
 }
 
 // ServerConfig configures `pathwaysync serve`.
@@ -183,6 +194,8 @@ var Defaults = map[string]any{
 	"github.commit.message":              githubsync.DefaultCommitMessage,
 	"sync.max_deletions":                 githubsync.DefaultMaxDeletions,
 	"sync.tree_request_bytes":            githubsync.DefaultTreeRequestBytes,
+	"sync.cache_dir":                     "",
+	"sync.cache_max_bytes":               DefaultCacheMaxBytes,
 	"sync.schedule":                      daemon.DefaultSchedule,
 	"sync.jitter":                        daemon.DefaultJitter,
 	"sync.backoff_min":                   daemon.DefaultBackoffMin,

@@ -79,6 +79,9 @@ func (c *Config) Validate() error {
 	if c.Sync.TreeRequestBytes < 64<<10 {
 		e.add("sync.tree_request_bytes", "must be at least 65536 (64 KiB), got %d", c.Sync.TreeRequestBytes)
 	}
+	if c.Sync.CacheMaxBytes < 1<<20 {
+		e.add("sync.cache_max_bytes", "must be at least 1048576 (1 MiB), got %d", c.Sync.CacheMaxBytes)
+	}
 	if c.Sync.MaxDeletions < -1 {
 		e.add("sync.max_deletions", "must be -1 (half of the pathways) or a count >= 0, got %d", c.Sync.MaxDeletions)
 	}

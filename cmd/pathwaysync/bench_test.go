@@ -56,7 +56,7 @@ func BenchmarkWebhookToPR(b *testing.B) {
 	src := b.TempDir()
 	writePathways(b, src, 100, "")
 	addr := freeAddr(b)
-	env := e2eEnv(emu, src, "PATHWAYSYNC_SERVER_ADDR="+addr, "PATHWAYSYNC_SERVER_WEBHOOK_SECRET="+e2eSecret,
+	env := e2eEnv(b, emu, src, "PATHWAYSYNC_SERVER_ADDR="+addr, "PATHWAYSYNC_SERVER_WEBHOOK_SECRET="+e2eSecret,
 		"PATHWAYSYNC_SERVER_WEBHOOK_REPOSITORIES="+e2eSources, "PATHWAYSYNC_SERVER_LOG_LEVEL=error", "PATHWAYSYNC_SYNC_SCHEDULE=1h")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)

@@ -59,11 +59,13 @@ const (
 	e2eSources = "acme/pathways"
 )
 
-// e2eEnv is the environment the binary runs with: the emulator as GitHub.
-func e2eEnv(emu *ghemu.Emulator, sources string, extra ...string) []string {
+// e2eEnv is the environment the binary runs with: the emulator as GitHub,
+// and a cache folder of the test's own.
+func e2eEnv(t testing.TB, emu *ghemu.Emulator, sources string, extra ...string) []string {
 	return append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + os.Getenv("HOME"),
+		"XDG_CACHE_HOME=" + t.TempDir(),
 		"PATHWAYSYNC_GITHUB_API_URL=" + emu.URL(),
 		"PATHWAYSYNC_GITHUB_REPOSITORY=" + e2eRepo,
 		"PATHWAYSYNC_GITHUB_PATH=" + e2ePath,
@@ -162,7 +164,7 @@ func openPRs(emu *ghemu.Emulator) []ghemu.PullRequest {
 func TestSyncBinary(t *testing.T) {
 	emu := newE2ERepo(t)
 	src := copyExamples(t)
-	env := append(e2eEnv(emu, src), "PATHWAYSYNC_GITHUB_API_URL="+emu.EnterpriseURL())
+	env := append(e2eEnv(t, emu, src), "PATHWAYSYNC_GITHUB_API_URL="+emu.EnterpriseURL())
 
 	code, out, errOut := runBinary(t, env, "sync")
 	if code != 0 || !strings.HasPrefix(out, "created PR #1 ") {
@@ -263,7 +265,7 @@ func TestServeBinary(t *testing.T) {
 	src := copyExamples(t)
 
 	// Publish the examples and merge them, so the start-up sync finds nothing to do.
-	env := e2eEnv(emu, src)
+	env := e2eEnv(t, emu, src)
 	if code, out, errOut := runBinary(t, env, "sync"); code != 0 {
 		t.Fatalf("seed sync: %d %s %s", code, out, errOut)
 	}
@@ -273,7 +275,7 @@ func TestServeBinary(t *testing.T) {
 
 	addr := freeAddr(t)
 	base := "http://" + addr
-	env = e2eEnv(emu, src,
+	env = e2eEnv(t, emu, src,
 		"PATHWAYSYNC_SERVER_ADDR="+addr,
 		"PATHWAYSYNC_SERVER_WEBHOOK_SECRET="+e2eSecret,
 		"PATHWAYSYNC_SERVER_WEBHOOK_REPOSITORIES="+e2eSources,
@@ -455,7 +457,7 @@ func TestSyncGitHubSource(t *testing.T) {
 	if _, err := emu.Commit(e2eSources, "main", files, "pathways"); err != nil {
 		t.Fatal(err)
 	}
-	env := e2eEnv(emu, "github://"+e2eSources+"/pathways@main")
+	env := e2eEnv(t, emu, "github://"+e2eSources+"/pathways@main")
 	code, out, errOut := runBinary(t, env, "sync")
 	if code != 0 || !strings.HasPrefix(out, "created PR #1 ") {
 		t.Fatalf("sync: exit %d\n%s\n%s", code, out, errOut)
@@ -486,7 +488,7 @@ func TestServeShutdownMidSync(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, buildBinary(t), "serve")
-	cmd.Env = e2eEnv(emu, copyExamples(t), "PATHWAYSYNC_SERVER_ADDR="+addr, "PATHWAYSYNC_SERVER_SHUTDOWN_TIMEOUT=500ms")
+	cmd.Env = e2eEnv(t, emu, copyExamples(t), "PATHWAYSYNC_SERVER_ADDR="+addr, "PATHWAYSYNC_SERVER_SHUTDOWN_TIMEOUT=500ms")
 	var logs syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {

@@ -130,6 +130,7 @@ type daemonSync struct {
 	cache   *source.Cache         // nil: the embedded examples
 	client  *githubsync.Client    // replaced when the token or App key changes
 	pub     *githubsync.Publisher // nil: export only
+	objects githubsync.Cache      // kept across rebuilt publishers
 	metrics *daemon.Metrics
 
 	// The credentials client and pub were built with.
@@ -159,7 +160,12 @@ func (s *daemonSync) connect(ctx context.Context, token string, key []byte) erro
 	}
 	var pub *githubsync.Publisher
 	if s.publish {
-		if pub, err = githubsync.NewPublisher(client, publisherOptions(&cfg, s.log, false, false)); err != nil {
+		if s.objects == nil {
+			s.objects = objectCache(&cfg, s.log, true)
+		}
+		po := publisherOptions(&cfg, s.log, false, false)
+		po.Cache = s.objects
+		if pub, err = githubsync.NewPublisher(client, po); err != nil {
 			return err
 		}
 	}

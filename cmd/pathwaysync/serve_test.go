@@ -84,7 +84,7 @@ func (c *testClock) expectPark(t *testing.T, want time.Time) {
 // on clock.
 func startTestDaemon(t *testing.T, emu *ghemu.Emulator, clock *testClock, extra ...string) (*daemon.Server, string) {
 	t.Helper()
-	env := e2eEnv(emu, copyExamples(t), append([]string{"PATHWAYSYNC_SYNC_SCHEDULE=1h", "PATHWAYSYNC_SYNC_JITTER=0s",
+	env := e2eEnv(t, emu, copyExamples(t), append([]string{"PATHWAYSYNC_SYNC_SCHEDULE=1h", "PATHWAYSYNC_SYNC_JITTER=0s",
 		"PATHWAYSYNC_SYNC_BACKOFF_MIN=1s", "PATHWAYSYNC_SERVER_API_TOKEN=api-token"}, extra...)...)
 	cfg, err := config.Load("", env, nil)
 	if err != nil {

@@ -69,7 +69,9 @@ func (a *app) runSync(cmd *cobra.Command, o syncOptions, args []string) error {
 	// Only the files, held compressed: once rendered, the model is
 	// garbage and the tree costs a fifth of its size; the request bodies
 	// are written from it one file at a time.
-	pub, err := githubsync.NewPublisher(client, publisherOptions(cfg, log, o.dryRun, o.allowMassDeletion))
+	po := publisherOptions(cfg, log, o.dryRun, o.allowMassDeletion)
+	po.Cache = objectCache(cfg, log, false)
+	pub, err := githubsync.NewPublisher(client, po)
 	if err != nil {
 		return err
 	}

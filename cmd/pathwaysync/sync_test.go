@@ -15,7 +15,7 @@ import (
 func TestSyncBlocked(t *testing.T) {
 	emu := newE2ERepo(t)
 	src := copyExamples(t)
-	env := e2eEnv(emu, src)
+	env := e2eEnv(t, emu, src)
 	if code, out, errOut := runBinary(t, env, "sync"); code != 0 || !strings.HasPrefix(out, "created PR #1 ") {
 		t.Fatalf("first sync: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -65,7 +65,7 @@ func TestSyncKeepsPublishedNames(t *testing.T) {
 	}
 
 	emu := newE2ERepo(t)
-	env := e2eEnv(emu, src)
+	env := e2eEnv(t, emu, src)
 	code, out, errOut := runBinary(t, env, "sync")
 	if code != 1 || !strings.Contains(errOut, "a.txt") || !strings.Contains(errOut, "b.txt") || !strings.Contains(errOut, "both map to entity name") {
 		t.Fatalf("clashing names with nothing published: exit %d\n%s\n%s", code, out, errOut)
@@ -85,6 +85,58 @@ func TestSyncKeepsPublishedNames(t *testing.T) {
 	for _, name := range []string{"senior-engineer-to-lead-engineer-1a2b3c", "senior-engineer-to-lead-engineer-4d5e6f"} {
 		if _, ok := files[e2ePath+"/pathways/"+name+"/catalog-info.yaml"]; !ok {
 			t.Errorf("the published name %s was not kept", name)
+		}
+	}
+}
+
+// TestSyncKeepsObjectCache: sync keeps the listings it reads and renders
+// in the user's cache folder, owner-only, and a later sync reads them
+// back (checked against their SHAs: a damaged file is read again from
+// GitHub); sync.cache_dir off keeps none.
+func TestSyncKeepsObjectCache(t *testing.T) {
+	emu := newE2ERepo(t)
+	src := copyExamples(t)
+	env := e2eEnv(t, emu, src)
+	cacheDir := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "XDG_CACHE_HOME="); ok {
+			cacheDir = filepath.Join(v, "pathwaysync")
+		}
+	}
+	if code, out, errOut := runBinary(t, env, "sync"); code != 0 {
+		t.Fatalf("first sync: exit %d\n%s\n%s", code, out, errOut)
+	}
+	entries, err := os.ReadDir(cacheDir)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("cache folder %s: %d files, %v", cacheDir, len(entries), err)
+	}
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil || fi.Mode().Perm() != 0o600 || !strings.HasPrefix(e.Name(), "tree-") && !strings.HasPrefix(e.Name(), "blob-") {
+			t.Errorf("cache file %s: %v %v", e.Name(), fi.Mode(), err)
+		}
+		// Damage every file: the next syncs must not trust them.
+		if err := os.WriteFile(filepath.Join(cacheDir, e.Name()), []byte("100644 blob 0000000000000000000000000000000000000000\tx\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addSkill(t, src, "Pair on an incident review")
+	if code, out, errOut := runBinary(t, env, "sync"); code != 0 || !strings.HasPrefix(out, "updated PR #1") {
+		t.Fatalf("sync with a damaged cache: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, _ := runBinary(t, env, "sync"); code != 0 || !strings.HasPrefix(out, "no changes") {
+		t.Fatalf("rerun: exit %d\n%s", code, out)
+	}
+
+	off := e2eEnv(t, newE2ERepo(t), src, "PATHWAYSYNC_SYNC_CACHE_DIR=off")
+	if code, out, errOut := runBinary(t, off, "sync"); code != 0 {
+		t.Fatalf("sync without cache: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, kv := range off {
+		if v, ok := strings.CutPrefix(kv, "XDG_CACHE_HOME="); ok {
+			if _, err := os.Stat(filepath.Join(v, "pathwaysync")); err == nil {
+				t.Error("sync.cache_dir off wrote a cache folder")
+			}
 		}
 	}
 }

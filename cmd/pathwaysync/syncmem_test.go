@@ -55,7 +55,7 @@ func BenchmarkSyncMemory(b *testing.B) {
 			writePages(b, string(seed), src, n)
 			for i := 0; i < b.N; i++ {
 				url, stop := startEmulator(b, emuBin)
-				env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
+				env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "XDG_CACHE_HOME=" + b.TempDir(),
 					"PATHWAYSYNC_GITHUB_API_URL=" + url, "PATHWAYSYNC_GITHUB_REPOSITORY=" + e2eRepo,
 					"PATHWAYSYNC_GITHUB_PATH=" + e2ePath, "PATHWAYSYNC_GITHUB_TOKEN=" + e2eToken,
 					"PATHWAYSYNC_GITHUB_BASE_BRANCH=main", "PATHWAYSYNC_SOURCES=" + src, "PATHWAYSYNC_SERVER_LOG_LEVEL=error"}
@@ -67,7 +67,7 @@ func BenchmarkSyncMemory(b *testing.B) {
 				// The daemon's first sync, into a fresh repository.
 				if os.Getenv("BENCH_SYNC_SERVE") != "off" {
 					url, stop = startEmulator(b, emuBin)
-					env[2] = "PATHWAYSYNC_GITHUB_API_URL=" + url
+					env[3] = "PATHWAYSYNC_GITHUB_API_URL=" + url
 					serve := serveMeasured(b, bin, append(env, "PATHWAYSYNC_SERVER_ADDR="+freeAddr(b), "PATHWAYSYNC_SYNC_SCHEDULE=1h"))
 					stop()
 					b.ReportMetric(serve.rss, "serve-MiB")
