@@ -371,6 +371,26 @@ func TestLargeCatalogOnePathwayBudget(t *testing.T) {
 				}
 				t.Logf("change %d: %s, %d requests", i, res.Action, res.Requests)
 			}
+			// Adding a pathway also changes the files that list every
+			// pathway: the root Location and the root manifest's index
+			// (about 70 and 150 bytes per pathway), its discipline's page
+			// and picture. At 10,000 pathways those are past a create-tree
+			// body: the index goes up as a blob, the rest in three bodies.
+			for _, q := range catalogPathways(t, n+1, "") {
+				if strings.HasSuffix(q.Source, fmt.Sprintf("page-%05d.txt", n)) {
+					ps = append(ps, q)
+				}
+			}
+			v.e.ResetStats()
+			res := v.publish(p, catalogTree(t, ps))
+			limit := 10
+			if n > 2000 {
+				limit = 12
+			}
+			if res.Action != ActionUpdated || res.Requests > limit {
+				t.Errorf("a pathway added: %s, %d requests, want at most %d: %v", res.Action, res.Requests, limit, v.e.Log())
+			}
+			t.Logf("a pathway added: %s, %d requests", res.Action, res.Requests)
 		})
 	}
 }
