@@ -373,7 +373,7 @@ func TestLargeCatalogOnePathwayBudget(t *testing.T) {
 			}
 			// Adding a pathway also changes the files that list every
 			// pathway: the root Location and the root manifest's index
-			// (about 70 and 150 bytes per pathway), its discipline's page
+			// (about 90 and 190 bytes per pathway), its discipline's page
 			// and picture. At 10,000 pathways those are past a create-tree
 			// body: the index goes up as a blob, the rest in three bodies.
 			for _, q := range catalogPathways(t, n+1, "") {

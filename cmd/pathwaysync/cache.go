@@ -12,7 +12,7 @@ import (
 
 // serveCacheBytes is what serve keeps of git objects in memory, in front
 // of the cache folder: the listings of a 10,000-pathway catalog are about
-// 15 MiB.
+// 10 MiB.
 const serveCacheBytes = 32 << 20
 
 // objectCache opens the cache of git objects sync.cache_dir configures,
