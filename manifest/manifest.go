@@ -83,7 +83,8 @@ type Pathway struct {
 	// items, in page order.
 	Sections map[string][]string `json:"sections,omitempty"`
 	// IndexOnly reports that Summary and Sections are not known: Parse
-	// sets it on the entries of a version 3 root, AddPathway clears it.
+	// sets it on the index entries of a version 3 root (they have
+	// neither), AddPathway clears it.
 	// Diff cannot count such a pathway.
 	IndexOnly bool `json:"-"`
 }
@@ -130,7 +131,8 @@ func Parse(b []byte) (*Manifest, error) {
 	}
 	if m.Version >= SplitVersion {
 		for i := range m.Pathways {
-			m.Pathways[i].IndexOnly = true
+			p := &m.Pathways[i]
+			p.IndexOnly = p.Summary == "" && len(p.Sections) == 0
 		}
 	}
 	return &m, nil
