@@ -160,8 +160,18 @@ func putTree(c Cache, sha string, t *github.Tree, recursive bool) {
 // rememberFolders caches the own entries of every folder of the desired
 // tree, computed here, not read: a later sync finds a folder that this
 // tree has and the repository then holds (after this PR merged, or while
-// a pathway is unchanged) without listing it.
+// a pathway is unchanged) without listing it. Only a tree compared folder
+// by folder reads folders by SHA (readSubtree); a smaller one is listed
+// in one request, and nothing is kept for it.
 func rememberFolders(c Cache, want *desired) {
+	if root := want.folders[""]; root.Entries < listEntries*9/10 && root.ListBytes < listBytes*9/10 {
+		return
+	}
+	rememberAll(c, want)
+}
+
+// rememberAll caches the own entries of every folder of the desired tree.
+func rememberAll(c Cache, want *desired) {
 	if c == nil {
 		return
 	}

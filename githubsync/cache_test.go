@@ -53,31 +53,34 @@ func TestCacheIsChecked(t *testing.T) {
 	}
 }
 
-// TestCacheRemembersRenderedFolders: after a sync the cache holds the
-// listing of every folder of the rendered tree, so a later sync finds a
-// folder the repository then holds without a request (the requests saved
-// are counted in TestFolderPastListingLimit).
+// TestCacheRemembersRenderedFolders: the cache gets the listing of every
+// folder of a rendered tree compared folder by folder, so a later sync
+// finds a folder the repository then holds without a request (the
+// requests saved are counted in TestFolderPastListingLimit); a tree listed
+// in one request leaves nothing in it.
 func TestCacheRemembersRenderedFolders(t *testing.T) {
-	v := newEnv(t)
-	base := samples(3)
-	v.seedBase(renderTree(base))
+	files := renderTree(samples(3))
+	p := &Publisher{}
+	want, err := p.prepare(files)
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := objcache.NewMemory(1 << 20)
-	p := v.publisher(nil, func(o *Options) { o.Cache = c })
-	v.publish(p, renderTree(base))
-	want := folderIndexOf(renderTree(base))
-	if _, ok := cachedListing(c, want["pathways"].SHA); !ok {
+	rememberFolders(c, want)
+	if _, ok := cachedListing(c, want.folders["pathways"].SHA); ok {
+		t.Error("a tree listed in one request was remembered")
+	}
+	rememberAll(c, want)
+	if _, ok := cachedListing(c, want.folders["pathways"].SHA); !ok {
 		t.Fatal("the rendered pathways/ listing is not cached")
 	}
-	tr, ok := cachedTree(c, want[""].SHA, true)
-	if !ok || len(tr.Entries) != want[""].Entries {
-		t.Fatalf("the rendered tree, assembled from the cache: %v, want %d entries", ok, want[""].Entries)
+	tr, ok := cachedTree(c, want.folders[""].SHA, true)
+	if !ok || len(tr.Entries) != want.folders[""].Entries {
+		t.Fatalf("the rendered tree, assembled from the cache: %v, want %d entries", ok, want.folders[""].Entries)
 	}
-}
-
-func folderIndexOf(files map[string][]byte) map[string]gitobj.Folder {
-	blobs := map[string]string{}
-	for p, d := range files {
-		blobs[p] = gitobj.BlobSHA(d)
+	for _, e := range tr.Entries {
+		if e.GetType() == "blob" && want.blobs[e.GetPath()] != e.GetSHA() {
+			t.Errorf("%s: %s, rendered %s", e.GetPath(), e.GetSHA(), want.blobs[e.GetPath()])
+		}
 	}
-	return gitobj.Folders(blobs)
 }

@@ -89,10 +89,11 @@ func TestSyncKeepsPublishedNames(t *testing.T) {
 	}
 }
 
-// TestSyncKeepsObjectCache: sync keeps the listings it reads and renders
-// in the user's cache folder, owner-only, and a later sync reads them
-// back (checked against their SHAs: a damaged file is read again from
-// GitHub); sync.cache_dir off keeps none.
+// TestSyncKeepsObjectCache: sync keeps the git objects it reads (here
+// the base branch's pathway file it describes a change against) in the
+// user's cache folder, owner-only, and a later sync reads them back
+// checked against their SHAs: a damaged file is read again from GitHub.
+// sync.cache_dir off keeps none.
 func TestSyncKeepsObjectCache(t *testing.T) {
 	emu := newE2ERepo(t)
 	src := copyExamples(t)
@@ -106,26 +107,45 @@ func TestSyncKeepsObjectCache(t *testing.T) {
 	if code, out, errOut := runBinary(t, env, "sync"); code != 0 {
 		t.Fatalf("first sync: exit %d\n%s\n%s", code, out, errOut)
 	}
+	if fi, err := os.Stat(cacheDir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("cache folder %s: %v %v", cacheDir, fi, err)
+	}
+	if _, err := emu.MergePR(e2eRepo, 1, "squash"); err != nil {
+		t.Fatal(err)
+	}
+	addSkill(t, src, "Pair on an incident review")
+	if code, out, errOut := runBinary(t, env, "sync"); code != 0 || !strings.HasPrefix(out, "created PR #2") {
+		t.Fatalf("second sync: exit %d\n%s\n%s", code, out, errOut)
+	}
 	entries, err := os.ReadDir(cacheDir)
 	if err != nil || len(entries) == 0 {
 		t.Fatalf("cache folder %s: %d files, %v", cacheDir, len(entries), err)
 	}
 	for _, e := range entries {
 		fi, err := e.Info()
-		if err != nil || fi.Mode().Perm() != 0o600 || !strings.HasPrefix(e.Name(), "tree-") && !strings.HasPrefix(e.Name(), "blob-") {
+		if err != nil || fi.Mode().Perm() != 0o600 || !strings.HasPrefix(e.Name(), "blob-") {
 			t.Errorf("cache file %s: %v %v", e.Name(), fi.Mode(), err)
 		}
 		// Damage every file: the next syncs must not trust them.
-		if err := os.WriteFile(filepath.Join(cacheDir, e.Name()), []byte("100644 blob 0000000000000000000000000000000000000000\tx\n"), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(cacheDir, e.Name()), []byte("kind: Component\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	addSkill(t, src, "Pair on an incident review")
-	if code, out, errOut := runBinary(t, env, "sync"); code != 0 || !strings.HasPrefix(out, "updated PR #1") {
+	addSkill(t, src, "Review a teammate's design")
+	code, out, errOut := runBinary(t, env, "sync")
+	if code != 0 || !strings.HasPrefix(out, "updated PR #2") {
 		t.Fatalf("sync with a damaged cache: exit %d\n%s\n%s", code, out, errOut)
 	}
-	if code, out, _ := runBinary(t, env, "sync"); code != 0 || !strings.HasPrefix(out, "no changes") {
-		t.Fatalf("rerun: exit %d\n%s", code, out)
+	// The body compares with the base branch's file, which the damaged
+	// cache held: read again, it quotes both skills added.
+	var body string
+	for _, pr := range emu.PullRequests(e2eRepo) {
+		if pr.Number == 2 {
+			body = pr.Body
+		}
+	}
+	if !strings.Contains(body, "added “Review a teammate") || !strings.Contains(body, "added “Pair on an incident review”") {
+		t.Errorf("the body of PR #2:\n%s", body)
 	}
 
 	off := e2eEnv(t, newE2ERepo(t), src, "PATHWAYSYNC_SYNC_CACHE_DIR=off")
@@ -135,7 +155,7 @@ func TestSyncKeepsObjectCache(t *testing.T) {
 	for _, kv := range off {
 		if v, ok := strings.CutPrefix(kv, "XDG_CACHE_HOME="); ok {
 			if _, err := os.Stat(filepath.Join(v, "pathwaysync")); err == nil {
-				t.Error("sync.cache_dir off wrote a cache folder")
+				t.Error("sync.cache_dir off made a cache folder")
 			}
 		}
 	}
