@@ -43,11 +43,12 @@ func BenchmarkMarshalYAML(b *testing.B) {
 
 // BenchmarkParseAdversarial parses 1 MiB pages of the adversarial shapes of
 // TestParseScalesLinearly: one huge section, one enormous line, many tiny
-// sections.
+// sections, dense HTML elements.
 func BenchmarkParseAdversarial(b *testing.B) {
 	for _, s := range scaleShapes() {
 		switch s.name {
-		case "archetypes", "summary", "long-intro-line", "tiny-mixed-sections", "skills":
+		case "archetypes", "summary", "long-intro-line", "tiny-mixed-sections", "skills",
+			"dense-elements", "dense-element-lines":
 			b.Run(s.file+"/"+s.name, func(b *testing.B) { benchParse(b, s.file, s.page(1<<20)) })
 		}
 	}
