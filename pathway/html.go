@@ -15,6 +15,15 @@ import (
 // styles, navigation and the site's header and footer, and takes role URLs
 // from the archetype links.
 func parseHTML(name string, data []byte) (*Pathway, []Warning, error) {
+	if p, ws, err, ok := streamHTML(name, data); ok {
+		return p, ws, err
+	}
+	return parseHTMLTree(name, data)
+}
+
+// parseHTMLTree is parseHTML by way of the parsed tree, for the pages
+// streamHTML leaves to it.
+func parseHTMLTree(name string, data []byte) (*Pathway, []Warning, error) {
 	return parseHTMLMarked(name, annotateLines(data))
 }
 

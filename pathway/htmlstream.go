@@ -1,0 +1,903 @@
+package pathway
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// streamHTML imports a page straight from the tokenizer, without building
+// the tree: building it (html.Parse) was most of the import's time. It
+// follows html.Parse's tree construction step by step, but only for the
+// HTML that tree is built from in document order: elements appended to the
+// open element, closed by their own end tags or by the implied ones. When
+// the page needs more of the algorithm (tables, misnested formatting
+// elements, foreign content, templates, framesets), ok is false and the
+// caller builds the tree instead; what streamHTML returns with ok is what
+// the tree walk gives (checked by a differential fuzz test).
+func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, ok bool) {
+	s := &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), lineNo: 1}
+	s.c.emit = func(l line) { s.lines = append(s.lines, l) }
+	if !s.run() {
+		return nil, nil, nil, false
+	}
+	b := newBuilder(name)
+	b.fallbackTitle = s.meta.title
+	base := baseURL(s.meta, name)
+	if isAbsHTTP(s.meta.canonical) {
+		b.docURL = s.meta.canonical
+	}
+	b.resolveHref = func(href string) (string, bool) { return resolve(base, href) }
+	for _, l := range s.lines {
+		b.add(l)
+	}
+	p, ws, err = b.finish()
+	return p, ws, err, true
+}
+
+// insertion modes of html.Parse that streamHTML follows.
+type insertionMode int
+
+const (
+	modeInitial insertionMode = iota
+	modeBeforeHTML
+	modeBeforeHead
+	modeInHead
+	modeAfterHead
+	modeInBody
+	modeText
+	modeAfterBody
+	modeAfterAfterBody
+)
+
+// maxOpenElements is html.Parse's limit: deeper pages are an error, which
+// the tree builder reports.
+const maxOpenElements = 512
+
+// openElem is an element on the stack of open elements, with the walk's
+// state inside it.
+type openElem struct {
+	a        atom.Atom
+	name     string // the tag name when a is 0
+	id       int    // tells elements apart where html.Parse compares nodes
+	ownLine  int    // the line of its start tag; 0 when implied
+	line     int    // ownLine, or the enclosing element's line
+	skip     bool   // inside an element the walk skips, or skipped itself
+	content  bool   // inside <main>, <article> or <section>
+	fmt      bool   // on the list of active formatting elements
+	hasChild bool
+}
+
+// htmlToken is the token being processed, as far as the importer needs it.
+type htmlToken struct {
+	tt   html.TokenType // SelfClosingTagToken is read as StartTagToken
+	a    atom.Atom
+	name string // the tag name when a is 0
+	line int    // the line of a start tag from the page; 0 when implied
+	text []byte
+	href string // <a>, <link> and <base>
+	rel  string // <link>
+}
+
+type htmlStream struct {
+	z      *html.Tokenizer
+	lineNo int
+	c      htmlCollector
+	lines  []line
+	meta   headInfo
+	bad    bool // the page needs the tree builder
+
+	im, orig   insertionMode
+	stack      []openElem
+	ids        int
+	head       openElem
+	form       int  // id of the form element pointer; 0 when none
+	link       bool // a walked <a> is open
+	linkHref   string
+	linkText   []byte
+	title      int // id of the open <title>, 0 when none
+	titleText  []byte
+	scratchTok htmlToken
+}
+
+// run reads the whole page; false when it needs the tree builder.
+func (s *htmlStream) run() bool {
+	for !s.bad {
+		t := s.next()
+		s.process(t)
+		if t.tt == html.ErrorToken {
+			break
+		}
+	}
+	if s.bad {
+		return false
+	}
+	// The walk leaves the elements still open at the end of the page; the
+	// formatting elements among them are copied into nothing more.
+	for i := range s.stack {
+		s.stack[i].fmt = false
+	}
+	s.popTo(0)
+	s.c.flush()
+	return !s.bad
+}
+
+// next reads a token. The line count comes from the raw bytes before
+// Text and TagAttr rewrite them in place.
+func (s *htmlStream) next() *htmlToken {
+	tt := s.z.Next()
+	line := s.lineNo
+	s.lineNo += bytes.Count(s.z.Raw(), []byte{'\n'})
+	t := &s.scratchTok
+	*t = htmlToken{tt: tt}
+	switch tt {
+	case html.TextToken, html.CommentToken, html.DoctypeToken:
+		t.text = s.z.Text()
+	case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+		name, hasAttr := s.z.TagName()
+		t.a = atom.Lookup(name)
+		if t.a == 0 {
+			t.name = string(name)
+		}
+		if tt == html.EndTagToken {
+			break
+		}
+		t.tt, t.line = html.StartTagToken, line
+		if t.a != atom.A && t.a != atom.Link && t.a != atom.Base {
+			break
+		}
+		var sawHref, sawRel bool
+		for hasAttr {
+			var k, v []byte
+			k, v, hasAttr = s.z.TagAttr()
+			switch {
+			case !sawHref && string(k) == "href":
+				t.href, sawHref = string(v), true
+			case !sawRel && string(k) == "rel":
+				t.rel, sawRel = string(v), true
+			}
+		}
+	}
+	return t
+}
+
+// process runs t through the insertion modes until one consumes it.
+func (s *htmlStream) process(t *htmlToken) {
+	for !s.bad && !s.step(t) {
+	}
+}
+
+// implied processes a token the page leaves out.
+func (s *htmlStream) implied(tt html.TokenType, a atom.Atom) {
+	s.process(&htmlToken{tt: tt, a: a})
+}
+
+func (s *htmlStream) step(t *htmlToken) bool {
+	switch s.im {
+	case modeInitial:
+		return s.initial(t)
+	case modeBeforeHTML:
+		return s.beforeHTML(t)
+	case modeBeforeHead:
+		return s.beforeHead(t)
+	case modeInHead:
+		return s.inHead(t)
+	case modeAfterHead:
+		return s.afterHead(t)
+	case modeText:
+		return s.inText(t)
+	case modeAfterBody:
+		return s.afterBody(t, modeAfterBody)
+	case modeAfterAfterBody:
+		return s.afterBody(t, modeAfterAfterBody)
+	}
+	return s.inBody(t)
+}
+
+const htmlSpace = " \t\r\n\f"
+
+func trimLeftSpace(b []byte) []byte { return bytes.TrimLeft(b, htmlSpace) }
+
+func (s *htmlStream) initial(t *htmlToken) bool {
+	switch t.tt {
+	case html.TextToken:
+		if t.text = trimLeftSpace(t.text); len(t.text) == 0 {
+			return true
+		}
+	case html.CommentToken:
+		return true
+	case html.DoctypeToken:
+		s.im = modeBeforeHTML
+		return true
+	}
+	s.im = modeBeforeHTML
+	return false
+}
+
+func (s *htmlStream) beforeHTML(t *htmlToken) bool {
+	switch t.tt {
+	case html.DoctypeToken, html.CommentToken:
+		return true
+	case html.TextToken:
+		if t.text = trimLeftSpace(t.text); len(t.text) == 0 {
+			return true
+		}
+	case html.StartTagToken:
+		if t.a == atom.Html {
+			s.insert(t)
+			s.im = modeBeforeHead
+			return true
+		}
+	case html.EndTagToken:
+		switch t.a {
+		case atom.Head, atom.Body, atom.Html, atom.Br:
+		default:
+			return true
+		}
+	}
+	s.implied(html.StartTagToken, atom.Html)
+	return false
+}
+
+func (s *htmlStream) beforeHead(t *htmlToken) bool {
+	switch t.tt {
+	case html.TextToken:
+		if t.text = trimLeftSpace(t.text); len(t.text) == 0 {
+			return true
+		}
+	case html.StartTagToken:
+		switch t.a {
+		case atom.Head:
+			s.insert(t)
+			s.head = s.stack[len(s.stack)-1]
+			s.im = modeInHead
+			return true
+		case atom.Html:
+			return s.inBody(t)
+		}
+	case html.EndTagToken:
+		switch t.a {
+		case atom.Head, atom.Body, atom.Html, atom.Br:
+		default:
+			return true
+		}
+	case html.CommentToken:
+		s.comment()
+		return true
+	case html.DoctypeToken:
+		return true
+	}
+	s.implied(html.StartTagToken, atom.Head)
+	return false
+}
+
+func (s *htmlStream) inHead(t *htmlToken) bool {
+	switch t.tt {
+	case html.TextToken:
+		rest := trimLeftSpace(t.text)
+		if len(rest) < len(t.text) {
+			s.text(t.text[:len(t.text)-len(rest)])
+			if len(rest) == 0 {
+				return true
+			}
+			t.text = rest
+		}
+	case html.StartTagToken:
+		switch t.a {
+		case atom.Html:
+			return s.inBody(t)
+		case atom.Base, atom.Basefont, atom.Bgsound, atom.Link, atom.Meta:
+			s.insert(t)
+			s.pop()
+			return true
+		case atom.Noscript, atom.Script, atom.Title, atom.Noframes, atom.Style:
+			s.rawText(t)
+			return true
+		case atom.Head:
+			return true
+		case atom.Template:
+			s.bad = true
+			return true
+		}
+	case html.EndTagToken:
+		switch t.a {
+		case atom.Head:
+			s.pop()
+			s.im = modeAfterHead
+			return true
+		case atom.Body, atom.Html, atom.Br:
+		default:
+			// </template> without an open template is ignored too.
+			return true
+		}
+	case html.CommentToken:
+		s.comment()
+		return true
+	case html.DoctypeToken:
+		return true
+	}
+	s.implied(html.EndTagToken, atom.Head)
+	return false
+}
+
+func (s *htmlStream) afterHead(t *htmlToken) bool {
+	switch t.tt {
+	case html.TextToken:
+		rest := trimLeftSpace(t.text)
+		if len(rest) < len(t.text) {
+			s.text(t.text[:len(t.text)-len(rest)])
+			if len(rest) == 0 {
+				return true
+			}
+			t.text = rest
+		}
+	case html.StartTagToken:
+		switch t.a {
+		case atom.Html:
+			return s.inBody(t)
+		case atom.Body:
+			s.insert(t)
+			s.im = modeInBody
+			return true
+		case atom.Frameset, atom.Template:
+			s.bad = true
+			return true
+		case atom.Base, atom.Basefont, atom.Bgsound, atom.Link, atom.Meta, atom.Noframes, atom.Script, atom.Style, atom.Title:
+			// The head takes them, though it is closed.
+			s.push(s.head)
+			consumed := s.inHead(t)
+			if i := s.index(s.head.id); i >= 0 {
+				s.stack = slices.Delete(s.stack, i, i+1)
+			}
+			return consumed
+		case atom.Head:
+			return true
+		}
+	case html.EndTagToken:
+		switch t.a {
+		case atom.Body, atom.Html, atom.Br:
+		default:
+			return true
+		}
+	case html.CommentToken:
+		s.comment()
+		return true
+	case html.DoctypeToken:
+		return true
+	}
+	s.implied(html.StartTagToken, atom.Body)
+	return t.tt == html.ErrorToken
+}
+
+func (s *htmlStream) inText(t *htmlToken) bool {
+	switch t.tt {
+	case html.ErrorToken:
+		s.pop()
+	case html.TextToken:
+		d := t.text
+		if top := s.top(); top.a == atom.Textarea && !top.hasChild {
+			d = bytes.TrimPrefix(d, []byte{'\r'})
+			d = bytes.TrimPrefix(d, []byte{'\n'})
+		}
+		s.text(d)
+		return true
+	case html.EndTagToken:
+		s.pop()
+	}
+	s.im = s.orig
+	return t.tt == html.EndTagToken
+}
+
+func (s *htmlStream) afterBody(t *htmlToken, mode insertionMode) bool {
+	switch t.tt {
+	case html.ErrorToken:
+		return true
+	case html.TextToken:
+		if len(trimLeftSpace(t.text)) == 0 {
+			return s.inBody(t)
+		}
+	case html.StartTagToken:
+		if t.a == atom.Html {
+			return s.inBody(t)
+		}
+	case html.EndTagToken:
+		if mode == modeAfterBody && t.a == atom.Html {
+			s.im = modeAfterAfterBody
+			return true
+		}
+	case html.CommentToken:
+		if mode == modeAfterBody {
+			s.stack[0].hasChild = true
+		}
+		return true
+	case html.DoctypeToken:
+		if mode == modeAfterAfterBody {
+			return true
+		}
+	}
+	s.im = modeInBody
+	return false
+}
+
+// closesP are the start tags that close an open <p> and open an element.
+var closesP = atomSet(atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center, atom.Details,
+	atom.Dialog, atom.Dir, atom.Div, atom.Dl, atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer,
+	atom.Header, atom.Hgroup, atom.Main, atom.Menu, atom.Nav, atom.Ol, atom.P, atom.Search, atom.Section,
+	atom.Summary, atom.Ul)
+
+// closedInScope are the end tags that close their element when it is in
+// scope, after the implied end tags.
+var closedInScope = atomSet(atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Button,
+	atom.Center, atom.Details, atom.Dialog, atom.Dir, atom.Div, atom.Dl, atom.Fieldset, atom.Figcaption,
+	atom.Figure, atom.Footer, atom.Header, atom.Hgroup, atom.Listing, atom.Main, atom.Menu, atom.Nav,
+	atom.Ol, atom.Pre, atom.Search, atom.Section, atom.Select, atom.Summary, atom.Ul)
+
+var formatting = atomSet(atom.A, atom.B, atom.Big, atom.Code, atom.Em, atom.Font, atom.I, atom.Nobr,
+	atom.S, atom.Small, atom.Strike, atom.Strong, atom.Tt, atom.U)
+
+// special are html.Parse's special elements (those of the HTML namespace).
+var special = atomSet(atom.Address, atom.Applet, atom.Area, atom.Article, atom.Aside, atom.Base,
+	atom.Basefont, atom.Bgsound, atom.Blockquote, atom.Body, atom.Br, atom.Button, atom.Caption,
+	atom.Center, atom.Col, atom.Colgroup, atom.Dd, atom.Details, atom.Dir, atom.Div, atom.Dl, atom.Dt,
+	atom.Embed, atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer, atom.Form, atom.Frame,
+	atom.Frameset, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Head, atom.Header,
+	atom.Hgroup, atom.Hr, atom.Html, atom.Iframe, atom.Img, atom.Input, atom.Keygen, atom.Li, atom.Link,
+	atom.Listing, atom.Main, atom.Marquee, atom.Menu, atom.Meta, atom.Nav, atom.Noembed, atom.Noframes,
+	atom.Noscript, atom.Object, atom.Ol, atom.P, atom.Param, atom.Plaintext, atom.Pre, atom.Script,
+	atom.Section, atom.Select, atom.Source, atom.Style, atom.Summary, atom.Table, atom.Tbody, atom.Td,
+	atom.Template, atom.Textarea, atom.Tfoot, atom.Th, atom.Thead, atom.Title, atom.Tr, atom.Track,
+	atom.Ul, atom.Wbr, atom.Xmp)
+
+// needTree are the start tags whose handling moves or copies nodes, or
+// switches to modes streamHTML does not follow.
+var needTree = atomSet(atom.Applet, atom.Marquee, atom.Object, atom.Table, atom.Select, atom.Math,
+	atom.Svg, atom.Template, atom.Frameset)
+
+func atomSet(as ...atom.Atom) map[atom.Atom]bool {
+	m := make(map[atom.Atom]bool, len(as))
+	for _, a := range as {
+		m[a] = true
+	}
+	return m
+}
+
+func (s *htmlStream) inBody(t *htmlToken) bool {
+	switch t.tt {
+	case html.TextToken:
+		d := t.text
+		if top := s.top(); (top.a == atom.Pre || top.a == atom.Listing) && !top.hasChild {
+			d = bytes.TrimPrefix(d, []byte{'\r'})
+			d = bytes.TrimPrefix(d, []byte{'\n'})
+		}
+		if bytes.IndexByte(d, 0) >= 0 {
+			d = bytes.ReplaceAll(d, []byte{0}, nil)
+		}
+		s.text(d)
+	case html.StartTagToken:
+		s.startInBody(t)
+	case html.EndTagToken:
+		return s.endInBody(t)
+	case html.CommentToken:
+		s.comment()
+	}
+	return true
+}
+
+func (s *htmlStream) startInBody(t *htmlToken) {
+	a := t.a
+	switch {
+	case needTree[a]:
+		s.bad = true
+	case a == atom.Html:
+		// Its attributes, the line among them, would go to the root.
+		if s.stack[0].ownLine == 0 {
+			s.bad = true
+		}
+	case a == atom.Body:
+		if len(s.stack) >= 2 && s.stack[1].a == atom.Body && s.stack[1].ownLine == 0 {
+			s.bad = true
+		}
+	case a == atom.Base || a == atom.Basefont || a == atom.Bgsound || a == atom.Link || a == atom.Meta ||
+		a == atom.Noframes || a == atom.Script || a == atom.Style || a == atom.Title:
+		s.inHead(t)
+	case closesP[a]:
+		s.popUntil(scopeButton, atom.P)
+		s.insert(t)
+	case headingLevel[a] > 0:
+		s.popUntil(scopeButton, atom.P)
+		if headingLevel[s.top().a] > 0 {
+			s.pop()
+		}
+		s.insert(t)
+	case a == atom.Pre || a == atom.Listing || a == atom.Plaintext:
+		s.popUntil(scopeButton, atom.P)
+		s.insert(t)
+	case a == atom.Form:
+		if s.form != 0 {
+			return
+		}
+		s.popUntil(scopeButton, atom.P)
+		s.insert(t)
+		s.form = s.top().id
+	case a == atom.Li || a == atom.Dd || a == atom.Dt:
+		for i := len(s.stack) - 1; i >= 0; i-- {
+			n := s.stack[i].a
+			if n == a || (a != atom.Li && (n == atom.Dd || n == atom.Dt)) {
+				s.popTo(i)
+				break
+			}
+			if n != atom.Address && n != atom.Div && n != atom.P && special[n] {
+				break
+			}
+		}
+		s.popUntil(scopeButton, atom.P)
+		s.insert(t)
+	case a == atom.Button:
+		if s.inScope(scopeDefault, atom.Button) >= 0 {
+			s.impliedEndTags(0)
+			s.popUntil(scopeDefault, atom.Button)
+		}
+		s.insert(t)
+	case formatting[a]:
+		n := 0
+		for _, e := range s.stack {
+			if e.fmt && e.a == a {
+				n++
+			}
+		}
+		// A second <a>, or a fourth like element, changes the list of
+		// active formatting elements; <nobr> in scope runs the adoption
+		// agency.
+		if a == atom.A && n > 0 || n >= 3 || a == atom.Nobr && s.inScope(scopeDefault, atom.Nobr) >= 0 {
+			s.bad = true
+			return
+		}
+		s.insert(t)
+		s.stack[len(s.stack)-1].fmt = true
+	case a == atom.Area || a == atom.Br || a == atom.Embed || a == atom.Img || a == atom.Image ||
+		a == atom.Keygen || a == atom.Wbr || a == atom.Input || a == atom.Param || a == atom.Source || a == atom.Track:
+		s.insert(t)
+		s.pop()
+	case a == atom.Hr:
+		if s.inScope(scopeButton, atom.P) >= 0 {
+			s.impliedEndTags(atom.P)
+			s.popUntil(scopeDefault, atom.P)
+		}
+		s.insert(t)
+		s.pop()
+	case a == atom.Textarea || a == atom.Iframe || a == atom.Noembed || a == atom.Noscript:
+		s.rawText(t)
+	case a == atom.Xmp:
+		s.popUntil(scopeButton, atom.P)
+		s.rawText(t)
+	case a == atom.Option || a == atom.Optgroup:
+		// No <select> is ever open here.
+		if s.top().a == atom.Option {
+			s.pop()
+		}
+		s.insert(t)
+	case a == atom.Rb || a == atom.Rtc || a == atom.Rp || a == atom.Rt:
+		if s.inScope(scopeDefault, atom.Ruby) >= 0 {
+			if a == atom.Rp || a == atom.Rt {
+				s.impliedEndTags(atom.Rtc)
+			} else {
+				s.impliedEndTags(0)
+			}
+		}
+		s.insert(t)
+	case a == atom.Caption || a == atom.Col || a == atom.Colgroup || a == atom.Frame || a == atom.Head ||
+		a == atom.Tbody || a == atom.Td || a == atom.Tfoot || a == atom.Th || a == atom.Thead || a == atom.Tr:
+		// Ignored.
+	default:
+		s.insert(t)
+	}
+}
+
+func (s *htmlStream) endInBody(t *htmlToken) bool {
+	a := t.a
+	switch {
+	case a == atom.Body:
+		if s.inScope(scopeDefault, atom.Body) >= 0 {
+			s.im = modeAfterBody
+		}
+	case a == atom.Html:
+		if s.inScope(scopeDefault, atom.Body) >= 0 {
+			s.implied(html.EndTagToken, atom.Body)
+			return false
+		}
+	case closedInScope[a]:
+		if s.inScope(scopeDefault, a) >= 0 {
+			s.impliedEndTags(0)
+			s.popUntil(scopeDefault, a)
+		}
+	case a == atom.Form:
+		id := s.form
+		s.form = 0
+		i := s.inScope(scopeDefault, atom.Form)
+		if id == 0 || i < 0 || s.stack[i].id != id {
+			return true
+		}
+		s.impliedEndTags(0)
+		// The form leaves the stack; what is open inside it stays open.
+		s.stack = slices.Delete(s.stack, s.index(id), s.index(id)+1)
+	case a == atom.P:
+		if s.inScope(scopeButton, atom.P) < 0 {
+			s.implied(html.StartTagToken, atom.P)
+		}
+		s.popUntil(scopeButton, atom.P)
+	case a == atom.Li:
+		s.popUntil(scopeListItem, atom.Li)
+	case a == atom.Dd || a == atom.Dt:
+		s.popUntil(scopeDefault, a)
+	case headingLevel[a] > 0:
+		s.popUntil(scopeDefault, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6)
+	case formatting[a]:
+		s.endFormatting(a)
+	case a == atom.Applet || a == atom.Marquee || a == atom.Object || a == atom.Template:
+		// Never open here: ignored.
+	case a == atom.Br:
+		s.process(&htmlToken{tt: html.StartTagToken, a: atom.Br})
+	default:
+		s.endOther(a, t.name)
+	}
+	return true
+}
+
+// endFormatting is the adoption agency algorithm where it moves no node:
+// the formatting element is closed with what is open inside it.
+func (s *htmlStream) endFormatting(a atom.Atom) {
+	top := s.top()
+	if top.a == a && !top.fmt {
+		s.pop()
+		return
+	}
+	fe := -1
+	for i := len(s.stack) - 1; i >= 0; i-- {
+		if s.stack[i].fmt && s.stack[i].a == a {
+			fe = i
+			break
+		}
+	}
+	if fe < 0 {
+		s.endOther(a, "")
+		return
+	}
+	if s.inScope(scopeDefault, a) < 0 {
+		return
+	}
+	for _, e := range s.stack[fe+1:] {
+		// A special element inside it, or formatting elements left
+		// active after it closes, move or copy nodes.
+		if special[e.a] || e.fmt {
+			s.bad = true
+			return
+		}
+	}
+	s.stack[fe].fmt = false
+	s.popTo(fe)
+}
+
+// endOther closes the innermost element named by an end tag, unless a
+// special element is open inside it.
+func (s *htmlStream) endOther(a atom.Atom, name string) {
+	for i := len(s.stack) - 1; i >= 0; i-- {
+		e := &s.stack[i]
+		if e.a == a && (a != 0 || e.name == name) {
+			s.popTo(i)
+			return
+		}
+		if special[e.a] {
+			return
+		}
+	}
+}
+
+type scope int
+
+const (
+	scopeDefault scope = iota
+	scopeListItem
+	scopeButton
+)
+
+// inScope is the index of the innermost element named in match that is in
+// scope, or -1.
+func (s *htmlStream) inScope(sc scope, match ...atom.Atom) int {
+	for i := len(s.stack) - 1; i >= 0; i-- {
+		a := s.stack[i].a
+		if slices.Contains(match, a) {
+			return i
+		}
+		switch a {
+		case atom.Applet, atom.Caption, atom.Html, atom.Table, atom.Td, atom.Th, atom.Marquee, atom.Object,
+			atom.Template, atom.Select:
+			return -1
+		case atom.Ol, atom.Ul:
+			if sc == scopeListItem {
+				return -1
+			}
+		case atom.Button:
+			if sc == scopeButton {
+				return -1
+			}
+		}
+	}
+	return -1
+}
+
+func (s *htmlStream) popUntil(sc scope, match ...atom.Atom) {
+	if i := s.inScope(sc, match...); i >= 0 {
+		s.popTo(i)
+	}
+}
+
+// impliedEndTags closes the elements whose end tags may be left out,
+// except the one named.
+func (s *htmlStream) impliedEndTags(except atom.Atom) {
+	for len(s.stack) > 0 {
+		switch a := s.top().a; a {
+		case atom.Dd, atom.Dt, atom.Li, atom.Optgroup, atom.Option, atom.P, atom.Rb, atom.Rp, atom.Rt, atom.Rtc:
+			if a == except {
+				return
+			}
+			s.pop()
+			continue
+		}
+		return
+	}
+}
+
+func (s *htmlStream) top() *openElem { return &s.stack[len(s.stack)-1] }
+
+func (s *htmlStream) index(id int) int {
+	for i := len(s.stack) - 1; i >= 0; i-- {
+		if s.stack[i].id == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// rawText opens an element whose content the tokenizer reads as text.
+func (s *htmlStream) rawText(t *htmlToken) {
+	s.insert(t)
+	s.orig, s.im = s.im, modeText
+}
+
+func (s *htmlStream) comment() {
+	if len(s.stack) > 0 {
+		s.top().hasChild = true
+	}
+}
+
+// push puts e on the stack of open elements.
+func (s *htmlStream) push(e openElem) {
+	s.stack = append(s.stack, e)
+	if len(s.stack) > maxOpenElements {
+		s.bad = true
+	}
+}
+
+// insert opens the element of a start tag inside the current one: what the
+// tree walk does on entering it, and what readHead takes from it.
+func (s *htmlStream) insert(t *htmlToken) {
+	a := t.a
+	if a == atom.Image {
+		a = atom.Img
+	}
+	s.ids++
+	e := openElem{a: a, name: t.name, id: s.ids, ownLine: t.line, line: t.line}
+	var parent openElem
+	if len(s.stack) > 0 {
+		parent = *s.top()
+		s.top().hasChild = true
+	}
+	if e.line == 0 {
+		e.line = parent.line
+	}
+	switch a {
+	case atom.Title:
+		// A <title/> stays open and takes what follows, another title too:
+		// readHead would read the outer one's whole text first.
+		if s.title != 0 {
+			s.bad = true
+		}
+		s.title, s.titleText = e.id, s.titleText[:0]
+	case atom.Link:
+		if s.meta.canonical == "" && hasToken(t.rel, "canonical") {
+			s.meta.canonical = strings.TrimSpace(t.href)
+		}
+	case atom.Base:
+		if s.meta.base == "" {
+			s.meta.base = strings.TrimSpace(t.href)
+		}
+	}
+	switch {
+	case parent.skip:
+		e.skip = true
+	case skipped[a] || (!parent.content && (a == atom.Header || a == atom.Footer)):
+		s.c.flush()
+		e.skip = true
+	default:
+		e.content = parent.content || a == atom.Main || a == atom.Article || a == atom.Section
+		if blocks[a] {
+			s.c.flush()
+		}
+		if level := headingLevel[a]; level > 0 {
+			s.c.heading = level
+		}
+		if a == atom.Li {
+			s.c.item++
+		}
+		if a == atom.A {
+			s.link, s.linkHref, s.linkText = true, t.href, s.linkText[:0]
+		}
+	}
+	s.push(e)
+}
+
+// text appends text to the current element.
+func (s *htmlStream) text(d []byte) {
+	if len(d) == 0 {
+		return
+	}
+	top := s.top()
+	top.hasChild = true
+	if s.link {
+		s.linkText = append(s.linkText, d...)
+	}
+	if s.title != 0 {
+		s.titleText = append(s.titleText, d...)
+	}
+	if top.skip {
+		return
+	}
+	if s.c.bufLine == 0 && len(bytes.TrimSpace(d)) > 0 {
+		s.c.bufLine = top.line
+	}
+	s.c.buf.Write(d)
+}
+
+// pop closes the current element: what the tree walk does on leaving it.
+// An element left on the list of active formatting elements would be
+// copied into what follows: that needs the tree builder.
+func (s *htmlStream) pop() {
+	e := s.stack[len(s.stack)-1]
+	s.stack = s.stack[:len(s.stack)-1]
+	if e.fmt {
+		s.bad = true
+	}
+	if e.id == s.title {
+		if s.meta.title == "" {
+			s.meta.title = cleanSpace(collapse(string(s.titleText)))
+		}
+		s.title = 0
+	}
+	if e.skip {
+		return
+	}
+	a := e.a
+	if a == atom.A {
+		s.c.links = append(s.c.links, link{text: cleanSpace(collapse(string(s.linkText))), href: s.linkHref})
+		s.link = false
+	}
+	if blocks[a] {
+		s.c.flush()
+	}
+	if headingLevel[a] > 0 {
+		s.c.heading = 0
+	}
+	if a == atom.Li {
+		s.c.item--
+	}
+}
+
+// popTo closes the elements from the current one down to stack[i].
+func (s *htmlStream) popTo(i int) {
+	for len(s.stack) > i && !s.bad {
+		s.pop()
+	}
+}

@@ -1,0 +1,122 @@
+package pathway
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// htmlStreamSeeds are pages that exercise the tree construction rules
+// streamHTML follows, and some it leaves to the tree builder.
+var htmlStreamSeeds = []string{
+	"<h1>A to B</h1><p>Summary.<p>More<h2>Skills to Develop</h2><ul><li>a<li>b</ul>",
+	"<h1>A to B<h2>Skills to Develop</h2><ul><li><p>a</p><li>b</li></ul><h2>Unknown<p>x",
+	"<title>T</title><title>U</title><h1>A to B</h1>",
+	"<title/><h1>A to B</h1><p>x</p>",
+	"<script/><h1>A to B</h1>",
+	"<html>\n<head>\n<base href=https://h/a/>\n<link rel='Canonical x' href=' https://h/c '>\n</head>\n<body>\n<h1>A to B</h1>\n<a href=r>→ A Archetype</a>",
+	"<body><body class=x><h1>A to B</h1>",
+	"<h1>A to B</h1><html lang=en><p>x",
+	"<html><h1>A to B</h1><html lang=en><p>x",
+	"<p><b>A to</p> B<h1>C to D</h1>",
+	"<p><b><i>A to</b> B</i><h1>C to D</h1>",
+	"<a href=x>one<a href=y>two</a><h1>A to B</h1>",
+	"<a href=x><div>A to B</div></a><h2>Role Archetypes</h2><a href=https://h/a>→ A Archetype<nav>n</nav></a>",
+	"<b><b><b><b>A to B</b></b></b></b>",
+	"<nobr>a<nobr>b",
+	"<table><tr><td>A to B</td></tr></table>",
+	"<form><p>a<form>b</form>c</form><h1>A to B</h1>",
+	"<div><form></div><p>A to B</form>x",
+	"<pre>\nA to B</pre><listing>\n\nx</listing><textarea>\nt</textarea>",
+	"<header><h1>Site</h1></header><main><header><h1>A to B</h1></header><footer>f</footer></main>",
+	"<dl><dt>a<dd>b<dt>c</dl><h1>A to B</h1>",
+	"<ruby>a<rb>b<rt>c<rp>d</ruby><h1>A to B</h1>",
+	"<option>a<option>b<optgroup>c<h1>A to B</h1>",
+	"<button>a<button>b</button><h1>A to B</h1>",
+	"</p></br><p>x</p></li></h3></custom><custom>y</custom><h1>A to B</h1>",
+	"<h1>A to B</h1></body>after<!-- c --></html>more<p>x",
+	"<svg><title>A to B</title></svg><math>x</math>",
+	"<template><h1>A to B</h1></template>",
+	"<frameset><frame></frameset>",
+	"<object>x</object><marquee>y</marquee><select><option>z</select>",
+	"<h1>A \x00to B</h1><plaintext><h2>x",
+	"<!doctype html><!-- x --><html><!-- y --><head><!-- z --></head>  <title>A to B</title><body>x",
+	"<head></head>\n<link rel=canonical href=https://h/x><script>s</script>\n<p>x",
+	"<p>a<hr>b<img src=x><image>c<input type=hidden><br/>d",
+	"<h1>A to <span><h2>B</h2></span></h1><p>x",
+	"<ul><li>a<div><li>b</div></ul>",
+	"<xmp><p>x</xmp><iframe>y</iframe><noembed>z</noembed><noscript>w</noscript><noframes>v</noframes>",
+}
+
+// treeLines is what the tree walk reads from a page: its head and lines.
+func treeLines(data []byte) (headInfo, []line, bool) {
+	doc, err := html.Parse(bytes.NewReader(annotateLines(data)))
+	if err != nil {
+		return headInfo{}, nil, false
+	}
+	var lines []line
+	c := &htmlCollector{emit: func(l line) { lines = append(lines, l) }}
+	c.walk(doc, false)
+	c.flush()
+	return readHead(doc), lines, true
+}
+
+// FuzzHTMLStream: wherever streamHTML reads a page, it reads what the tree
+// walk reads (the head, every line with its number, heading level, links),
+// and gives the same pathway, warnings with their lines, and error.
+func FuzzHTMLStream(f *testing.F) {
+	addSeeds(f, []string{".html"}, htmlStreamSeeds...)
+	addScaleSeeds(f, "page.html")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), lineNo: 1}
+		s.c.emit = func(l line) { s.lines = append(s.lines, l) }
+		if !s.run() {
+			return
+		}
+		meta, lines, ok := treeLines(data)
+		if !ok {
+			t.Fatal("streamed a page the tree builder refuses")
+		}
+		if meta != s.meta {
+			t.Fatalf("head %+v, the tree's %+v", s.meta, meta)
+		}
+		if !reflect.DeepEqual(s.lines, lines) {
+			t.Fatalf("lines differ from the tree's:\n%+v\n%+v", s.lines, lines)
+		}
+		p1, ws1, err1, ok := streamHTML("fuzz.html", data)
+		if !ok {
+			t.Fatal("streamHTML refused a page its stream read")
+		}
+		p2, ws2, err2 := parseHTMLTree("fuzz.html", data)
+		if !reflect.DeepEqual(p1, p2) {
+			t.Fatalf("pathway differs from the tree's:\n%#v\n%#v", p1, p2)
+		}
+		if !reflect.DeepEqual(ws1, ws2) {
+			t.Fatalf("warnings differ from the tree's:\n%v\n%v", ws1, ws2)
+		}
+		if (err1 == nil) != (err2 == nil) || err1 != nil && err1.Error() != err2.Error() {
+			t.Fatalf("error differs from the tree's: %v / %v", err1, err2)
+		}
+	})
+}
+
+// TestStreamHTMLCovers: the realistic pages and every HTML scale shape are
+// read without building the tree, the fast way.
+func TestStreamHTMLCovers(t *testing.T) {
+	pages := map[string][]byte{}
+	for _, f := range []string{"seed-page.html", "seed-minimal.html"} {
+		pages[f] = readTestdata(t, f)
+	}
+	for _, s := range scaleShapes() {
+		if s.file == "page.html" {
+			pages[s.name] = s.page(16 << 10)
+		}
+	}
+	for name, data := range pages {
+		if _, _, _, ok := streamHTML("p.html", data); !ok {
+			t.Errorf("%s: left to the tree builder", name)
+		}
+	}
+}
