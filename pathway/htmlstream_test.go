@@ -2,7 +2,9 @@ package pathway
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
@@ -30,6 +32,7 @@ var htmlStreamSeeds = []string{
 	"<form><p>a<form>b</form>c</form><h1>A to B</h1>",
 	"<div><form></div><p>A to B</form>x",
 	"<pre>\nA to B</pre><listing>\n\nx</listing><textarea>\nt</textarea>",
+	"<p>A to<listing>\nB</listing> x<listing><!-- c -->\ny</listing></p>",
 	"<header><h1>Site</h1></header><main><header><h1>A to B</h1></header><footer>f</footer></main>",
 	"<dl><dt>a<dd>b<dt>c</dl><h1>A to B</h1>",
 	"<ruby>a<rb>b<rt>c<rp>d</ruby><h1>A to B</h1>",
@@ -69,37 +72,7 @@ func treeLines(data []byte) (headInfo, []line, bool) {
 func FuzzHTMLStream(f *testing.F) {
 	addSeeds(f, []string{".html"}, htmlStreamSeeds...)
 	addScaleSeeds(f, "page.html")
-	f.Fuzz(func(t *testing.T, data []byte) {
-		s := &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), lineNo: 1}
-		s.c.emit = func(l line) { s.lines = append(s.lines, l) }
-		if !s.run() {
-			return
-		}
-		meta, lines, ok := treeLines(data)
-		if !ok {
-			t.Fatal("streamed a page the tree builder refuses")
-		}
-		if meta != s.meta {
-			t.Fatalf("head %+v, the tree's %+v", s.meta, meta)
-		}
-		if !reflect.DeepEqual(s.lines, lines) {
-			t.Fatalf("lines differ from the tree's:\n%+v\n%+v", s.lines, lines)
-		}
-		p1, ws1, err1, ok := streamHTML("fuzz.html", data)
-		if !ok {
-			t.Fatal("streamHTML refused a page its stream read")
-		}
-		p2, ws2, err2 := parseHTMLTree("fuzz.html", data)
-		if !reflect.DeepEqual(p1, p2) {
-			t.Fatalf("pathway differs from the tree's:\n%#v\n%#v", p1, p2)
-		}
-		if !reflect.DeepEqual(ws1, ws2) {
-			t.Fatalf("warnings differ from the tree's:\n%v\n%v", ws1, ws2)
-		}
-		if (err1 == nil) != (err2 == nil) || err1 != nil && err1.Error() != err2.Error() {
-			t.Fatalf("error differs from the tree's: %v / %v", err1, err2)
-		}
-	})
+	f.Fuzz(checkStream)
 }
 
 // TestStreamHTMLCovers: the realistic pages and every HTML scale shape are
@@ -118,5 +91,75 @@ func TestStreamHTMLCovers(t *testing.T) {
 		if _, _, _, ok := streamHTML("p.html", data); !ok {
 			t.Errorf("%s: left to the tree builder", name)
 		}
+	}
+}
+
+// checkStream is FuzzHTMLStream's property.
+func checkStream(t *testing.T, data []byte) {
+	t.Helper()
+	s := &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), lineNo: 1}
+	s.c.emit = func(l line) { s.lines = append(s.lines, l) }
+	if !s.run() {
+		return
+	}
+	meta, lines, ok := treeLines(data)
+	if !ok {
+		t.Fatal("streamed a page the tree builder refuses")
+	}
+	if meta != s.meta {
+		t.Fatalf("head %+v, the tree's %+v", s.meta, meta)
+	}
+	if !reflect.DeepEqual(s.lines, lines) {
+		t.Fatalf("lines differ from the tree's:\n%+v\n%+v", s.lines, lines)
+	}
+	p1, ws1, err1, ok := streamHTML("fuzz.html", data)
+	if !ok {
+		t.Fatal("streamHTML refused a page its stream read")
+	}
+	p2, ws2, err2 := parseHTMLTree("fuzz.html", data)
+	if !reflect.DeepEqual(p1, p2) {
+		t.Fatalf("pathway differs from the tree's:\n%#v\n%#v", p1, p2)
+	}
+	if !reflect.DeepEqual(ws1, ws2) {
+		t.Fatalf("warnings differ from the tree's:\n%v\n%v", ws1, ws2)
+	}
+	if (err1 == nil) != (err2 == nil) || err1 != nil && err1.Error() != err2.Error() {
+		t.Fatalf("error differs from the tree's: %v / %v", err1, err2)
+	}
+}
+
+// TestHTMLStreamTagSoup checks FuzzHTMLStream's property on random tag
+// soup: the tokens whose tree construction rules streamHTML follows, and
+// those it leaves to the tree builder, in any order.
+func TestHTMLStreamTagSoup(t *testing.T) {
+	vocab := strings.Fields(`<html> </html> <head> </head> <body> </body> <title> </title> <title/>
+		<script> </script> <script/> <style> </style> <p> </p> <b> </b> <i> </i> <em> </em> <nobr> </nobr>
+		</a> <h1> </h1> <h2> </h2> <h3> </h3> <li> </li> <ul> </ul> <ol> </ol> <dl> <dt> <dd> </dd> <form>
+		</form> <div> </div> <span> </span> <main> </main> <article> <section> </section> <header> </header>
+		<footer> </footer> <nav> </nav> </br> <br> <br/> <hr> <img> <image> <input> <pre> </pre> <listing>
+		<textarea> </textarea> <noscript> </noscript> <xmp> <iframe> <plaintext> <option> <optgroup> <ruby>
+		<rt> <rp> <rb> </ruby> <button> </button> <meta> <custom> </custom> <table> <td> </tr> <select>
+		<svg> <template> <object> <frameset> <!--c--> x y &amp; &nbsp;`)
+	vocab = append(vocab, " ", "\n", "\r\n", "\n\n", "\x00", "A to B", "Skills to Develop", "Role Archetypes",
+		"→ A Archetype", `<a href=x>`, `<a href="https://h/y">`, `<link rel=canonical href=h>`,
+		`<base href="https://b/">`, "<!doctype html>")
+	r := rand.New(rand.NewPCG(1, 2))
+	streamed := 0
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			b.WriteString(vocab[r.IntN(len(vocab))])
+		}
+		data := []byte(b.String())
+		if _, _, _, ok := streamHTML("p.html", data); ok {
+			streamed++
+		}
+		t.Run("", func(t *testing.T) { checkStream(t, data) })
+		if t.Failed() {
+			t.Fatalf("page %q", data)
+		}
+	}
+	if streamed < 5000 {
+		t.Errorf("%d of 20000 pages streamed, want most", streamed)
 	}
 }
