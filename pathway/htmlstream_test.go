@@ -32,7 +32,7 @@ var htmlStreamSeeds = []string{
 	"<form><p>a<form>b</form>c</form><h1>A to B</h1>",
 	"<div><form></div><p>A to B</form>x",
 	"<pre>\nA to B</pre><listing>\n\nx</listing><textarea>\nt</textarea>",
-	"<p>A to<listing>\nB</listing> x<listing><!-- c -->\ny</listing></p>",
+	"<div>A to<listing>\nB</listing> x<listing><!-- c -->\ny</listing></div>",
 	"<header><h1>Site</h1></header><main><header><h1>A to B</h1></header><footer>f</footer></main>",
 	"<dl><dt>a<dd>b<dt>c</dl><h1>A to B</h1>",
 	"<ruby>a<rb>b<rt>c<rp>d</ruby><h1>A to B</h1>",
