@@ -216,7 +216,7 @@ func textOf(n *html.Node) string {
 // list item or other block, with the anchors inside it.
 type htmlCollector struct {
 	emit    func(line)
-	buf     strings.Builder
+	buf     []byte
 	links   []link
 	heading int
 	item    int // depth of open <li>
@@ -251,7 +251,7 @@ func (c *htmlCollector) walk(n *html.Node, inContent bool) {
 		if c.bufLine == 0 && strings.TrimSpace(n.Data) != "" {
 			c.bufLine = c.line
 		}
-		c.buf.WriteString(n.Data)
+		c.buf = append(c.buf, n.Data...)
 		return
 	case html.ElementNode:
 	case html.DocumentNode:
@@ -307,10 +307,50 @@ func collapse(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// collapseClean is cleanSpace(collapse(string(b))). Text of ASCII white
+// space, printable ASCII and characters that are neither white space nor
+// cleaned (no lead byte 0xC2, 0xE1, 0xE2, 0xE3 or 0xEF) is folded in one
+// pass and one allocation; other text goes the long way.
+func collapseClean(b []byte) string {
+	n, space := 0, false
+	for _, c := range b {
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			space = true
+			continue
+		case c < 0x20 || c == 0x7f || c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3 || c == 0xef:
+			return cleanSpace(collapse(string(b)))
+		}
+		if space && n > 0 {
+			n++
+		}
+		n++
+		space = false
+	}
+	if n == 0 {
+		return ""
+	}
+	var out strings.Builder
+	out.Grow(n)
+	space = false
+	for _, c := range b {
+		if c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' {
+			space = true
+			continue
+		}
+		if space && out.Len() > 0 {
+			out.WriteByte(' ')
+		}
+		out.WriteByte(c)
+		space = false
+	}
+	return out.String()
+}
+
 // flush emits the pending text as a line.
 func (c *htmlCollector) flush() {
-	t := cleanSpace(collapse(c.buf.String()))
-	c.buf.Reset()
+	t := collapseClean(c.buf)
+	c.buf = c.buf[:0]
 	links, n := c.links, c.bufLine
 	c.links, c.bufLine = nil, 0
 	if t == "" {

@@ -19,23 +19,47 @@ import (
 // caller builds the tree instead; what streamHTML returns with ok is what
 // the tree walk gives (checked by a differential fuzz test).
 func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, ok bool) {
-	s := &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), lineNo: 1}
-	s.c.emit = func(l line) { s.lines = append(s.lines, l) }
+	s := newHTMLStream(data)
+	var b *builder
+	var seen headInfo // the head as the builder was given it
+	start := func(h headInfo) {
+		b, seen = newBuilder(name), h
+		base := baseURL(h, name)
+		if isAbsHTTP(h.canonical) {
+			b.docURL = h.canonical
+		}
+		b.resolveHref = func(href string) (string, bool) { return resolve(base, href) }
+	}
+	s.c.emit = func(l line) {
+		if b == nil {
+			start(s.meta)
+		}
+		b.add(l)
+	}
 	if !s.run() {
 		return nil, nil, nil, false
 	}
-	b := newBuilder(name)
+	if b == nil {
+		start(s.meta)
+	}
+	if seen.canonical != s.meta.canonical || seen.base != s.meta.base {
+		// The page named its URL or base after its first line: read it
+		// again, knowing them from the start, as the tree walk does.
+		h := s.meta
+		s = newHTMLStream(data)
+		start(h)
+		s.c.emit = b.add
+		if !s.run() {
+			return nil, nil, nil, false
+		}
+	}
 	b.fallbackTitle = s.meta.title
-	base := baseURL(s.meta, name)
-	if isAbsHTTP(s.meta.canonical) {
-		b.docURL = s.meta.canonical
-	}
-	b.resolveHref = func(href string) (string, bool) { return resolve(base, href) }
-	for _, l := range s.lines {
-		b.add(l)
-	}
 	p, ws, err = b.finish()
 	return p, ws, err, true
+}
+
+func newHTMLStream(data []byte) *htmlStream {
+	return &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), lineNo: 1}
 }
 
 // insertion modes of html.Parse that streamHTML follows.
@@ -67,6 +91,7 @@ type openElem struct {
 	line     int    // ownLine, or the enclosing element's line
 	skip     bool   // inside an element the walk skips, or skipped itself
 	content  bool   // inside <main>, <article> or <section>
+	kind     uint16 // atomKinds
 	fmt      bool   // on the list of active formatting elements
 	hasChild bool
 }
@@ -75,6 +100,7 @@ type openElem struct {
 type htmlToken struct {
 	tt   html.TokenType // SelfClosingTagToken is read as StartTagToken
 	a    atom.Atom
+	kind uint16 // atomKinds[a]
 	name string // the tag name when a is 0
 	line int    // the line of a start tag from the page; 0 when implied
 	text []byte
@@ -86,7 +112,6 @@ type htmlStream struct {
 	z      *html.Tokenizer
 	lineNo int
 	c      htmlCollector
-	lines  []line
 	meta   headInfo
 	bad    bool // the page needs the tree builder
 
@@ -129,16 +154,20 @@ func (s *htmlStream) run() bool {
 // Text and TagAttr rewrite them in place.
 func (s *htmlStream) next() *htmlToken {
 	tt := s.z.Next()
-	line := s.lineNo
-	s.lineNo += bytes.Count(s.z.Raw(), []byte{'\n'})
+	line, raw := s.lineNo, s.z.Raw()
+	s.lineNo += bytes.Count(raw, []byte{'\n'})
 	t := &s.scratchTok
 	*t = htmlToken{tt: tt}
 	switch tt {
 	case html.TextToken, html.CommentToken, html.DoctypeToken:
 		t.text = s.z.Text()
 	case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-		name, hasAttr := s.z.TagName()
+		name, hasAttr := tagName(raw, tt == html.EndTagToken)
+		if name == nil {
+			name, hasAttr = s.z.TagName()
+		}
 		t.a = atom.Lookup(name)
+		t.kind = atomKinds[t.a]
 		if t.a == 0 {
 			t.name = string(name)
 		}
@@ -164,6 +193,29 @@ func (s *htmlStream) next() *htmlToken {
 	return t
 }
 
+// tagName is the name of the tag whose raw bytes are raw, read as the
+// tokenizer reads it, when it is plain lower-case ASCII (no copy needed);
+// nil otherwise. hasAttr may be true where the tag has none.
+func tagName(raw []byte, end bool) (name []byte, hasAttr bool) {
+	i := 1
+	if end {
+		i = 2
+	}
+	for j := i; j < len(raw); j++ {
+		switch c := raw[j]; {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-':
+		case c == '>' || c == '/' || c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f':
+			if j == i {
+				return nil, false
+			}
+			return raw[i:j], c != '>'
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
 // process runs t through the insertion modes until one consumes it.
 func (s *htmlStream) process(t *htmlToken) {
 	for !s.bad && !s.step(t) {
@@ -172,7 +224,7 @@ func (s *htmlStream) process(t *htmlToken) {
 
 // implied processes a token the page leaves out.
 func (s *htmlStream) implied(tt html.TokenType, a atom.Atom) {
-	s.process(&htmlToken{tt: tt, a: a})
+	s.process(&htmlToken{tt: tt, a: a, kind: atomKinds[a]})
 }
 
 func (s *htmlStream) step(t *htmlToken) bool {
@@ -422,6 +474,35 @@ func (s *htmlStream) afterBody(t *htmlToken, mode insertionMode) bool {
 	return false
 }
 
+// Kinds of elements, as bits of atomKinds.
+const (
+	kindBlock = 1 << iota
+	kindSkipped
+	kindSpecial
+	kindFormatting
+	kindClosesP
+	kindClosedInScope
+	kindNeedTree
+	kindHeading
+)
+
+// atomKinds holds every kind an element has, for one look-up per tag.
+var atomKinds = func() map[atom.Atom]uint16 {
+	m := map[atom.Atom]uint16{}
+	for kind, set := range map[uint16]map[atom.Atom]bool{
+		kindBlock: blocks, kindSkipped: skipped, kindSpecial: special, kindFormatting: formatting,
+		kindClosesP: closesP, kindClosedInScope: closedInScope, kindNeedTree: needTree,
+	} {
+		for a := range set {
+			m[a] |= kind
+		}
+	}
+	for a := range headingLevel {
+		m[a] |= kindHeading
+	}
+	return m
+}()
+
 // closesP are the start tags that close an open <p> and open an element.
 var closesP = atomSet(atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center, atom.Details,
 	atom.Dialog, atom.Dir, atom.Div, atom.Dl, atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer,
@@ -489,7 +570,7 @@ func (s *htmlStream) inBody(t *htmlToken) bool {
 func (s *htmlStream) startInBody(t *htmlToken) {
 	a := t.a
 	switch {
-	case needTree[a]:
+	case t.kind&kindNeedTree != 0:
 		s.bad = true
 	case a == atom.Html:
 		// Its attributes, the line among them, would go to the root.
@@ -503,12 +584,12 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 	case a == atom.Base || a == atom.Basefont || a == atom.Bgsound || a == atom.Link || a == atom.Meta ||
 		a == atom.Noframes || a == atom.Script || a == atom.Style || a == atom.Title:
 		s.inHead(t)
-	case closesP[a]:
+	case t.kind&kindClosesP != 0:
 		s.popUntil(scopeButton, atom.P)
 		s.insert(t)
-	case headingLevel[a] > 0:
+	case t.kind&kindHeading != 0:
 		s.popUntil(scopeButton, atom.P)
-		if headingLevel[s.top().a] > 0 {
+		if s.top().kind&kindHeading != 0 {
 			s.pop()
 		}
 		s.insert(t)
@@ -529,7 +610,7 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 				s.popTo(i)
 				break
 			}
-			if n != atom.Address && n != atom.Div && n != atom.P && special[n] {
+			if n != atom.Address && n != atom.Div && n != atom.P && s.stack[i].kind&kindSpecial != 0 {
 				break
 			}
 		}
@@ -541,7 +622,7 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 			s.popUntil(scopeDefault, atom.Button)
 		}
 		s.insert(t)
-	case formatting[a]:
+	case t.kind&kindFormatting != 0:
 		n := 0
 		for _, e := range s.stack {
 			if e.fmt && e.a == a {
@@ -608,7 +689,7 @@ func (s *htmlStream) endInBody(t *htmlToken) bool {
 			s.implied(html.EndTagToken, atom.Body)
 			return false
 		}
-	case closedInScope[a]:
+	case t.kind&kindClosedInScope != 0:
 		if s.inScope(scopeDefault, a) >= 0 {
 			s.impliedEndTags(0)
 			s.popUntil(scopeDefault, a)
@@ -632,14 +713,14 @@ func (s *htmlStream) endInBody(t *htmlToken) bool {
 		s.popUntil(scopeListItem, atom.Li)
 	case a == atom.Dd || a == atom.Dt:
 		s.popUntil(scopeDefault, a)
-	case headingLevel[a] > 0:
+	case t.kind&kindHeading != 0:
 		s.popUntil(scopeDefault, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6)
-	case formatting[a]:
+	case t.kind&kindFormatting != 0:
 		s.endFormatting(a)
 	case a == atom.Applet || a == atom.Marquee || a == atom.Object || a == atom.Template:
 		// Never open here: ignored.
 	case a == atom.Br:
-		s.process(&htmlToken{tt: html.StartTagToken, a: atom.Br})
+		s.process(&htmlToken{tt: html.StartTagToken, a: atom.Br, kind: atomKinds[atom.Br]})
 	default:
 		s.endOther(a, t.name)
 	}
@@ -671,7 +752,7 @@ func (s *htmlStream) endFormatting(a atom.Atom) {
 	for _, e := range s.stack[fe+1:] {
 		// A special element inside it, or formatting elements left
 		// active after it closes, move or copy nodes.
-		if special[e.a] || e.fmt {
+		if e.kind&kindSpecial != 0 || e.fmt {
 			s.bad = true
 			return
 		}
@@ -689,7 +770,7 @@ func (s *htmlStream) endOther(a atom.Atom, name string) {
 			s.popTo(i)
 			return
 		}
-		if special[e.a] {
+		if e.kind&kindSpecial != 0 {
 			return
 		}
 	}
@@ -784,12 +865,12 @@ func (s *htmlStream) push(e openElem) {
 // insert opens the element of a start tag inside the current one: what the
 // tree walk does on entering it, and what readHead takes from it.
 func (s *htmlStream) insert(t *htmlToken) {
-	a := t.a
+	a, kind := t.a, t.kind
 	if a == atom.Image {
-		a = atom.Img
+		a, kind = atom.Img, atomKinds[atom.Img]
 	}
 	s.ids++
-	e := openElem{a: a, name: t.name, id: s.ids, ownLine: t.line, line: t.line}
+	e := openElem{a: a, kind: kind, name: t.name, id: s.ids, ownLine: t.line, line: t.line}
 	var parent openElem
 	if len(s.stack) > 0 {
 		parent = *s.top()
@@ -818,16 +899,16 @@ func (s *htmlStream) insert(t *htmlToken) {
 	switch {
 	case parent.skip:
 		e.skip = true
-	case skipped[a] || (!parent.content && (a == atom.Header || a == atom.Footer)):
+	case kind&kindSkipped != 0 || (!parent.content && (a == atom.Header || a == atom.Footer)):
 		s.c.flush()
 		e.skip = true
 	default:
 		e.content = parent.content || a == atom.Main || a == atom.Article || a == atom.Section
-		if blocks[a] {
+		if kind&kindBlock != 0 {
 			s.c.flush()
 		}
-		if level := headingLevel[a]; level > 0 {
-			s.c.heading = level
+		if kind&kindHeading != 0 {
+			s.c.heading = headingLevel[a]
 		}
 		if a == atom.Li {
 			s.c.item++
@@ -858,7 +939,7 @@ func (s *htmlStream) text(d []byte) {
 	if s.c.bufLine == 0 && len(bytes.TrimSpace(d)) > 0 {
 		s.c.bufLine = top.line
 	}
-	s.c.buf.Write(d)
+	s.c.buf = append(s.c.buf, d...)
 }
 
 // pop closes the current element: what the tree walk does on leaving it.
@@ -884,10 +965,10 @@ func (s *htmlStream) pop() {
 		s.c.links = append(s.c.links, link{text: cleanSpace(collapse(string(s.linkText))), href: s.linkHref})
 		s.link = false
 	}
-	if blocks[a] {
+	if e.kind&kindBlock != 0 {
 		s.c.flush()
 	}
-	if headingLevel[a] > 0 {
+	if e.kind&kindHeading != 0 {
 		s.c.heading = 0
 	}
 	if a == atom.Li {

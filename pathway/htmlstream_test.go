@@ -47,6 +47,7 @@ var htmlStreamSeeds = []string{
 	"<h1>A \x00to B</h1><plaintext><h2>x",
 	"<!doctype html><!-- x --><html><!-- y --><head><!-- z --></head>  <title>A to B</title><body>x",
 	"<head></head>\n<link rel=canonical href=https://h/x><script>s</script>\n<p>x",
+	"<h1>A to B</h1><p>Summary.</p><h2>Role Archetypes</h2><a href=r>→ A Archetype</a><link rel=canonical href=https://h/x/y><base href=/o/>",
 	"<p>a<hr>b<img src=x><image>c<input type=hidden><br/>d",
 	"<h1>A to <span><h2>B</h2></span></h1><p>x",
 	"<ul><li>a<div><li>b</div></ul>",
@@ -97,8 +98,9 @@ func TestStreamHTMLCovers(t *testing.T) {
 // checkStream is FuzzHTMLStream's property.
 func checkStream(t *testing.T, data []byte) {
 	t.Helper()
-	s := &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), lineNo: 1}
-	s.c.emit = func(l line) { s.lines = append(s.lines, l) }
+	s := newHTMLStream(data)
+	var streamed []line
+	s.c.emit = func(l line) { streamed = append(streamed, l) }
 	if !s.run() {
 		return
 	}
@@ -109,8 +111,8 @@ func checkStream(t *testing.T, data []byte) {
 	if meta != s.meta {
 		t.Fatalf("head %+v, the tree's %+v", s.meta, meta)
 	}
-	if !reflect.DeepEqual(s.lines, lines) {
-		t.Fatalf("lines differ from the tree's:\n%+v\n%+v", s.lines, lines)
+	if !reflect.DeepEqual(streamed, lines) {
+		t.Fatalf("lines differ from the tree's:\n%+v\n%+v", streamed, lines)
 	}
 	p1, ws1, err1, ok := streamHTML("fuzz.html", data)
 	if !ok {
@@ -162,4 +164,16 @@ func TestHTMLStreamTagSoup(t *testing.T) {
 	if streamed < 5000 {
 		t.Errorf("%d of 20000 pages streamed, want most", streamed)
 	}
+}
+
+// FuzzCollapseClean: the one-pass fold is cleanSpace(collapse(s)).
+func FuzzCollapseClean(f *testing.F) {
+	for _, s := range []string{"", " ", " a  b\t\nc ", "a\u00a0b", "a \x01 b", "\u2028x\u200by", "é  ü", "\xc2", "a\x7fb", "🕑 6 months"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := collapseClean([]byte(s)), cleanSpace(collapse(s)); got != want {
+			t.Fatalf("collapseClean(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
