@@ -312,10 +312,13 @@ func collapse(s string) string {
 // cleaned (no lead byte 0xC2, 0xE1, 0xE2, 0xE3 or 0xEF) is folded in one
 // pass and one allocation; other text goes the long way.
 func collapseClean(b []byte) string {
-	n, space := 0, false
-	for _, c := range b {
+	n, space, folded := 0, false, true
+	for i, c := range b {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			// Folding changes nothing where a lone space stands between
+			// words.
+			folded = folded && c == ' ' && !space && i > 0 && i < len(b)-1
 			space = true
 			continue
 		case c < 0x20 || c == 0x7f || c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3 || c == 0xef:
@@ -326,6 +329,9 @@ func collapseClean(b []byte) string {
 		}
 		n++
 		space = false
+	}
+	if folded {
+		return string(b)
 	}
 	if n == 0 {
 		return ""
