@@ -91,8 +91,10 @@ type openElem struct {
 	line     int    // ownLine, or the enclosing element's line
 	skip     bool   // inside an element the walk skips, or skipped itself
 	content  bool   // inside <main>, <article> or <section>
-	kind     uint16 // atomKinds
-	fmt      bool   // on the list of active formatting elements
+	kind     uint16 // atomKinds; for SVG and MathML, kindSpecial or 0
+	ns       namespace
+	hidden   bool // inside <script>, <style> or <template>, where readHead does not look
+	fmt      bool // on the list of active formatting elements
 	hasChild bool
 }
 
@@ -103,6 +105,7 @@ type htmlToken struct {
 	kind uint16 // atomKinds[a]
 	name string // the tag name when a is 0
 	line int    // the line of a start tag from the page; 0 when implied
+	self bool   // a self-closing start tag
 	text []byte
 	href string // <a>, <link> and <base>
 	rel  string // <link>
@@ -153,6 +156,7 @@ func (s *htmlStream) run() bool {
 // next reads a token. The line count comes from the raw bytes before
 // Text and TagAttr rewrite them in place.
 func (s *htmlStream) next() *htmlToken {
+	s.z.AllowCDATA(len(s.stack) > 0 && s.top().ns != nsHTML)
 	tt := s.z.Next()
 	line, raw := s.lineNo, s.z.Raw()
 	s.lineNo += bytes.Count(raw, []byte{'\n'})
@@ -174,7 +178,7 @@ func (s *htmlStream) next() *htmlToken {
 		if tt == html.EndTagToken {
 			break
 		}
-		t.tt, t.line = html.StartTagToken, line
+		t.tt, t.line, t.self = html.StartTagToken, line, tt == html.SelfClosingTagToken
 		if t.a != atom.A && t.a != atom.Link && t.a != atom.Base {
 			break
 		}
@@ -218,7 +222,16 @@ func tagName(raw []byte, end bool) (name []byte, hasAttr bool) {
 
 // process runs t through the insertion modes until one consumes it.
 func (s *htmlStream) process(t *htmlToken) {
-	for !s.bad && !s.step(t) {
+	for !s.bad {
+		var consumed bool
+		if s.foreign(t) {
+			consumed = s.inForeign(t)
+		} else {
+			consumed = s.step(t)
+		}
+		if consumed {
+			return
+		}
 	}
 }
 
@@ -534,8 +547,8 @@ var special = atomSet(atom.Address, atom.Applet, atom.Area, atom.Article, atom.A
 
 // needTree are the start tags whose handling moves or copies nodes, or
 // switches to modes streamHTML does not follow.
-var needTree = atomSet(atom.Applet, atom.Marquee, atom.Object, atom.Table, atom.Select, atom.Math,
-	atom.Svg, atom.Template, atom.Frameset)
+var needTree = atomSet(atom.Applet, atom.Marquee, atom.Object, atom.Table, atom.Select, atom.Template,
+	atom.Frameset)
 
 func atomSet(as ...atom.Atom) map[atom.Atom]bool {
 	m := make(map[atom.Atom]bool, len(as))
@@ -572,6 +585,16 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 	switch {
 	case t.kind&kindNeedTree != 0:
 		s.bad = true
+	case a == atom.Svg || a == atom.Math:
+		ns := nsSVG
+		if a == atom.Math {
+			ns = nsMathML
+		}
+		s.insert(t)
+		s.top().ns = ns
+		if t.self {
+			s.pop()
+		}
 	case a == atom.Html:
 		// Its attributes, the line among them, would go to the root.
 		if s.stack[0].ownLine == 0 {
@@ -638,8 +661,13 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 		}
 		s.insert(t)
 		s.stack[len(s.stack)-1].fmt = true
-	case a == atom.Area || a == atom.Br || a == atom.Embed || a == atom.Img || a == atom.Image ||
-		a == atom.Keygen || a == atom.Wbr || a == atom.Input || a == atom.Param || a == atom.Source || a == atom.Track:
+	case a == atom.Image:
+		img := *t
+		img.a, img.kind = atom.Img, atomKinds[atom.Img]
+		s.insert(&img)
+		s.pop()
+	case a == atom.Area || a == atom.Br || a == atom.Embed || a == atom.Img || a == atom.Keygen || a == atom.Wbr ||
+		a == atom.Input || a == atom.Param || a == atom.Source || a == atom.Track:
 		s.insert(t)
 		s.pop()
 	case a == atom.Hr:
@@ -766,7 +794,7 @@ func (s *htmlStream) endFormatting(a atom.Atom) {
 func (s *htmlStream) endOther(a atom.Atom, name string) {
 	for i := len(s.stack) - 1; i >= 0; i-- {
 		e := &s.stack[i]
-		if e.a == a && (a != 0 || e.name == name) {
+		if e.ns == nsHTML && e.a == a && (a != 0 || e.name == name) {
 			s.popTo(i)
 			return
 		}
@@ -789,6 +817,13 @@ const (
 func (s *htmlStream) inScope(sc scope, match ...atom.Atom) int {
 	for i := len(s.stack) - 1; i >= 0; i-- {
 		a := s.stack[i].a
+		if s.stack[i].ns != nsHTML {
+			// SVG's and MathML's special elements bound every scope.
+			if s.stack[i].kind&kindSpecial != 0 {
+				return -1
+			}
+			continue
+		}
 		if slices.Contains(match, a) {
 			return i
 		}
@@ -866,9 +901,6 @@ func (s *htmlStream) push(e openElem) {
 // tree walk does on entering it, and what readHead takes from it.
 func (s *htmlStream) insert(t *htmlToken) {
 	a, kind := t.a, t.kind
-	if a == atom.Image {
-		a, kind = atom.Img, atomKinds[atom.Img]
-	}
 	s.ids++
 	e := openElem{a: a, kind: kind, name: t.name, id: s.ids, ownLine: t.line, line: t.line}
 	var parent openElem
@@ -879,19 +911,21 @@ func (s *htmlStream) insert(t *htmlToken) {
 	if e.line == 0 {
 		e.line = parent.line
 	}
-	switch a {
-	case atom.Title:
+	e.hidden = parent.hidden || a == atom.Script || a == atom.Style || a == atom.Template
+	switch {
+	case parent.hidden:
+	case a == atom.Title:
 		// A <title/> stays open and takes what follows, another title too:
 		// readHead would read the outer one's whole text first.
 		if s.title != 0 {
 			s.bad = true
 		}
 		s.title, s.titleText = e.id, s.titleText[:0]
-	case atom.Link:
+	case a == atom.Link:
 		if s.meta.canonical == "" && hasToken(t.rel, "canonical") {
 			s.meta.canonical = strings.TrimSpace(t.href)
 		}
-	case atom.Base:
+	case a == atom.Base:
 		if s.meta.base == "" {
 			s.meta.base = strings.TrimSpace(t.href)
 		}
@@ -981,4 +1015,103 @@ func (s *htmlStream) popTo(i int) {
 	for len(s.stack) > i && !s.bad {
 		s.pop()
 	}
+}
+
+// namespace is an element's: HTML, SVG or MathML.
+type namespace uint8
+
+const (
+	nsHTML namespace = iota
+	nsSVG
+	nsMathML
+)
+
+// breakout are the start tags that leave SVG or MathML (and <font> with
+// some attributes): streamHTML leaves them to the tree builder.
+var breakout = atomSet(atom.B, atom.Big, atom.Blockquote, atom.Body, atom.Br, atom.Center, atom.Code,
+	atom.Dd, atom.Div, atom.Dl, atom.Dt, atom.Em, atom.Embed, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5,
+	atom.H6, atom.Head, atom.Hr, atom.I, atom.Img, atom.Li, atom.Listing, atom.Menu, atom.Meta, atom.Nobr,
+	atom.Ol, atom.P, atom.Pre, atom.Ruby, atom.S, atom.Small, atom.Span, atom.Strong, atom.Strike, atom.Sub,
+	atom.Sup, atom.Table, atom.Tt, atom.U, atom.Ul, atom.Var, atom.Font)
+
+// foreign tells whether t is read by the rules for SVG and MathML content:
+// html.Parse's inForeignContent. Integration points, whose text is read as
+// HTML's, taking start tags, are left to the tree builder.
+func (s *htmlStream) foreign(t *htmlToken) bool {
+	if len(s.stack) == 0 || t.tt == html.ErrorToken {
+		return false
+	}
+	top := s.top()
+	if top.ns == nsHTML {
+		return false
+	}
+	if s.im != modeInBody {
+		s.bad = true
+		return false
+	}
+	if top.kind&kindSpecial != 0 && (t.tt == html.StartTagToken || t.tt == html.TextToken) {
+		if t.tt == html.StartTagToken {
+			s.bad = true
+		}
+		return false
+	}
+	return true
+}
+
+// inForeign is html.Parse's parseForeignContent, without breaking out.
+func (s *htmlStream) inForeign(t *htmlToken) bool {
+	switch t.tt {
+	case html.TextToken:
+		d := t.text
+		if bytes.IndexByte(d, 0) >= 0 {
+			d = bytes.ReplaceAll(d, []byte{0}, []byte("\ufffd"))
+		}
+		s.text(d)
+	case html.CommentToken:
+		s.comment()
+	case html.StartTagToken:
+		// <link>, <base> and annotation-xml would need their attributes as
+		// the tree builder adjusts them.
+		if breakout[t.a] || t.a == atom.Link || t.a == atom.Base || t.a == atom.AnnotationXml {
+			s.bad = true
+			return true
+		}
+		ns, name := s.top().ns, foreignName(t)
+		ft := *t
+		ft.name, ft.kind = name, 0
+		if ns == nsSVG && (name == "foreignobject" || name == "desc" || name == "title") ||
+			ns == nsMathML && (name == "mi" || name == "mo" || name == "mn" || name == "ms" || name == "mtext") {
+			ft.kind = kindSpecial
+		}
+		s.insert(&ft)
+		s.top().ns = ns
+		s.z.NextIsNotRawText()
+		if t.self {
+			s.pop()
+		}
+	case html.EndTagToken:
+		name := foreignName(t)
+		for i := len(s.stack) - 1; i >= 0; i-- {
+			e := &s.stack[i]
+			if e.ns == nsHTML {
+				// The end tag goes to the HTML rules, inside SVG.
+				s.bad = true
+				return true
+			}
+			if e.name == name {
+				s.popTo(i)
+				return true
+			}
+		}
+	}
+	return true
+}
+
+// foreignName is t's lower-case tag name, what SVG and MathML elements are
+// matched by.
+func foreignName(t *htmlToken) string {
+	if t.a == 0 {
+		return t.name
+	}
+	return t.a.String()
 }

@@ -41,6 +41,10 @@ var htmlStreamSeeds = []string{
 	"</p></br><p>x</p></li></h3></custom><custom>y</custom><h1>A to B</h1>",
 	"<h1>A to B</h1></body>after<!-- c --></html>more<p>x",
 	"<svg><title>A to B</title></svg><math>x</math>",
+	"<a href=https://h/a><svg viewBox='0 0 1 1'><title>Icon</title><path d=M0/><image/><g><style>t{}</style></g></svg> A Archetype</a><svg/><h1>A to B</h1>",
+	"<svg><title>T<p>x</svg><svg><desc>d</desc><foreignObject>f</foreignobject><![CDATA[c]]>\x00</svg><math><mi>m</mi><mtext>t</mtext></math>",
+	"<svg><g></p><h1>A to B</h1>",
+	"<svg><script><title>S</title></script><style><title>T</title></style></svg><h1>A to B</h1>",
 	"<template><h1>A to B</h1></template>",
 	"<frameset><frame></frameset>",
 	"<object>x</object><marquee>y</marquee><select><option>z</select>",
@@ -141,7 +145,8 @@ func TestHTMLStreamTagSoup(t *testing.T) {
 		<footer> </footer> <nav> </nav> </br> <br> <br/> <hr> <img> <image> <input> <pre> </pre> <listing>
 		<textarea> </textarea> <noscript> </noscript> <xmp> <iframe> <plaintext> <option> <optgroup> <ruby>
 		<rt> <rp> <rb> </ruby> <button> </button> <meta> <custom> </custom> <table> <td> </tr> <select>
-		<svg> <template> <object> <frameset> <!--c--> x y &amp; &nbsp;`)
+		<svg> </svg> <svg/> <math> </math> <g> </g> <path/> <desc> <foreignObject> </foreignobject> <mi> <mtext>
+		<![CDATA[c]]> <template> <object> <frameset> <!--c--> x y &amp; &nbsp;`)
 	vocab = append(vocab, " ", "\n", "\r\n", "\n\n", "\x00", "A to B", "Skills to Develop", "Role Archetypes",
 		"→ A Archetype", `<a href=x>`, `<a href="https://h/y">`, `<link rel=canonical href=h>`,
 		`<base href="https://b/">`, "<!doctype html>")
