@@ -75,6 +75,12 @@ const (
 	modeText
 	modeAfterBody
 	modeAfterAfterBody
+	modeInTable
+	modeInCaption
+	modeInColumnGroup
+	modeInTableBody
+	modeInRow
+	modeInCell
 )
 
 // maxOpenElements is html.Parse's limit: deeper pages are an error, which
@@ -95,6 +101,7 @@ type openElem struct {
 	ns       namespace
 	hidden   bool // inside <script>, <style> or <template>, where readHead does not look
 	fmt      bool // on the list of active formatting elements
+	marker   bool // a cell or caption: a scope marker on that list
 	hasChild bool
 }
 
@@ -119,6 +126,7 @@ type htmlStream struct {
 	bad    bool // the page needs the tree builder
 
 	im, orig   insertionMode
+	quirks     quirksMode
 	stack      []openElem
 	ids        int
 	head       openElem
@@ -129,12 +137,19 @@ type htmlStream struct {
 	title      int // id of the open <title>, 0 when none
 	titleText  []byte
 	scratchTok htmlToken
+
+	// foreignRaw names an SVG or MathML element that the tokenizer of
+	// annotateLines (which the tree builder's line numbers come from)
+	// takes for raw text; foreignRawText tells whether its text has come.
+	foreignRaw     string
+	foreignRawText bool
 }
 
 // run reads the whole page; false when it needs the tree builder.
 func (s *htmlStream) run() bool {
 	for !s.bad {
 		t := s.next()
+		s.checkLineMarks(t)
 		s.process(t)
 		if t.tt == html.ErrorToken {
 			break
@@ -164,6 +179,10 @@ func (s *htmlStream) next() *htmlToken {
 	*t = htmlToken{tt: tt}
 	switch tt {
 	case html.TextToken, html.CommentToken, html.DoctypeToken:
+		if tt == html.TextToken && bytes.HasPrefix(raw, []byte("<![CDATA[")) && bytes.IndexByte(raw, '>') != len(raw)-1 {
+			// See checkLineMarks.
+			s.bad = true
+		}
 		t.text = s.z.Text()
 	case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 		name, hasAttr := tagName(raw, tt == html.EndTagToken)
@@ -258,6 +277,18 @@ func (s *htmlStream) step(t *htmlToken) bool {
 		return s.afterBody(t, modeAfterBody)
 	case modeAfterAfterBody:
 		return s.afterBody(t, modeAfterAfterBody)
+	case modeInTable:
+		return s.inTable(t)
+	case modeInCaption:
+		return s.inCaption(t)
+	case modeInColumnGroup:
+		return s.inColumnGroup(t)
+	case modeInTableBody:
+		return s.inTableBody(t)
+	case modeInRow:
+		return s.inRow(t)
+	case modeInCell:
+		return s.inCell(t)
 	}
 	return s.inBody(t)
 }
@@ -275,9 +306,15 @@ func (s *htmlStream) initial(t *htmlToken) bool {
 	case html.CommentToken:
 		return true
 	case html.DoctypeToken:
+		// <!doctype html> is no-quirks; what other doctypes are takes
+		// html.Parse's parseDoctype, unexported: left unknown.
+		if string(t.text) == "html" {
+			s.quirks = quirksNo
+		}
 		s.im = modeBeforeHTML
 		return true
 	}
+	s.quirks = quirksYes
 	s.im = modeBeforeHTML
 	return false
 }
@@ -547,8 +584,7 @@ var special = atomSet(atom.Address, atom.Applet, atom.Area, atom.Article, atom.A
 
 // needTree are the start tags whose handling moves or copies nodes, or
 // switches to modes streamHTML does not follow.
-var needTree = atomSet(atom.Applet, atom.Marquee, atom.Object, atom.Table, atom.Select, atom.Template,
-	atom.Frameset)
+var needTree = atomSet(atom.Applet, atom.Marquee, atom.Object, atom.Select, atom.Template, atom.Frameset)
 
 func atomSet(as ...atom.Atom) map[atom.Atom]bool {
 	m := make(map[atom.Atom]bool, len(as))
@@ -585,13 +621,23 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 	switch {
 	case t.kind&kindNeedTree != 0:
 		s.bad = true
+	case a == atom.Table:
+		switch s.quirks {
+		case quirksUnknown:
+			s.bad = true
+			return
+		case quirksNo:
+			s.popUntil(scopeButton, atom.P)
+		}
+		s.insert(t)
+		s.im = modeInTable
 	case a == atom.Svg || a == atom.Math:
 		ns := nsSVG
 		if a == atom.Math {
 			ns = nsMathML
 		}
 		s.insert(t)
-		s.top().ns = ns
+		s.top().ns, s.top().name = ns, foreignName(t)
 		if t.self {
 			s.pop()
 		}
@@ -647,7 +693,7 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 		s.insert(t)
 	case t.kind&kindFormatting != 0:
 		n := 0
-		for _, e := range s.stack {
+		for _, e := range s.stack[s.lastMarker()+1:] {
 			if e.fmt && e.a == a {
 				n++
 			}
@@ -764,7 +810,7 @@ func (s *htmlStream) endFormatting(a atom.Atom) {
 		return
 	}
 	fe := -1
-	for i := len(s.stack) - 1; i >= 0; i-- {
+	for i := len(s.stack) - 1; i > s.lastMarker(); i-- {
 		if s.stack[i].fmt && s.stack[i].a == a {
 			fe = i
 			break
@@ -810,6 +856,7 @@ const (
 	scopeDefault scope = iota
 	scopeListItem
 	scopeButton
+	scopeTable
 )
 
 // inScope is the index of the innermost element named in match that is in
@@ -818,14 +865,21 @@ func (s *htmlStream) inScope(sc scope, match ...atom.Atom) int {
 	for i := len(s.stack) - 1; i >= 0; i-- {
 		a := s.stack[i].a
 		if s.stack[i].ns != nsHTML {
-			// SVG's and MathML's special elements bound every scope.
-			if s.stack[i].kind&kindSpecial != 0 {
+			// SVG's and MathML's special elements bound every scope but
+			// the table's.
+			if s.stack[i].kind&kindSpecial != 0 && sc != scopeTable {
 				return -1
 			}
 			continue
 		}
 		if slices.Contains(match, a) {
 			return i
+		}
+		if sc == scopeTable {
+			if a == atom.Html || a == atom.Table || a == atom.Template {
+				return -1
+			}
+			continue
 		}
 		switch a {
 		case atom.Applet, atom.Caption, atom.Html, atom.Table, atom.Td, atom.Th, atom.Marquee, atom.Object,
@@ -948,6 +1002,10 @@ func (s *htmlStream) insert(t *htmlToken) {
 			s.c.item++
 		}
 		if a == atom.A {
+			if s.link {
+				// An <a> in a table cell inside another.
+				s.bad = true
+			}
 			s.link, s.linkHref, s.linkText = true, t.href, s.linkText[:0]
 		}
 	}
@@ -1045,7 +1103,7 @@ func (s *htmlStream) foreign(t *htmlToken) bool {
 	if top.ns == nsHTML {
 		return false
 	}
-	if s.im != modeInBody {
+	if s.im != modeInBody && s.im != modeInCell && s.im != modeInCaption {
 		s.bad = true
 		return false
 	}
@@ -1086,6 +1144,9 @@ func (s *htmlStream) inForeign(t *htmlToken) bool {
 		s.insert(&ft)
 		s.top().ns = ns
 		s.z.NextIsNotRawText()
+		if rawTextNames[name] {
+			s.foreignRaw, s.foreignRawText = name, false
+		}
 		if t.self {
 			s.pop()
 		}
@@ -1114,4 +1175,411 @@ func foreignName(t *htmlToken) string {
 		return t.name
 	}
 	return t.a.String()
+}
+
+// quirksMode is the document's, as far as <table> needs it.
+type quirksMode uint8
+
+const (
+	quirksUnknown quirksMode = iota
+	quirksYes
+	quirksNo
+)
+
+// lastMarker is the index of the innermost open cell or caption, -1 when
+// none: the list of active formatting elements starts above it.
+func (s *htmlStream) lastMarker() int {
+	for i := len(s.stack) - 1; i >= 0; i-- {
+		if s.stack[i].marker {
+			return i
+		}
+	}
+	return -1
+}
+
+// closeMarked closes the cell or caption stack[i] with what is open in it,
+// clearing the list of active formatting elements back to its marker.
+func (s *htmlStream) closeMarked(i int) {
+	for j := i; j < len(s.stack); j++ {
+		s.stack[j].fmt = false
+	}
+	s.popTo(i)
+}
+
+// clearToContext closes elements until one named in stop is current.
+func (s *htmlStream) clearToContext(stop ...atom.Atom) {
+	for i := len(s.stack) - 1; i >= 0; i-- {
+		if slices.Contains(stop, s.stack[i].a) {
+			s.popTo(i + 1)
+			return
+		}
+	}
+}
+
+func (s *htmlStream) clearToTable() { s.clearToContext(atom.Html, atom.Table, atom.Template) }
+
+func (s *htmlStream) clearToTableBody() {
+	s.clearToContext(atom.Html, atom.Tbody, atom.Tfoot, atom.Thead, atom.Template)
+}
+
+func (s *htmlStream) clearToRow() { s.clearToContext(atom.Html, atom.Tr, atom.Template) }
+
+// resetMode is html.Parse's resetInsertionMode.
+func (s *htmlStream) resetMode() {
+	for i := len(s.stack) - 1; i >= 0; i-- {
+		e := s.stack[i]
+		switch e.a {
+		case atom.Td, atom.Th:
+			s.im = modeInCell
+		case atom.Tr:
+			s.im = modeInRow
+		case atom.Tbody, atom.Thead, atom.Tfoot:
+			s.im = modeInTableBody
+		case atom.Caption:
+			s.im = modeInCaption
+		case atom.Colgroup:
+			s.im = modeInColumnGroup
+		case atom.Table:
+			s.im = modeInTable
+		case atom.Template:
+			if e.ns != nsHTML {
+				continue
+			}
+			s.bad = true
+		case atom.Head:
+			s.im = modeInHead
+		case atom.Body:
+			s.im = modeInBody
+		case atom.Frameset:
+			s.bad = true
+		case atom.Html:
+			if s.head.id == 0 {
+				s.im = modeBeforeHead
+			} else {
+				s.im = modeAfterHead
+			}
+		default:
+			if i == 0 {
+				s.im = modeInBody
+				return
+			}
+			continue
+		}
+		return
+	}
+}
+
+// inTable is html.Parse's inTableIM. What it would foster-parent (put
+// before the table, out of document order) is left to the tree builder.
+func (s *htmlStream) inTable(t *htmlToken) bool {
+	switch t.tt {
+	case html.TextToken:
+		d := t.text
+		if bytes.IndexByte(d, 0) >= 0 {
+			d = bytes.ReplaceAll(d, []byte{0}, nil)
+		}
+		switch s.top().a {
+		case atom.Table, atom.Tbody, atom.Tfoot, atom.Thead, atom.Tr:
+			if len(bytes.Trim(d, htmlSpace)) == 0 {
+				s.text(d)
+				return true
+			}
+		}
+	case html.StartTagToken:
+		switch t.a {
+		case atom.Caption:
+			s.clearToTable()
+			s.insert(t)
+			s.top().marker = true
+			s.im = modeInCaption
+			return true
+		case atom.Colgroup:
+			s.clearToTable()
+			s.insert(t)
+			s.im = modeInColumnGroup
+			return true
+		case atom.Col:
+			s.implied(html.StartTagToken, atom.Colgroup)
+			return false
+		case atom.Tbody, atom.Tfoot, atom.Thead:
+			s.clearToTable()
+			s.insert(t)
+			s.im = modeInTableBody
+			return true
+		case atom.Td, atom.Th, atom.Tr:
+			s.implied(html.StartTagToken, atom.Tbody)
+			return false
+		case atom.Table:
+			if i := s.inScope(scopeTable, atom.Table); i >= 0 {
+				s.popTo(i)
+				s.resetMode()
+				return false
+			}
+			return true
+		case atom.Style, atom.Script, atom.Template:
+			return s.inHead(t)
+		case atom.Form:
+			if s.form != 0 {
+				return true
+			}
+			s.insert(t)
+			s.form = s.top().id
+			s.pop()
+			return true
+		}
+	case html.EndTagToken:
+		switch t.a {
+		case atom.Table:
+			if i := s.inScope(scopeTable, atom.Table); i >= 0 {
+				s.popTo(i)
+				s.resetMode()
+			}
+			return true
+		case atom.Body, atom.Caption, atom.Col, atom.Colgroup, atom.Html, atom.Tbody, atom.Td, atom.Tfoot,
+			atom.Th, atom.Thead, atom.Tr, atom.Template:
+			return true
+		}
+	case html.CommentToken:
+		s.comment()
+		return true
+	case html.DoctypeToken:
+		return true
+	case html.ErrorToken:
+		return s.inBody(t)
+	}
+	s.bad = true
+	return true
+}
+
+func (s *htmlStream) inCaption(t *htmlToken) bool {
+	switch t.tt {
+	case html.StartTagToken:
+		switch t.a {
+		case atom.Caption, atom.Col, atom.Colgroup, atom.Tbody, atom.Td, atom.Tfoot, atom.Thead, atom.Tr:
+			i := s.inScope(scopeTable, atom.Caption)
+			if i < 0 {
+				return true
+			}
+			s.closeMarked(i)
+			s.im = modeInTable
+			return false
+		}
+	case html.EndTagToken:
+		switch t.a {
+		case atom.Caption, atom.Table:
+			i := s.inScope(scopeTable, atom.Caption)
+			if i < 0 {
+				return true
+			}
+			s.closeMarked(i)
+			s.im = modeInTable
+			return t.a == atom.Caption
+		case atom.Body, atom.Col, atom.Colgroup, atom.Html, atom.Tbody, atom.Td, atom.Tfoot, atom.Th, atom.Thead,
+			atom.Tr:
+			return true
+		}
+	}
+	return s.inBody(t)
+}
+
+func (s *htmlStream) inColumnGroup(t *htmlToken) bool {
+	switch t.tt {
+	case html.TextToken:
+		rest := trimLeftSpace(t.text)
+		if len(rest) < len(t.text) {
+			s.text(t.text[:len(t.text)-len(rest)])
+			if len(rest) == 0 {
+				return true
+			}
+			t.text = rest
+		}
+	case html.CommentToken:
+		s.comment()
+		return true
+	case html.DoctypeToken:
+		return true
+	case html.StartTagToken:
+		switch t.a {
+		case atom.Html:
+			return s.inBody(t)
+		case atom.Col:
+			s.insert(t)
+			s.pop()
+			return true
+		case atom.Template:
+			s.bad = true
+			return true
+		}
+	case html.EndTagToken:
+		switch t.a {
+		case atom.Colgroup:
+			if s.top().a == atom.Colgroup {
+				s.pop()
+				s.im = modeInTable
+			}
+			return true
+		case atom.Col, atom.Template:
+			return true
+		}
+	case html.ErrorToken:
+		return s.inBody(t)
+	}
+	if s.top().a != atom.Colgroup {
+		return true
+	}
+	s.pop()
+	s.im = modeInTable
+	return false
+}
+
+func (s *htmlStream) inTableBody(t *htmlToken) bool {
+	switch t.tt {
+	case html.StartTagToken:
+		switch t.a {
+		case atom.Tr:
+			s.clearToTableBody()
+			s.insert(t)
+			s.im = modeInRow
+			return true
+		case atom.Td, atom.Th:
+			s.implied(html.StartTagToken, atom.Tr)
+			return false
+		case atom.Caption, atom.Col, atom.Colgroup, atom.Tbody, atom.Tfoot, atom.Thead:
+			if i := s.inScope(scopeTable, atom.Tbody, atom.Thead, atom.Tfoot); i >= 0 {
+				s.popTo(i)
+				s.im = modeInTable
+				return false
+			}
+			return true
+		}
+	case html.EndTagToken:
+		switch t.a {
+		case atom.Tbody, atom.Tfoot, atom.Thead:
+			if s.inScope(scopeTable, t.a) >= 0 {
+				s.clearToTableBody()
+				s.pop()
+				s.im = modeInTable
+			}
+			return true
+		case atom.Table:
+			if i := s.inScope(scopeTable, atom.Tbody, atom.Thead, atom.Tfoot); i >= 0 {
+				s.popTo(i)
+				s.im = modeInTable
+				return false
+			}
+			return true
+		case atom.Body, atom.Caption, atom.Col, atom.Colgroup, atom.Html, atom.Td, atom.Th, atom.Tr:
+			return true
+		}
+	case html.CommentToken:
+		s.comment()
+		return true
+	}
+	return s.inTable(t)
+}
+
+func (s *htmlStream) inRow(t *htmlToken) bool {
+	switch t.tt {
+	case html.StartTagToken:
+		switch t.a {
+		case atom.Td, atom.Th:
+			s.clearToRow()
+			s.insert(t)
+			s.top().marker = true
+			s.im = modeInCell
+			return true
+		case atom.Caption, atom.Col, atom.Colgroup, atom.Tbody, atom.Tfoot, atom.Thead, atom.Tr:
+			return s.closeRow(true)
+		}
+	case html.EndTagToken:
+		switch t.a {
+		case atom.Tr:
+			return s.closeRow(false) || true
+		case atom.Table:
+			return s.closeRow(true)
+		case atom.Tbody, atom.Tfoot, atom.Thead:
+			if s.inScope(scopeTable, t.a) < 0 {
+				return true
+			}
+			return s.closeRow(true)
+		case atom.Body, atom.Caption, atom.Col, atom.Colgroup, atom.Html, atom.Td, atom.Th:
+			return true
+		}
+	}
+	return s.inTable(t)
+}
+
+// closeRow closes the open row, if any, for the token to be read again
+// (reprocess) or not; it returns whether the token is consumed.
+func (s *htmlStream) closeRow(reprocess bool) bool {
+	if s.inScope(scopeTable, atom.Tr) < 0 {
+		return true
+	}
+	s.clearToRow()
+	s.pop()
+	s.im = modeInTableBody
+	return !reprocess
+}
+
+func (s *htmlStream) inCell(t *htmlToken) bool {
+	switch t.tt {
+	case html.StartTagToken:
+		switch t.a {
+		case atom.Caption, atom.Col, atom.Colgroup, atom.Tbody, atom.Td, atom.Tfoot, atom.Th, atom.Thead, atom.Tr:
+			i := s.inScope(scopeTable, atom.Td, atom.Th)
+			if i < 0 {
+				return true
+			}
+			s.closeMarked(i)
+			s.im = modeInRow
+			return false
+		}
+	case html.EndTagToken:
+		switch t.a {
+		case atom.Td, atom.Th:
+			i := s.inScope(scopeTable, t.a)
+			if i < 0 {
+				return true
+			}
+			s.closeMarked(i)
+			s.im = modeInRow
+			return true
+		case atom.Body, atom.Caption, atom.Col, atom.Colgroup, atom.Html:
+			return true
+		case atom.Table, atom.Tbody, atom.Tfoot, atom.Thead, atom.Tr:
+			if s.inScope(scopeTable, t.a) < 0 {
+				return true
+			}
+			if i := s.inScope(scopeTable, atom.Td, atom.Th); i >= 0 {
+				s.closeMarked(i)
+			}
+			s.im = modeInRow
+			return false
+		}
+	}
+	return s.inBody(t)
+}
+
+// rawTextNames are the tags after which the tokenizer reads raw text,
+// unless told otherwise.
+var rawTextNames = map[string]bool{"iframe": true, "noembed": true, "noframes": true, "noscript": true,
+	"plaintext": true, "script": true, "style": true, "textarea": true, "title": true, "xmp": true}
+
+// checkLineMarks leaves to the tree builder the pages where the tree
+// builder's line numbers come from another reading of the page:
+// annotateLines tokenizes without knowing about SVG and MathML, so it
+// reads an SVG <title> or <style> as raw text and CDATA as a comment. The
+// two readings agree when such an element holds no more than text and a
+// CDATA section holds no '>' but its end (which next checks).
+func (s *htmlStream) checkLineMarks(t *htmlToken) {
+	if s.foreignRaw != "" {
+		switch {
+		case t.tt == html.TextToken && !s.foreignRawText:
+			s.foreignRawText = true
+		case t.tt == html.EndTagToken && foreignName(t) == s.foreignRaw:
+			s.foreignRaw = ""
+		default:
+			s.bad = true
+		}
+	}
 }

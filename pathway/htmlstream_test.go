@@ -2,6 +2,7 @@ package pathway
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -29,6 +30,11 @@ var htmlStreamSeeds = []string{
 	"<b><b><b><b>A to B</b></b></b></b>",
 	"<nobr>a<nobr>b",
 	"<table><tr><td>A to B</td></tr></table>",
+	"<!doctype html><p>x<table>\n<caption>c<b>d</caption><colgroup><col></colgroup><thead><tr><th>h<td>d<i>e</table><h1>A to B</h1>",
+	"<!doctype html><table><tbody><tr><td><a href=x>A</a><td><table><td>n</table></tbody><tr><th>z</table>",
+	"<p>q<table><td>x</td>y</table><h1>A to B</h1>",
+	"<a href=x><table><td><a href=y>A to B</a></td></table></a>",
+	"<table><form><input type=hidden><td>x</td></table>",
 	"<form><p>a<form>b</form>c</form><h1>A to B</h1>",
 	"<div><form></div><p>A to B</form>x",
 	"<pre>\nA to B</pre><listing>\n\nx</listing><textarea>\nt</textarea>",
@@ -44,6 +50,9 @@ var htmlStreamSeeds = []string{
 	"<a href=https://h/a><svg viewBox='0 0 1 1'><title>Icon</title><path d=M0/><image/><g><style>t{}</style></g></svg> A Archetype</a><svg/><h1>A to B</h1>",
 	"<svg><title>T<p>x</svg><svg><desc>d</desc><foreignObject>f</foreignobject><![CDATA[c]]>\x00</svg><math><mi>m</mi><mtext>t</mtext></math>",
 	"<svg><g></p><h1>A to B</h1>",
+	"<math>&amp;<iframe></math><option>\n<xmp></a><option>",
+	"<svg><style/>x</style><title>a<b</title><![CDATA[a>b]]>\n<p>x",
+	"<svg><title>T</title><style>s</style><![CDATA[ok]]></svg>\n<p>x",
 	"<svg><script><title>S</title></script><style><title>T</title></style></svg><h1>A to B</h1>",
 	"<template><h1>A to B</h1></template>",
 	"<frameset><frame></frameset>",
@@ -91,6 +100,14 @@ func TestStreamHTMLCovers(t *testing.T) {
 		if s.file == "page.html" {
 			pages[s.name] = s.page(16 << 10)
 		}
+	}
+	for i, page := range []string{
+		"<svg><title>A to B</title></svg><math>x</math>",
+		`<p><a href="/a"><svg viewBox="0 0 1 1"><title>Icon</title><path d="M0"/><image/><g><style>t{}</style></g></svg> A Archetype</a>`,
+		"<!doctype html><table><caption>c</caption><colgroup><col></colgroup><thead><tr><th>h<tbody><tr><td>d<td><b>e</table>",
+		"<table> <tr> <td><table><td>nested</table> </table>",
+	} {
+		pages[fmt.Sprint("page ", i)] = []byte(page)
 	}
 	for name, data := range pages {
 		if _, _, _, ok := streamHTML("p.html", data); !ok {
@@ -144,7 +161,8 @@ func TestHTMLStreamTagSoup(t *testing.T) {
 		</form> <div> </div> <span> </span> <main> </main> <article> <section> </section> <header> </header>
 		<footer> </footer> <nav> </nav> </br> <br> <br/> <hr> <img> <image> <input> <pre> </pre> <listing>
 		<textarea> </textarea> <noscript> </noscript> <xmp> <iframe> <plaintext> <option> <optgroup> <ruby>
-		<rt> <rp> <rb> </ruby> <button> </button> <meta> <custom> </custom> <table> <td> </tr> <select>
+		<rt> <rp> <rb> </ruby> <button> </button> <meta> <custom> </custom> <table> </table> <td> </td> <th>
+		<tr> </tr> <tbody> </tbody> <thead> <caption> </caption> <colgroup> <col> </colgroup> <select>
 		<svg> </svg> <svg/> <math> </math> <g> </g> <path/> <desc> <foreignObject> </foreignobject> <mi> <mtext>
 		<![CDATA[c]]> <template> <object> <frameset> <!--c--> x y &amp; &nbsp;`)
 	vocab = append(vocab, " ", "\n", "\r\n", "\n\n", "\x00", "A to B", "Skills to Develop", "Role Archetypes",
