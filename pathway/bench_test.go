@@ -48,7 +48,7 @@ func BenchmarkParseAdversarial(b *testing.B) {
 	for _, s := range scaleShapes() {
 		switch s.name {
 		case "archetypes", "summary", "long-intro-line", "tiny-mixed-sections", "skills",
-			"dense-elements", "dense-element-lines":
+			"dense-elements", "dense-element-lines", "dense-table-icons":
 			b.Run(s.file+"/"+s.name, func(b *testing.B) { benchParse(b, s.file, s.page(1<<20)) })
 		}
 	}

@@ -307,10 +307,10 @@ func collapse(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// collapseClean is cleanSpace(collapse(string(b))). Text of ASCII white
-// space, printable ASCII and characters that are neither white space nor
-// cleaned (no lead byte 0xC2, 0xE1, 0xE2, 0xE3 or 0xEF) is folded in one
-// pass and one allocation; other text goes the long way.
+// collapseClean is cleanSpace(collapse(string(b))). Text whose only white
+// space is ASCII and that holds nothing cleanSpace changes (controls,
+// U+00A0, U+200B, U+FEFF) is folded in one pass and at most one
+// allocation; other text goes the long way.
 func collapseClean(b []byte) string {
 	n, space, folded := 0, false, true
 	for i, c := range b {
@@ -321,7 +321,7 @@ func collapseClean(b []byte) string {
 			folded = folded && c == ' ' && !space && i > 0 && i < len(b)-1
 			space = true
 			continue
-		case c < 0x20 || c == 0x7f || c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3 || c == 0xef:
+		case c < 0x20 || c == 0x7f || c >= 0xc2 && needsCleaning(b[i:]):
 			return cleanSpace(collapse(string(b)))
 		}
 		if space && n > 0 {
@@ -351,6 +351,35 @@ func collapseClean(b []byte) string {
 		space = false
 	}
 	return out.String()
+}
+
+// needsCleaning tells whether the character b starts with is one that
+// strings.Fields splits at or cleanSpace changes, apart from ASCII: C1
+// controls and U+00A0 (lead byte 0xC2), U+1680, U+2000–U+200B, U+2028,
+// U+2029, U+202F, U+205F, U+3000 and U+FEFF. Other bytes, invalid UTF-8
+// included, are neither.
+func needsCleaning(b []byte) bool {
+	at := func(i int) byte {
+		if i < len(b) {
+			return b[i]
+		}
+		return 0
+	}
+	switch b[0] {
+	case 0xc2:
+		return at(1) >= 0x80 && at(1) <= 0xa0
+	case 0xe1:
+		return at(1) == 0x9a && at(2) == 0x80
+	case 0xe2:
+		b1, b2 := at(1), at(2)
+		return b1 == 0x80 && (b2 >= 0x80 && b2 <= 0x8b || b2 == 0xa8 || b2 == 0xa9 || b2 == 0xaf) ||
+			b1 == 0x81 && b2 == 0x9f
+	case 0xe3:
+		return at(1) == 0x80 && at(2) == 0x80
+	case 0xef:
+		return at(1) == 0xbb && at(2) == 0xbf
+	}
+	return false
 }
 
 // flush emits the pending text as a line.

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/net/html"
 )
@@ -191,7 +192,8 @@ func TestHTMLStreamTagSoup(t *testing.T) {
 
 // FuzzCollapseClean: the one-pass fold is cleanSpace(collapse(s)).
 func FuzzCollapseClean(f *testing.F) {
-	for _, s := range []string{"", " ", " a  b\t\nc ", "a\u00a0b", "a \x01 b", "\u2028x\u200by", "é  ü", "\xc2", "a\x7fb", "🕑 6 months"} {
+	for _, s := range []string{"", " ", " a  b\t\nc ", "a\u00a0b", "a \x01 b", "\u2028x\u200by", "é  ü", "\xc2", "a\x7fb", "🕑 6 months",
+		"• a\u2000b → c", "\u1680\u3000\ufeff\u205f\u202f\u2029\u200a", "\xe2\x80", "\xe2\x80\x8b", "x\u0085y\u00a9"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -199,4 +201,16 @@ func FuzzCollapseClean(f *testing.F) {
 			t.Fatalf("collapseClean(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// TestCollapseCleanEveryRune: the one-pass fold agrees with
+// cleanSpace(collapse(s)) on every character, alone and between words.
+func TestCollapseCleanEveryRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		for _, s := range []string{string(r), "a" + string(r) + "b", "a " + string(r) + " b"} {
+			if got, want := collapseClean([]byte(s)), cleanSpace(collapse(s)); got != want {
+				t.Fatalf("collapseClean(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
 }

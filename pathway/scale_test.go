@@ -136,6 +136,12 @@ func scaleShapes() []shape {
 	out = append(out,
 		shape{"dense-elements", "page.html", denseHTML("")},
 		shape{"dense-element-lines", "page.html", denseHTML("\n")},
+		shape{"dense-table-icons", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2><table>\n", "</table>\n",
+				func(i int) string {
+					return fmt.Sprintf(`<tr><td>a skill %d</td><td><svg viewBox="0 0 1 1"><path d="M0"/></svg></td></tr>`+"\n", i)
+				})
+		}},
 	)
 	return append(out,
 		yamlBody("skills", func(i int) string { return fmt.Sprintf("  - skill %d about platforms\n", i) }),
