@@ -190,7 +190,8 @@ func TestHTMLStreamTagSoup(t *testing.T) {
 	}
 }
 
-// FuzzCollapseClean: the one-pass fold is cleanSpace(collapse(s)).
+// FuzzCollapseClean: the one-pass fold is cleanSpace(collapse(s)), and
+// wordCount is len(strings.Fields(s)).
 func FuzzCollapseClean(f *testing.F) {
 	for _, s := range []string{"", " ", " a  b\t\nc ", "a\u00a0b", "a \x01 b", "\u2028x\u200by", "é  ü", "\xc2", "a\x7fb", "🕑 6 months",
 		"• a\u2000b → c", "\u1680\u3000\ufeff\u205f\u202f\u2029\u200a", "\xe2\x80", "\xe2\x80\x8b", "x\u0085y\u00a9"} {
@@ -199,6 +200,9 @@ func FuzzCollapseClean(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := collapseClean([]byte(s)), cleanSpace(collapse(s)); got != want {
 			t.Fatalf("collapseClean(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := wordCount(s), len(strings.Fields(s)); got != want {
+			t.Fatalf("wordCount(%q) = %d, want %d", s, got, want)
 		}
 	})
 }
@@ -210,6 +214,9 @@ func TestCollapseCleanEveryRune(t *testing.T) {
 		for _, s := range []string{string(r), "a" + string(r) + "b", "a " + string(r) + " b"} {
 			if got, want := collapseClean([]byte(s)), cleanSpace(collapse(s)); got != want {
 				t.Fatalf("collapseClean(%q) = %q, want %q", s, got, want)
+			}
+			if got, want := wordCount(s), len(strings.Fields(s)); got != want {
+				t.Fatalf("wordCount(%q) = %d, want %d", s, got, want)
 			}
 		}
 	}
