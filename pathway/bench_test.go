@@ -53,3 +53,29 @@ func BenchmarkParseAdversarial(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseHTMLTree imports the HTML adversarial shapes of 1 MiB by
+// way of the parsed tree, as pages the stream leaves to it (tables that
+// move text, misnested formatting) are: the cost of those pages.
+func BenchmarkParseHTMLTree(b *testing.B) {
+	for _, s := range scaleShapes() {
+		switch s.name {
+		case "summary", "tiny-mixed-sections", "dense-elements", "dense-table-icons":
+		default:
+			continue
+		}
+		if s.file != "page.html" {
+			continue
+		}
+		data := s.page(1 << 20)
+		b.Run(s.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := parseHTMLTree(s.file, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
