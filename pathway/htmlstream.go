@@ -22,13 +22,17 @@ func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, 
 	s := newHTMLStream(data)
 	var b *builder
 	var seen headInfo // the head as the builder was given it
+	var resolved bool // the builder resolved a link against it
 	start := func(h headInfo) {
-		b, seen = newBuilder(name), h
+		b, seen, resolved = newBuilder(name), h, false
 		base := baseURL(h, name)
 		if isAbsHTTP(h.canonical) {
 			b.docURL = h.canonical
 		}
-		b.resolveHref = func(href string) (string, bool) { return resolve(base, href) }
+		b.resolveHref = func(href string) (string, bool) {
+			resolved = true
+			return resolve(base, href)
+		}
 	}
 	s.c.emit = func(l line) {
 		if b == nil {
@@ -42,9 +46,19 @@ func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, 
 	if b == nil {
 		start(s.meta)
 	}
-	if seen.canonical != s.meta.canonical || seen.base != s.meta.base {
-		// The page named its URL or base after its first line: read it
-		// again, knowing them from the start, as the tree walk does.
+	switch {
+	case seen.canonical == s.meta.canonical && seen.base == s.meta.base:
+	case !resolved && !b.usedDocURL:
+		// The page named its URL or base after its first line, but no
+		// line needed them: the builder is given them now.
+		b.docURL = ""
+		if isAbsHTTP(s.meta.canonical) {
+			b.docURL = s.meta.canonical
+		}
+	default:
+		// A line was read without the URL or base the page names later:
+		// read the page again, knowing them from the start, as the tree
+		// walk does.
 		h := s.meta
 		s = newHTMLStream(data)
 		start(h)

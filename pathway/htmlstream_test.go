@@ -62,6 +62,8 @@ var htmlStreamSeeds = []string{
 	"<!doctype html><!-- x --><html><!-- y --><head><!-- z --></head>  <title>A to B</title><body>x",
 	"<head></head>\n<link rel=canonical href=https://h/x><script>s</script>\n<p>x",
 	"<h1>A to B</h1><p>Summary.</p><h2>Role Archetypes</h2><a href=r>→ A Archetype</a><link rel=canonical href=https://h/x/y><base href=/o/>",
+	"<h1>A to B</h1><p>Summary of it in one sentence here.</p><link rel=canonical href=https://h/x>",
+	"<p>https://h/y</p><h1>A to B</h1><p>Summary of it in one sentence here.</p><link rel=canonical href=https://h/x>",
 	"<p>a<hr>b<img src=x><image>c<input type=hidden><br/>d",
 	"<h1>A to <span><h2>B</h2></span></h1><p>x",
 	"<ul><li>a<div><li>b</div></ul>",
@@ -154,7 +156,8 @@ func checkStream(t *testing.T, data []byte) {
 
 // TestHTMLStreamTagSoup checks FuzzHTMLStream's property on random tag
 // soup: the tokens whose tree construction rules streamHTML follows, and
-// those it leaves to the tree builder, in any order.
+// those it leaves to the tree builder, in any order; and soup of table
+// markup after a no-quirks doctype, where the table modes are followed.
 func TestHTMLStreamTagSoup(t *testing.T) {
 	vocab := strings.Fields(`<html> </html> <head> </head> <body> </body> <title> </title> <title/>
 		<script> </script> <script/> <style> </style> <p> </p> <b> </b> <i> </i> <em> </em> <nobr> </nobr>
@@ -169,24 +172,37 @@ func TestHTMLStreamTagSoup(t *testing.T) {
 	vocab = append(vocab, " ", "\n", "\r\n", "\n\n", "\x00", "A to B", "Skills to Develop", "Role Archetypes",
 		"→ A Archetype", `<a href=x>`, `<a href="https://h/y">`, `<link rel=canonical href=h>`,
 		`<base href="https://b/">`, "<!doctype html>")
-	r := rand.New(rand.NewPCG(1, 2))
-	streamed := 0
-	for range 20000 {
-		var b strings.Builder
-		for range r.IntN(24) {
-			b.WriteString(vocab[r.IntN(len(vocab))])
+	tables := strings.Fields(`<table> </table> <caption> </caption> <colgroup> </colgroup> <col> <tbody>
+		</tbody> <thead> </thead> <tfoot> </tfoot> <tr> </tr> <td> </td> <th> </th> <b> </b> <p> </p> <div>
+		</div> <li> <h2> </h2> <!--c--> <script>s</script> <form> </form> </body> </html> <svg> </svg> x`)
+	tables = append(tables, " ", "\n", "A to B", "Skills to Develop")
+	soups := []struct {
+		name   string
+		head   string
+		vocab  []string
+		length int
+	}{{"any", "", vocab, 24}, {"tables", "<!doctype html>", tables, 32}}
+	for _, soup := range soups {
+		r := rand.New(rand.NewPCG(1, 2))
+		streamed := 0
+		for range 20000 {
+			var b strings.Builder
+			b.WriteString(soup.head)
+			for range r.IntN(soup.length) {
+				b.WriteString(soup.vocab[r.IntN(len(soup.vocab))])
+			}
+			data := []byte(b.String())
+			if _, _, _, ok := streamHTML("p.html", data); ok {
+				streamed++
+			}
+			t.Run(soup.name, func(t *testing.T) { checkStream(t, data) })
+			if t.Failed() {
+				t.Fatalf("page %q", data)
+			}
 		}
-		data := []byte(b.String())
-		if _, _, _, ok := streamHTML("p.html", data); ok {
-			streamed++
+		if streamed < 5000 {
+			t.Errorf("%s: %d of 20000 pages streamed, want most", soup.name, streamed)
 		}
-		t.Run("", func(t *testing.T) { checkStream(t, data) })
-		if t.Failed() {
-			t.Fatalf("page %q", data)
-		}
-	}
-	if streamed < 5000 {
-		t.Errorf("%d of 20000 pages streamed, want most", streamed)
 	}
 }
 
