@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"unicode/utf8"
+
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -73,7 +75,7 @@ func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, 
 }
 
 func newHTMLStream(data []byte) *htmlStream {
-	return &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), lineNo: 1}
+	return &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), data: data, lineNo: 1}
 }
 
 // insertion modes of html.Parse that streamHTML follows.
@@ -133,11 +135,14 @@ type htmlToken struct {
 }
 
 type htmlStream struct {
-	z      *html.Tokenizer
-	lineNo int
-	c      htmlCollector
-	meta   headInfo
-	bad    bool // the page needs the tree builder
+	z    *html.Tokenizer
+	data []byte
+	pos  int // where the next token starts in data
+	// lineNo is the line data[counted] is on.
+	counted, lineNo int
+	c               htmlCollector
+	meta            headInfo
+	bad             bool // the page needs the tree builder
 
 	im, orig   insertionMode
 	quirks     quirksMode
@@ -187,8 +192,17 @@ func (s *htmlStream) run() bool {
 func (s *htmlStream) next() *htmlToken {
 	s.z.AllowCDATA(len(s.stack) > 0 && s.top().ns != nsHTML)
 	tt := s.z.Next()
-	line, raw := s.lineNo, s.z.Raw()
-	s.lineNo += bytes.Count(raw, []byte{'\n'})
+	raw := s.z.Raw()
+	// The tokens' raw bytes are the page, in order: the newlines before a
+	// start tag are counted from where the last count stopped.
+	var line int
+	if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+		end := min(s.pos, len(s.data))
+		s.lineNo += bytes.Count(s.data[s.counted:end], []byte{'\n'})
+		s.counted = end
+		line = s.lineNo
+	}
+	s.pos += len(raw)
 	t := &s.scratchTok
 	*t = htmlToken{tt: tt}
 	switch tt {
@@ -1042,7 +1056,7 @@ func (s *htmlStream) text(d []byte) {
 	if top.skip {
 		return
 	}
-	if s.c.bufLine == 0 && len(bytes.TrimSpace(d)) > 0 {
+	if s.c.bufLine == 0 && hasNonSpace(d) {
 		s.c.bufLine = top.line
 	}
 	s.c.buf = append(s.c.buf, d...)
@@ -1596,4 +1610,18 @@ func (s *htmlStream) checkLineMarks(t *htmlToken) {
 			s.bad = true
 		}
 	}
+}
+
+// hasNonSpace is len(bytes.TrimSpace(d)) > 0, quick where d starts with
+// ASCII.
+func hasNonSpace(d []byte) bool {
+	for _, c := range d {
+		switch {
+		case c >= utf8.RuneSelf:
+			return len(bytes.TrimSpace(d)) > 0
+		case c != ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r':
+			return true
+		}
+	}
+	return false
 }

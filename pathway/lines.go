@@ -322,7 +322,9 @@ func isChrome(s string) bool {
 	if strings.HasPrefix(s, "←") {
 		return true
 	}
-	if len(s) > 30 {
+	// No character but l, L, b and B folds to the first letter of those
+	// below: most lines are told apart by their first byte.
+	if len(s) > 30 || s == "" || s[0]|0x20 != 'l' && s[0]|0x20 != 'b' {
 		return false
 	}
 	for _, c := range []string{"learning pathway", "learning pathways", "back to learning pathways"} {
