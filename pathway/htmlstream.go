@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -1612,16 +1613,22 @@ func (s *htmlStream) checkLineMarks(t *htmlToken) {
 	}
 }
 
-// hasNonSpace is len(bytes.TrimSpace(d)) > 0, quick where d starts with
-// ASCII.
+// hasNonSpace is len(bytes.TrimSpace(d)) > 0, without looking past the
+// first character that is not space.
 func hasNonSpace(d []byte) bool {
-	for _, c := range d {
-		switch {
-		case c >= utf8.RuneSelf:
-			return len(bytes.TrimSpace(d)) > 0
-		case c != ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r':
+	for i := 0; i < len(d); {
+		if c := d[i]; c < utf8.RuneSelf {
+			if c != ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(d[i:])
+		if !unicode.IsSpace(r) {
 			return true
 		}
+		i += size
 	}
 	return false
 }

@@ -206,8 +206,9 @@ func TestHTMLStreamTagSoup(t *testing.T) {
 	}
 }
 
-// FuzzCollapseClean: the one-pass fold is cleanSpace(collapse(s)), and
-// wordCount is len(strings.Fields(s)).
+// FuzzCollapseClean: the one-pass fold is cleanSpace(collapse(s)),
+// wordCount is len(strings.Fields(s)), hasNonSpace is a non-empty
+// bytes.TrimSpace.
 func FuzzCollapseClean(f *testing.F) {
 	for _, s := range []string{"", " ", " a  b\t\nc ", "a\u00a0b", "a \x01 b", "\u2028x\u200by", "é  ü", "\xc2", "a\x7fb", "🕑 6 months",
 		"• a\u2000b → c", "\u1680\u3000\ufeff\u205f\u202f\u2029\u200a", "\xe2\x80", "\xe2\x80\x8b", "x\u0085y\u00a9"} {
@@ -220,11 +221,15 @@ func FuzzCollapseClean(f *testing.F) {
 		if got, want := wordCount(s), len(strings.Fields(s)); got != want {
 			t.Fatalf("wordCount(%q) = %d, want %d", s, got, want)
 		}
+		if got, want := hasNonSpace([]byte(s)), len(bytes.TrimSpace([]byte(s))) > 0; got != want {
+			t.Fatalf("hasNonSpace(%q) = %v, want %v", s, got, want)
+		}
 	})
 }
 
-// TestCollapseCleanEveryRune: the one-pass fold agrees with
-// cleanSpace(collapse(s)) on every character, alone and between words.
+// TestCollapseCleanEveryRune: the one-pass fold, wordCount and hasNonSpace
+// agree with what they stand for on every character, alone and between
+// words.
 func TestCollapseCleanEveryRune(t *testing.T) {
 	for r := rune(0); r <= unicode.MaxRune; r++ {
 		for _, s := range []string{string(r), "a" + string(r) + "b", "a " + string(r) + " b"} {
@@ -233,6 +238,9 @@ func TestCollapseCleanEveryRune(t *testing.T) {
 			}
 			if got, want := wordCount(s), len(strings.Fields(s)); got != want {
 				t.Fatalf("wordCount(%q) = %d, want %d", s, got, want)
+			}
+			if got, want := hasNonSpace([]byte(s)), len(bytes.TrimSpace([]byte(s))) > 0; got != want {
+				t.Fatalf("hasNonSpace(%q) = %v, want %v", s, got, want)
 			}
 		}
 	}
