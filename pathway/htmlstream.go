@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"slices"
 	"strings"
-
 	"unicode"
 	"unicode/utf8"
 
@@ -14,13 +13,14 @@ import (
 
 // streamHTML imports a page straight from the tokenizer, without building
 // the tree: building it (html.Parse) was most of the import's time. It
-// follows html.Parse's tree construction step by step, but only for the
-// HTML that tree is built from in document order: elements appended to the
-// open element, closed by their own end tags or by the implied ones. When
-// the page needs more of the algorithm (tables, misnested formatting
-// elements, foreign content, templates, framesets), ok is false and the
-// caller builds the tree instead; what streamHTML returns with ok is what
-// the tree walk gives (checked by a differential fuzz test).
+// follows html.Parse's tree construction step by step, but only where the
+// tree is built in document order: elements appended to the current one,
+// closed by their own end tags or implied ones (tables, SVG and MathML
+// included). When the page needs nodes moved or copied (text a table
+// foster-parents, misnested formatting elements, breaking out of SVG),
+// templates or framesets, ok is false and the caller builds the tree
+// instead; what streamHTML returns with ok is what the tree walk gives
+// (FuzzHTMLStream and TestHTMLStreamTagSoup check it).
 func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, ok bool) {
 	s := newHTMLStream(data)
 	var b *builder
@@ -108,7 +108,7 @@ const maxOpenElements = 512
 // state inside it.
 type openElem struct {
 	a        atom.Atom
-	name     string // the tag name when a is 0
+	name     string // the tag name when a is 0; always for SVG and MathML
 	id       int    // tells elements apart where html.Parse compares nodes
 	ownLine  int    // the line of its start tag; 0 when implied
 	line     int    // ownLine, or the enclosing element's line
@@ -135,6 +135,9 @@ type htmlToken struct {
 	rel  string // <link>
 }
 
+// htmlStream is the tree construction state streamHTML keeps: the stack
+// of open elements (whose flags stand for the list of active formatting
+// elements), the insertion mode, and the walk's collector.
 type htmlStream struct {
 	z    *html.Tokenizer
 	data []byte
@@ -188,8 +191,8 @@ func (s *htmlStream) run() bool {
 	return !s.bad
 }
 
-// next reads a token. The line count comes from the raw bytes before
-// Text and TagAttr rewrite them in place.
+// next reads a token. Lines are counted in the page itself: Text and
+// TagAttr rewrite the tokenizer's copy in place.
 func (s *htmlStream) next() *htmlToken {
 	s.z.AllowCDATA(len(s.stack) > 0 && s.top().ns != nsHTML)
 	tt := s.z.Next()
