@@ -227,8 +227,8 @@ func FuzzCollapseClean(f *testing.F) {
 	})
 }
 
-// TestCollapseCleanEveryRune: the one-pass fold, wordCount and hasNonSpace
-// agree with what they stand for on every character, alone and between
+// TestCollapseCleanEveryRune: the one-pass fold, wordCount, hasNonSpace
+// and trimMarker agree with what they stand for on every character, alone and between
 // words.
 func TestCollapseCleanEveryRune(t *testing.T) {
 	for r := rune(0); r <= unicode.MaxRune; r++ {
@@ -241,6 +241,10 @@ func TestCollapseCleanEveryRune(t *testing.T) {
 			}
 			if got, want := hasNonSpace([]byte(s)), len(bytes.TrimSpace([]byte(s))) > 0; got != want {
 				t.Fatalf("hasNonSpace(%q) = %v, want %v", s, got, want)
+			}
+			marker := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+			if got, want := trimMarker(s), strings.TrimLeftFunc(s, marker); got != want {
+				t.Fatalf("trimMarker(%q) = %q, want %q", s, got, want)
 			}
 		}
 	}

@@ -114,9 +114,17 @@ var suspect = func() (t [256]bool) {
 // trimMarker strips leading symbols (emoji, arrows, variation selectors)
 // and spaces: what is left starts with a letter or digit.
 func trimMarker(s string) string {
-	return strings.TrimLeftFunc(s, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return strings.TrimLeftFunc(s[i:], func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+			})
+		case 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9':
+			return s[i:]
+		}
+	}
+	return ""
 }
 
 // startsWithSymbol reports whether s opens with an emoji or other symbol.
