@@ -3,6 +3,7 @@ package pathway
 import (
 	"bytes"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -117,8 +118,6 @@ type openElem struct {
 	kind     uint16 // atomKinds; for SVG and MathML, kindSpecial or 0
 	ns       namespace
 	hidden   bool // inside <script>, <style> or <template>, where readHead does not look
-	fmt      bool // on the list of active formatting elements
-	marker   bool // a cell or caption: a scope marker on that list
 	hasChild bool
 }
 
@@ -133,6 +132,20 @@ type htmlToken struct {
 	text []byte
 	href string // <a>, <link> and <base>
 	rel  string // <link>
+	// attrs are a formatting element's attributes as the tree builder
+	// compares them: sorted, the line annotateLines gives among them.
+	attrs string
+}
+
+// afeEntry is an entry of the list of active formatting elements: a scope
+// marker, or an element, open or not, and what a copy of it needs.
+type afeEntry struct {
+	marker bool
+	id     int // the element's; its copies get their own
+	a      atom.Atom
+	line   int
+	href   string
+	attrs  string
 }
 
 // htmlStream is the tree construction state streamHTML keeps: the stack
@@ -148,6 +161,7 @@ type htmlStream struct {
 	meta            headInfo
 	bad             bool // the page needs the tree builder
 
+	afe        []afeEntry // the list of active formatting elements
 	im, orig   insertionMode
 	quirks     quirksMode
 	stack      []openElem
@@ -181,11 +195,7 @@ func (s *htmlStream) run() bool {
 	if s.bad {
 		return false
 	}
-	// The walk leaves the elements still open at the end of the page; the
-	// formatting elements among them are copied into nothing more.
-	for i := range s.stack {
-		s.stack[i].fmt = false
-	}
+	// The walk leaves the elements still open at the end of the page.
 	s.popTo(0)
 	s.c.flush()
 	return !s.bad
@@ -230,10 +240,14 @@ func (s *htmlStream) next() *htmlToken {
 			break
 		}
 		t.tt, t.line, t.self = html.StartTagToken, line, tt == html.SelfClosingTagToken
-		if t.a != atom.A && t.a != atom.Link && t.a != atom.Base {
+		if t.a != atom.A && t.a != atom.Link && t.a != atom.Base && t.kind&kindFormatting == 0 {
 			break
 		}
 		var sawHref, sawRel bool
+		var attrs []string
+		if t.kind&kindFormatting != 0 {
+			attrs = append(attrs, lineAttr+"\x00"+strconv.Itoa(line))
+		}
 		for hasAttr {
 			var k, v []byte
 			k, v, hasAttr = s.z.TagAttr()
@@ -243,6 +257,13 @@ func (s *htmlStream) next() *htmlToken {
 			case !sawRel && string(k) == "rel":
 				t.rel, sawRel = string(v), true
 			}
+			if attrs != nil && string(k) != lineAttr {
+				attrs = append(attrs, string(k)+"\x00"+string(v))
+			}
+		}
+		if attrs != nil {
+			slices.Sort(attrs)
+			t.attrs = strings.Join(attrs, "\x01")
 		}
 	}
 	return t
@@ -637,6 +658,9 @@ func (s *htmlStream) inBody(t *htmlToken) bool {
 		if bytes.IndexByte(d, 0) >= 0 {
 			d = bytes.ReplaceAll(d, []byte{0}, nil)
 		}
+		if len(d) > 0 {
+			s.reconstruct()
+		}
 		s.text(d)
 	case html.StartTagToken:
 		s.startInBody(t)
@@ -668,6 +692,7 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 		if a == atom.Math {
 			ns = nsMathML
 		}
+		s.reconstruct()
 		s.insert(t)
 		s.top().ns, s.top().name = ns, foreignName(t)
 		if t.self {
@@ -722,30 +747,45 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 			s.impliedEndTags(0)
 			s.popUntil(scopeDefault, atom.Button)
 		}
+		s.reconstruct()
 		s.insert(t)
 	case t.kind&kindFormatting != 0:
-		n := 0
-		for _, e := range s.stack[s.lastMarker()+1:] {
-			if e.fmt && e.a == a {
-				n++
+		if a == atom.A {
+			// An <a> still active is closed first.
+			for i := len(s.afe) - 1; i >= 0 && !s.afe[i].marker; i-- {
+				if s.afe[i].a == atom.A {
+					id := s.afe[i].id
+					s.endFormatting(atom.A)
+					if s.index(id) >= 0 {
+						// Taken out of the stack with what is open in
+						// it left open.
+						s.bad = true
+						return
+					}
+					s.afeRemove(id)
+					break
+				}
 			}
 		}
-		// A second <a>, or a fourth like element, changes the list of
-		// active formatting elements; <nobr> in scope runs the adoption
-		// agency.
-		if a == atom.A && n > 0 || n >= 3 || a == atom.Nobr && s.inScope(scopeDefault, atom.Nobr) >= 0 {
-			s.bad = true
-			return
+		s.reconstruct()
+		if a == atom.Nobr && s.inScope(scopeDefault, atom.Nobr) >= 0 {
+			s.endFormatting(atom.Nobr)
+			s.reconstruct()
 		}
 		s.insert(t)
-		s.stack[len(s.stack)-1].fmt = true
+		s.addFormatting(t)
 	case a == atom.Image:
 		img := *t
 		img.a, img.kind = atom.Img, atomKinds[atom.Img]
+		s.reconstruct()
 		s.insert(&img)
 		s.pop()
 	case a == atom.Area || a == atom.Br || a == atom.Embed || a == atom.Img || a == atom.Keygen || a == atom.Wbr ||
-		a == atom.Input || a == atom.Param || a == atom.Source || a == atom.Track:
+		a == atom.Input:
+		s.reconstruct()
+		s.insert(t)
+		s.pop()
+	case a == atom.Param || a == atom.Source || a == atom.Track:
 		s.insert(t)
 		s.pop()
 	case a == atom.Hr:
@@ -759,12 +799,14 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 		s.rawText(t)
 	case a == atom.Xmp:
 		s.popUntil(scopeButton, atom.P)
+		s.reconstruct()
 		s.rawText(t)
 	case a == atom.Option || a == atom.Optgroup:
 		// No <select> is ever open here.
 		if s.top().a == atom.Option {
 			s.pop()
 		}
+		s.reconstruct()
 		s.insert(t)
 	case a == atom.Rb || a == atom.Rtc || a == atom.Rp || a == atom.Rt:
 		if s.inScope(scopeDefault, atom.Ruby) >= 0 {
@@ -779,6 +821,7 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 		a == atom.Tbody || a == atom.Td || a == atom.Tfoot || a == atom.Th || a == atom.Thead || a == atom.Tr:
 		// Ignored.
 	default:
+		s.reconstruct()
 		s.insert(t)
 	}
 }
@@ -834,16 +877,16 @@ func (s *htmlStream) endInBody(t *htmlToken) bool {
 }
 
 // endFormatting is the adoption agency algorithm where it moves no node:
-// the formatting element is closed with what is open inside it.
+// the formatting element is closed with what is open inside it. A
+// special element open inside it (the furthest block) would be moved.
 func (s *htmlStream) endFormatting(a atom.Atom) {
-	top := s.top()
-	if top.a == a && !top.fmt {
+	if top := s.top(); top.a == a && s.afeIndex(top.id) < 0 {
 		s.pop()
 		return
 	}
 	fe := -1
-	for i := len(s.stack) - 1; i > s.lastMarker(); i-- {
-		if s.stack[i].fmt && s.stack[i].a == a {
+	for i := len(s.afe) - 1; i >= 0 && !s.afe[i].marker; i-- {
+		if s.afe[i].a == a {
 			fe = i
 			break
 		}
@@ -852,19 +895,79 @@ func (s *htmlStream) endFormatting(a atom.Atom) {
 		s.endOther(a, "")
 		return
 	}
+	id := s.afe[fe].id
+	k := s.index(id)
+	if k < 0 {
+		s.afe = slices.Delete(s.afe, fe, fe+1)
+		return
+	}
 	if s.inScope(scopeDefault, a) < 0 {
 		return
 	}
-	for _, e := range s.stack[fe+1:] {
-		// A special element inside it, or formatting elements left
-		// active after it closes, move or copy nodes.
-		if e.kind&kindSpecial != 0 || e.fmt {
+	for _, e := range s.stack[k+1:] {
+		if e.kind&kindSpecial != 0 {
 			s.bad = true
 			return
 		}
 	}
-	s.stack[fe].fmt = false
-	s.popTo(fe)
+	s.popTo(k)
+	s.afeRemove(id)
+}
+
+// addFormatting puts the element t just opened on the list of active
+// formatting elements, dropping the earliest of three like it (the
+// Noah's Ark clause).
+func (s *htmlStream) addFormatting(t *htmlToken) {
+	n := 0
+	for i := len(s.afe) - 1; i >= 0 && !s.afe[i].marker; i-- {
+		if e := s.afe[i]; e.a == t.a && e.attrs == t.attrs {
+			if n++; n >= 3 {
+				s.afe = slices.Delete(s.afe, i, i+1)
+			}
+		}
+	}
+	s.afe = append(s.afe, afeEntry{id: s.top().id, a: t.a, line: t.line, href: t.href, attrs: t.attrs})
+}
+
+// reconstruct opens copies of the active formatting elements closed since
+// the last marker, inside the current element, in order.
+func (s *htmlStream) reconstruct() {
+	i := len(s.afe) - 1
+	for i >= 0 && !s.afe[i].marker && s.index(s.afe[i].id) < 0 {
+		i--
+	}
+	for i++; i < len(s.afe) && !s.bad; i++ {
+		e := s.afe[i]
+		s.insert(&htmlToken{tt: html.StartTagToken, a: e.a, kind: atomKinds[e.a], line: e.line, href: e.href})
+		s.afe[i].id = s.top().id
+	}
+}
+
+func (s *htmlStream) afeIndex(id int) int {
+	for i := len(s.afe) - 1; i >= 0; i-- {
+		if !s.afe[i].marker && s.afe[i].id == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *htmlStream) afeRemove(id int) {
+	if i := s.afeIndex(id); i >= 0 {
+		s.afe = slices.Delete(s.afe, i, i+1)
+	}
+}
+
+// clearFormatting empties the list of active formatting elements back to
+// its last marker, the marker included.
+func (s *htmlStream) clearFormatting() {
+	for len(s.afe) > 0 {
+		e := s.afe[len(s.afe)-1]
+		s.afe = s.afe[:len(s.afe)-1]
+		if e.marker {
+			return
+		}
+	}
 }
 
 // endOther closes the innermost element named by an end tag, unless a
@@ -1072,9 +1175,6 @@ func (s *htmlStream) text(d []byte) {
 func (s *htmlStream) pop() {
 	e := s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
-	if e.fmt {
-		s.bad = true
-	}
 	if e.id == s.title {
 		if s.meta.title == "" {
 			s.meta.title = cleanSpace(collapse(string(s.titleText)))
@@ -1218,24 +1318,11 @@ const (
 	quirksNo
 )
 
-// lastMarker is the index of the innermost open cell or caption, -1 when
-// none: the list of active formatting elements starts above it.
-func (s *htmlStream) lastMarker() int {
-	for i := len(s.stack) - 1; i >= 0; i-- {
-		if s.stack[i].marker {
-			return i
-		}
-	}
-	return -1
-}
-
 // closeMarked closes the cell or caption stack[i] with what is open in it,
 // clearing the list of active formatting elements back to its marker.
 func (s *htmlStream) closeMarked(i int) {
-	for j := i; j < len(s.stack); j++ {
-		s.stack[j].fmt = false
-	}
 	s.popTo(i)
+	s.clearFormatting()
 }
 
 // clearToContext closes elements until one named in stop is current.
@@ -1322,7 +1409,7 @@ func (s *htmlStream) inTable(t *htmlToken) bool {
 		case atom.Caption:
 			s.clearToTable()
 			s.insert(t)
-			s.top().marker = true
+			s.afe = append(s.afe, afeEntry{marker: true})
 			s.im = modeInCaption
 			return true
 		case atom.Colgroup:
@@ -1517,7 +1604,7 @@ func (s *htmlStream) inRow(t *htmlToken) bool {
 		case atom.Td, atom.Th:
 			s.clearToRow()
 			s.insert(t)
-			s.top().marker = true
+			s.afe = append(s.afe, afeEntry{marker: true})
 			s.im = modeInCell
 			return true
 		case atom.Caption, atom.Col, atom.Colgroup, atom.Tbody, atom.Tfoot, atom.Thead, atom.Tr:

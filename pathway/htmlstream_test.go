@@ -29,6 +29,9 @@ var htmlStreamSeeds = []string{
 	"<a href=x>one<a href=y>two</a><h1>A to B</h1>",
 	"<a href=x><div>A to B</div></a><h2>Role Archetypes</h2><a href=https://h/a>→ A Archetype<nav>n</nav></a>",
 	"<b><b><b><b>A to B</b></b></b></b>",
+	"<p><b>x<b>\n<b><b><b>y</p>z\n<p><i class=a><i class=b><i class=a><i class=a><i class=a>w</p>v",
+	"<h2>Role Archetypes</h2>\n<p><a href=https://h/a>→ A\n</p><p>Archetype</a> x</p><ul><li><a href=/b>→ B</li>\n<li>Archetype</ul>",
+	"<a href=x>1<p>2</a>3</p><b>4<div>5</b>6</div>",
 	"<nobr>a<nobr>b",
 	"<table><tr><td>A to B</td></tr></table>",
 	"<!doctype html><p>x<table>\n<caption>c<b>d</caption><colgroup><col></colgroup><thead><tr><th>h<td>d<i>e</table><h1>A to B</h1>",
@@ -109,6 +112,7 @@ func TestStreamHTMLCovers(t *testing.T) {
 		`<p><a href="/a"><svg viewBox="0 0 1 1"><title>Icon</title><path d="M0"/><image/><g><style>t{}</style></g></svg> A Archetype</a>`,
 		"<!doctype html><table><caption>c</caption><colgroup><col></colgroup><thead><tr><th>h<tbody><tr><td>d<td><b>e</table>",
 		"<table> <tr> <td><table><td>nested</table> </table>",
+		"<ul><li><a href=/a>A Archetype</li>\n<li><b>B</p>x</ul>",
 	} {
 		pages[fmt.Sprint("page ", i)] = []byte(page)
 	}
