@@ -17,9 +17,10 @@ import (
 // follows html.Parse's tree construction step by step, but only where the
 // tree is built in document order: elements appended to the current one,
 // closed by their own end tags or implied ones (tables, SVG and MathML
-// included). When the page needs nodes moved or copied (text a table
-// foster-parents, misnested formatting elements, breaking out of SVG),
-// templates or framesets, ok is false and the caller builds the tree
+// included, and formatting elements reopened as copies). When the page
+// needs nodes moved (text a table foster-parents, a formatting element
+// closed around a block, breaking out of SVG), templates or framesets, ok
+// is false and the caller builds the tree
 // instead; what streamHTML returns with ok is what the tree walk gives
 // (FuzzHTMLStream and TestHTMLStreamTagSoup check it).
 func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, ok bool) {
