@@ -20,9 +20,9 @@ import (
 // included, and formatting elements reopened as copies). When the page
 // needs nodes moved (text a table foster-parents, a formatting element
 // closed around a block, breaking out of SVG), templates or framesets, ok
-// is false and the caller builds the tree
-// instead; what streamHTML returns with ok is what the tree walk gives
-// (FuzzHTMLStream and TestHTMLStreamTagSoup check it).
+// is false and the caller builds the tree instead; what streamHTML
+// returns with ok is what the tree walk gives (FuzzHTMLStream and
+// TestHTMLStreamTagSoup check it).
 func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, ok bool) {
 	s := newHTMLStream(data)
 	var b *builder
