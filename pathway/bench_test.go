@@ -43,12 +43,39 @@ func BenchmarkMarshalYAML(b *testing.B) {
 
 // BenchmarkParseAdversarial parses 1 MiB pages of the adversarial shapes of
 // TestParseScalesLinearly: one huge section, one enormous line, many tiny
-// sections.
+// sections, dense HTML elements.
 func BenchmarkParseAdversarial(b *testing.B) {
 	for _, s := range scaleShapes() {
 		switch s.name {
-		case "archetypes", "summary", "long-intro-line", "tiny-mixed-sections", "skills":
+		case "archetypes", "summary", "long-intro-line", "tiny-mixed-sections", "skills",
+			"dense-elements", "dense-element-lines", "dense-table-icons":
 			b.Run(s.file+"/"+s.name, func(b *testing.B) { benchParse(b, s.file, s.page(1<<20)) })
 		}
+	}
+}
+
+// BenchmarkParseHTMLTree imports the HTML adversarial shapes of 1 MiB by
+// way of the parsed tree, as pages the stream leaves to it (tables that
+// move text, misnested formatting) are: the cost of those pages.
+func BenchmarkParseHTMLTree(b *testing.B) {
+	for _, s := range scaleShapes() {
+		switch s.name {
+		case "summary", "tiny-mixed-sections", "dense-elements", "dense-table-icons":
+		default:
+			continue
+		}
+		if s.file != "page.html" {
+			continue
+		}
+		data := s.page(1 << 20)
+		b.Run(s.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := parseHTMLTree(s.file, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -22,6 +22,7 @@ type builder struct {
 	triple      int  // position in a reading/course entry: 0 title next, 1 authors/provider, 2 description
 	lastLine    int
 	docURL      string // the document's own URL, when it names one
+	usedDocURL  bool   // a line was read differently for docURL being set or not
 	resolveHref func(string) (string, bool)
 	// fallbackTitle is the HTML <title>, used when the body names no title.
 	fallbackTitle string
@@ -72,9 +73,12 @@ func (b *builder) add(l line) {
 	if isChrome(t) {
 		return
 	}
-	if b.sec == secPreamble && b.docURL == "" && !strings.ContainsAny(t, " \t") && isAbsHTTP(t) {
-		b.docURL = t
-		return
+	if b.sec == secPreamble && !strings.ContainsAny(t, " \t") && isAbsHTTP(t) {
+		b.usedDocURL = true
+		if b.docURL == "" {
+			b.docURL = t
+			return
+		}
 	}
 	if sec, ok := headingSection(t); ok && (l.heading > 0 || !l.item) {
 		b.open(sec, l.n)

@@ -15,6 +15,15 @@ import (
 // styles, navigation and the site's header and footer, and takes role URLs
 // from the archetype links.
 func parseHTML(name string, data []byte) (*Pathway, []Warning, error) {
+	if p, ws, err, ok := streamHTML(name, data); ok {
+		return p, ws, err
+	}
+	return parseHTMLTree(name, data)
+}
+
+// parseHTMLTree is parseHTML by way of the parsed tree, for the pages
+// streamHTML leaves to it.
+func parseHTMLTree(name string, data []byte) (*Pathway, []Warning, error) {
 	return parseHTMLMarked(name, annotateLines(data))
 }
 
@@ -207,7 +216,7 @@ func textOf(n *html.Node) string {
 // list item or other block, with the anchors inside it.
 type htmlCollector struct {
 	emit    func(line)
-	buf     strings.Builder
+	buf     []byte
 	links   []link
 	heading int
 	item    int // depth of open <li>
@@ -242,7 +251,7 @@ func (c *htmlCollector) walk(n *html.Node, inContent bool) {
 		if c.bufLine == 0 && strings.TrimSpace(n.Data) != "" {
 			c.bufLine = c.line
 		}
-		c.buf.WriteString(n.Data)
+		c.buf = append(c.buf, n.Data...)
 		return
 	case html.ElementNode:
 	case html.DocumentNode:
@@ -298,10 +307,85 @@ func collapse(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// collapseClean is cleanSpace(collapse(string(b))). Text whose only white
+// space is ASCII and that holds nothing cleanSpace changes (controls,
+// U+00A0, U+200B, U+FEFF) is folded in one pass and at most one
+// allocation; other text goes the long way.
+func collapseClean(b []byte) string {
+	n, space, folded := 0, false, true
+	for i, c := range b {
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			// Folding changes nothing where a lone space stands between
+			// words.
+			folded = folded && c == ' ' && !space && i > 0 && i < len(b)-1
+			space = true
+			continue
+		case c < 0x20 || c == 0x7f || c >= 0xc2 && needsCleaning(b[i:]):
+			return cleanSpace(collapse(string(b)))
+		}
+		if space && n > 0 {
+			n++
+		}
+		n++
+		space = false
+	}
+	if folded {
+		return string(b)
+	}
+	if n == 0 {
+		return ""
+	}
+	var out strings.Builder
+	out.Grow(n)
+	space = false
+	for _, c := range b {
+		if c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' {
+			space = true
+			continue
+		}
+		if space && out.Len() > 0 {
+			out.WriteByte(' ')
+		}
+		out.WriteByte(c)
+		space = false
+	}
+	return out.String()
+}
+
+// needsCleaning tells whether the character b starts with is one that
+// strings.Fields splits at or cleanSpace changes, apart from ASCII: C1
+// controls and U+00A0 (lead byte 0xC2), U+1680, U+2000–U+200B, U+2028,
+// U+2029, U+202F, U+205F, U+3000 and U+FEFF. Other bytes, invalid UTF-8
+// included, are neither.
+func needsCleaning(b []byte) bool {
+	at := func(i int) byte {
+		if i < len(b) {
+			return b[i]
+		}
+		return 0
+	}
+	switch b[0] {
+	case 0xc2:
+		return at(1) >= 0x80 && at(1) <= 0xa0
+	case 0xe1:
+		return at(1) == 0x9a && at(2) == 0x80
+	case 0xe2:
+		b1, b2 := at(1), at(2)
+		return b1 == 0x80 && (b2 >= 0x80 && b2 <= 0x8b || b2 == 0xa8 || b2 == 0xa9 || b2 == 0xaf) ||
+			b1 == 0x81 && b2 == 0x9f
+	case 0xe3:
+		return at(1) == 0x80 && at(2) == 0x80
+	case 0xef:
+		return at(1) == 0xbb && at(2) == 0xbf
+	}
+	return false
+}
+
 // flush emits the pending text as a line.
 func (c *htmlCollector) flush() {
-	t := cleanSpace(collapse(c.buf.String()))
-	c.buf.Reset()
+	t := collapseClean(c.buf)
+	c.buf = c.buf[:0]
 	links, n := c.links, c.bufLine
 	c.links, c.bufLine = nil, 0
 	if t == "" {

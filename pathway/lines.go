@@ -114,9 +114,17 @@ var suspect = func() (t [256]bool) {
 // trimMarker strips leading symbols (emoji, arrows, variation selectors)
 // and spaces: what is left starts with a letter or digit.
 func trimMarker(s string) string {
-	return strings.TrimLeftFunc(s, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return strings.TrimLeftFunc(s[i:], func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+			})
+		case 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9':
+			return s[i:]
+		}
+	}
+	return ""
 }
 
 // startsWithSymbol reports whether s opens with an emoji or other symbol.
@@ -322,7 +330,9 @@ func isChrome(s string) bool {
 	if strings.HasPrefix(s, "←") {
 		return true
 	}
-	if len(s) > 30 {
+	// No character but l, L, b and B folds to the first letter of those
+	// below: most lines are told apart by their first byte.
+	if len(s) > 30 || s == "" || s[0]|0x20 != 'l' && s[0]|0x20 != 'b' {
 		return false
 	}
 	for _, c := range []string{"learning pathway", "learning pathways", "back to learning pathways"} {
@@ -336,23 +346,46 @@ func isChrome(s string) bool {
 // titleLike reports whether s reads as a title rather than a sentence:
 // short, and not ending in sentence punctuation.
 func titleLike(s string) bool {
-	if s == "" || utf8.RuneCountInString(s) > 120 || len(strings.Fields(s)) > 16 {
+	if s == "" || utf8.RuneCountInString(s) > 120 || wordCount(s) > 16 {
 		return false
 	}
 	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s, "\"'”’)]*"))
 	return !strings.ContainsRune(".!?;:,…", last)
 }
 
+// wordCount is len(strings.Fields(s)), without making the slice: the
+// line tests ask it of every line.
+func wordCount(s string) int {
+	n, inWord := 0, false
+	for i := 0; i < len(s); {
+		c := s[i]
+		var space bool
+		if c < utf8.RuneSelf {
+			space = c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
+		if !space && !inWord {
+			n++
+		}
+		inWord = !space
+	}
+	return n
+}
+
 // proseLike reports whether s reads as a sentence of several words.
 func proseLike(s string) bool {
 	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s, "\"'”’)]*"))
-	return strings.ContainsRune(".!?…", last) && len(strings.Fields(s)) >= 6
+	return strings.ContainsRune(".!?…", last) && wordCount(s) >= 6
 }
 
 // roleLike reports whether s can be a role title: a few words, capitalised,
 // without sentence punctuation.
 func roleLike(s string) bool {
-	if s != strings.TrimSpace(s) || s == "" || utf8.RuneCountInString(s) > 80 || len(strings.Fields(s)) > 8 {
+	if s != strings.TrimSpace(s) || s == "" || utf8.RuneCountInString(s) > 80 || wordCount(s) > 8 {
 		return false
 	}
 	first, _ := utf8.DecodeRuneInString(s)

@@ -69,7 +69,8 @@ func htmlPage(text func(int) []byte) func(int) []byte {
 
 // scaleShapes are the adversarial page shapes: each section grown to the
 // whole page, one enormous line, and many tiny sections, as text and HTML,
-// plus the same volume in canonical YAML.
+// plus dense HTML of many tiny elements and the same volume in canonical
+// YAML.
 func scaleShapes() []shape {
 	bullet := func(i int) string {
 		return fmt.Sprintf("  • Extra bullet line %d that says something about platforms.\n", i)
@@ -118,6 +119,30 @@ func scaleShapes() []shape {
 			return repeatTo(size, yamlOK+field+":\n", "", unit)
 		}}
 	}
+	// Dense HTML: many small elements rather than much text, the shape
+	// where the HTML parser's work per element dominates.
+	denseHTML := func(sep string) func(int) []byte {
+		return func(size int) []byte {
+			head := "<!doctype html><html><head><title>A Role to B Role</title></head><body><main>\n" +
+				"<h1>A Role to B Role</h1><p>🕑 6-12 months Engineering</p><p>One summary sentence of several plain words.</p>\n"
+			tail := "\n<h2>📋 Role Archetypes</h2><p>Review both roles.</p>\n" +
+				`<p><a href="https://h.example/a">A Role Archetype</a> <a href="https://h.example/b">B Role Archetype</a></p></main></body></html>` + "\n"
+			return repeatTo(size, head, tail, func(i int) string {
+				return strings.Join([]string{"<h2>Skills to Develop</h2>", "<ul>", fmt.Sprintf("<li>a skill %d</li>", i),
+					"</ul>", "<h2>Unknown</h2>", "<p>x</p>", ""}, sep)
+			})
+		}
+	}
+	out = append(out,
+		shape{"dense-elements", "page.html", denseHTML("")},
+		shape{"dense-element-lines", "page.html", denseHTML("\n")},
+		shape{"dense-table-icons", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2><table>\n", "</table>\n",
+				func(i int) string {
+					return fmt.Sprintf(`<tr><td>a skill %d</td><td><svg viewBox="0 0 1 1"><path d="M0"/></svg></td></tr>`+"\n", i)
+				})
+		}},
+	)
 	return append(out,
 		yamlBody("skills", func(i int) string { return fmt.Sprintf("  - skill %d about platforms\n", i) }),
 		yamlBody("summary", func(i int) string {
