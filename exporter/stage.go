@@ -243,7 +243,7 @@ func checkTarget(dir string, o WriteOptions) (target, error) {
 }
 
 // isOurs reports whether dir holds a manifest pathwaysync wrote (its
-// header: a 10k-pathway manifest is 35 MB); err is ErrNotOurs wrapped with
+// header: a 10k-pathway root manifest is 2 MB); err is ErrNotOurs wrapped with
 // the reason when the manifest is there but not pathwaysync's.
 func isOurs(dir string) (bool, error) {
 	mf := filepath.Join(dir, manifest.FileName)
