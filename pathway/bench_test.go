@@ -43,12 +43,12 @@ func BenchmarkMarshalYAML(b *testing.B) {
 
 // BenchmarkParseAdversarial parses 1 MiB pages of the adversarial shapes of
 // TestParseScalesLinearly: one huge section, one enormous line, many tiny
-// sections, dense HTML elements.
+// sections, dense HTML elements, markup only the HTML tree puts in order.
 func BenchmarkParseAdversarial(b *testing.B) {
 	for _, s := range scaleShapes() {
 		switch s.name {
 		case "archetypes", "summary", "long-intro-line", "tiny-mixed-sections", "skills",
-			"dense-elements", "dense-element-lines", "dense-table-icons":
+			"dense-elements", "dense-element-lines", "dense-table-icons", "misnested-blocks", "table-text":
 			b.Run(s.file+"/"+s.name, func(b *testing.B) { benchParse(b, s.file, s.page(1<<20)) })
 		}
 	}
@@ -60,7 +60,7 @@ func BenchmarkParseAdversarial(b *testing.B) {
 func BenchmarkParseHTMLTree(b *testing.B) {
 	for _, s := range scaleShapes() {
 		switch s.name {
-		case "summary", "tiny-mixed-sections", "dense-elements", "dense-table-icons":
+		case "summary", "tiny-mixed-sections", "dense-elements", "dense-table-icons", "misnested-blocks", "table-text":
 		default:
 			continue
 		}

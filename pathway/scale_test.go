@@ -142,6 +142,17 @@ func scaleShapes() []shape {
 					return fmt.Sprintf(`<tr><td>a skill %d</td><td><svg viewBox="0 0 1 1"><path d="M0"/></svg></td></tr>`+"\n", i)
 				})
 		}},
+		// Markup only the HTML tree puts in order, read by way of the
+		// parsed tree: formatting closed around a block (the adoption
+		// agency moves the block), and text a table moves out of itself.
+		shape{"misnested-blocks", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
+				func(i int) string { return fmt.Sprintf("<b><p>a skill %d</b></p>\n", i) })
+		}},
+		shape{"table-text", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
+				func(i int) string { return fmt.Sprintf("<table>a skill %d<tr><td>x</td></tr></table>\n", i) })
+		}},
 	)
 	return append(out,
 		yamlBody("skills", func(i int) string { return fmt.Sprintf("  - skill %d about platforms\n", i) }),
