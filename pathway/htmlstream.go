@@ -433,13 +433,8 @@ func (s *htmlStream) beforeHead(t *htmlToken) bool {
 func (s *htmlStream) inHead(t *htmlToken) bool {
 	switch t.tt {
 	case html.TextToken:
-		rest := trimLeftSpace(t.text)
-		if len(rest) < len(t.text) {
-			s.text(t.text[:len(t.text)-len(rest)])
-			if len(rest) == 0 {
-				return true
-			}
-			t.text = rest
+		if s.leadingSpace(t) {
+			return true
 		}
 	case html.StartTagToken:
 		switch t.a {
@@ -482,13 +477,8 @@ func (s *htmlStream) inHead(t *htmlToken) bool {
 func (s *htmlStream) afterHead(t *htmlToken) bool {
 	switch t.tt {
 	case html.TextToken:
-		rest := trimLeftSpace(t.text)
-		if len(rest) < len(t.text) {
-			s.text(t.text[:len(t.text)-len(rest)])
-			if len(rest) == 0 {
-				return true
-			}
-			t.text = rest
+		if s.leadingSpace(t) {
+			return true
 		}
 	case html.StartTagToken:
 		switch t.a {
@@ -1505,13 +1495,8 @@ func (s *htmlStream) inCaption(t *htmlToken) bool {
 func (s *htmlStream) inColumnGroup(t *htmlToken) bool {
 	switch t.tt {
 	case html.TextToken:
-		rest := trimLeftSpace(t.text)
-		if len(rest) < len(t.text) {
-			s.text(t.text[:len(t.text)-len(rest)])
-			if len(rest) == 0 {
-				return true
-			}
-			t.text = rest
+		if s.leadingSpace(t) {
+			return true
 		}
 	case html.CommentToken:
 		s.comment()
@@ -1722,4 +1707,17 @@ func hasNonSpace(d []byte) bool {
 		i += size
 	}
 	return false
+}
+
+// leadingSpace inserts the white space t's text starts with, as the modes
+// around <head> and after the body keep it in place, and leaves t the
+// rest; it reports whether nothing is left.
+func (s *htmlStream) leadingSpace(t *htmlToken) bool {
+	rest := trimLeftSpace(t.text)
+	if len(rest) == len(t.text) {
+		return false
+	}
+	s.text(t.text[:len(t.text)-len(rest)])
+	t.text = rest
+	return len(rest) == 0
 }
