@@ -228,6 +228,9 @@ func readSecretFile(key, path string) (string, error) {
 
 // Sync runs one sync.
 func (s *daemonSync) Sync(ctx context.Context, t daemon.Trigger) (*daemon.Outcome, error) {
+	// The collector works as hard as sync's during a sync (renders and
+	// request bodies are garbage at once), and as usual between syncs.
+	defer syncGC()()
 	log := daemon.Logger(ctx, s.log)
 	if err := s.refreshSecrets(ctx); err != nil {
 		return nil, fmt.Errorf("re-read secrets: %w", err)

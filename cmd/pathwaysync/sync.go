@@ -111,7 +111,8 @@ func (a *app) runSync(cmd *cobra.Command, o syncOptions, args []string) error {
 	return nil
 }
 
-// syncGCPercent is sync's collector target (GOGC=30). Its live data is
+// syncGCPercent is the collector target of a sync, by `sync` or during
+// one of serve's (GOGC=30). Its live data is
 // small (the model while rendering, then the compressed tree and the
 // repository's state) and its garbage plentiful (every file is rendered,
 // compressed, read back and written into request bodies), so a tighter
