@@ -48,7 +48,8 @@ func BenchmarkParseAdversarial(b *testing.B) {
 	for _, s := range scaleShapes() {
 		switch s.name {
 		case "archetypes", "summary", "long-intro-line", "tiny-mixed-sections", "skills",
-			"dense-elements", "dense-element-lines", "dense-table-icons", "misnested-blocks", "table-text":
+			"dense-elements", "dense-element-lines", "dense-table-icons", "misnested-blocks", "table-text",
+			"misnested-links", "table-text-late":
 			b.Run(s.file+"/"+s.name, func(b *testing.B) { benchParse(b, s.file, s.page(1<<20)) })
 		}
 	}
@@ -60,7 +61,7 @@ func BenchmarkParseAdversarial(b *testing.B) {
 func BenchmarkParseHTMLTree(b *testing.B) {
 	for _, s := range scaleShapes() {
 		switch s.name {
-		case "summary", "tiny-mixed-sections", "dense-elements", "dense-table-icons", "misnested-blocks", "table-text":
+		case "summary", "tiny-mixed-sections", "dense-elements", "dense-table-icons", "misnested-links", "table-text-late":
 		default:
 			continue
 		}

@@ -14,13 +14,16 @@ import (
 
 // streamHTML imports a page straight from the tokenizer, without building
 // the tree: building it (html.Parse) was most of the import's time. It
-// follows html.Parse's tree construction step by step, but only where the
-// tree is built in document order: elements appended to the current one,
-// closed by their own end tags or implied ones (tables, SVG and MathML
-// included, and formatting elements reopened as copies). When the page
-// needs nodes moved (text a table foster-parents, a formatting element
-// closed around a block, breaking out of SVG), templates or framesets, ok
-// is false and the caller builds the tree instead; what streamHTML
+// follows html.Parse's tree construction step by step: elements appended
+// to the current one, closed by their own end tags or implied ones
+// (tables, SVG and MathML included, formatting elements reopened as
+// copies), and the nodes the tree builder moves where the walk reads them
+// as the page has them: a block the adoption agency moves out of a
+// formatting element, content a table foster-parents before itself while
+// the table has given the walk nothing yet. Where a move would change what
+// the walk reads (a link split in two around a block, text moved before
+// the table's own content), breaking out of SVG, templates or framesets,
+// ok is false and the caller builds the tree instead; what streamHTML
 // returns with ok is what the tree walk gives (FuzzHTMLStream and
 // TestHTMLStreamTagSoup check it).
 func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, ok bool) {
@@ -114,12 +117,22 @@ type openElem struct {
 	id       int    // tells elements apart where html.Parse compares nodes
 	ownLine  int    // the line of its start tag; 0 when implied
 	line     int    // ownLine, or the enclosing element's line
-	skip     bool   // inside an element the walk skips, or skipped itself
-	content  bool   // inside <main>, <article> or <section>
-	kind     uint16 // atomKinds; for SVG and MathML, kindSpecial or 0
-	ns       namespace
-	hidden   bool // inside <script>, <style> or <template>, where readHead does not look
-	hasChild bool
+	lineFrom int    // id of the element line comes from
+	lineUsed bool   // a line emitted took its line from this element
+	// For a table: whether the walk had nothing pending when it opened
+	// (so content foster-parented before it can still start a line of its
+	// own), and the lines emitted by then or by its last such content.
+	fosterClean   bool
+	fosterEmitted int
+	fostered      bool // placed before a table, or inside such an element
+	fosterHeading int  // the walk's heading and item depth where the table is
+	fosterItem    int
+	skip          bool   // inside an element the walk skips, or skipped itself
+	content       bool   // inside <main>, <article> or <section>
+	kind          uint16 // atomKinds; for SVG and MathML, kindSpecial or 0
+	ns            namespace
+	hidden        bool // inside <script>, <style> or <template>, where readHead does not look
+	hasChild      bool
 }
 
 // htmlToken is the token being processed, as far as the importer needs it.
@@ -181,6 +194,29 @@ type htmlStream struct {
 	// takes for raw text; foreignRawText tells whether its text has come.
 	foreignRaw     string
 	foreignRawText bool
+
+	// bufFrom is the id of the element the pending text's line comes
+	// from: the adoption agency may move that text into another element.
+	bufFrom int
+	// fostering is html.Parse's fosterParenting: a token the table modes
+	// leave to <body>'s rules, whose nodes go before the table.
+	fostering bool
+	// fosterOwed: content went before a table since the walk last
+	// flushed; the walk flushes it on entering the table, before the
+	// table's own content.
+	fosterOwed bool
+}
+
+// flush emits the pending text as a line, marking the element whose line
+// it took.
+func (s *htmlStream) flush() {
+	if s.c.bufLine != 0 {
+		if i := s.index(s.bufFrom); i >= 0 {
+			s.stack[i].lineUsed = true
+		}
+	}
+	s.bufFrom, s.fosterOwed = 0, false
+	s.c.flush()
 }
 
 // run reads the whole page; false when it needs the tree builder.
@@ -198,7 +234,7 @@ func (s *htmlStream) run() bool {
 	}
 	// The walk leaves the elements still open at the end of the page.
 	s.popTo(0)
-	s.c.flush()
+	s.flush()
 	return !s.bad
 }
 
@@ -867,42 +903,160 @@ func (s *htmlStream) endInBody(t *htmlToken) bool {
 	return true
 }
 
-// endFormatting is the adoption agency algorithm where it moves no node:
-// the formatting element is closed with what is open inside it. A
-// special element open inside it (the furthest block) would be moved.
+// endFormatting is html.Parse's adoption agency algorithm, run on the
+// stack of open elements and the list of active formatting elements. The
+// nodes it moves keep their document order, so the walk's lines stay as
+// they were, but for three things the tree builder is left to: a node
+// moved out of a table (foster parenting), an <a> split in two (its link
+// text would be), and text that took its line from the furthest block
+// after a line was emitted from it (the formatting element's copy gives
+// that text its own line, see adoptLines).
 func (s *htmlStream) endFormatting(a atom.Atom) {
 	if top := s.top(); top.a == a && s.afeIndex(top.id) < 0 {
 		s.pop()
 		return
 	}
-	fe := -1
-	for i := len(s.afe) - 1; i >= 0 && !s.afe[i].marker; i-- {
-		if s.afe[i].a == a {
-			fe = i
-			break
+	for range 8 {
+		fe := -1
+		for i := len(s.afe) - 1; i >= 0 && !s.afe[i].marker; i-- {
+			if s.afe[i].a == a {
+				fe = i
+				break
+			}
 		}
-	}
-	if fe < 0 {
-		s.endOther(a, "")
-		return
-	}
-	id := s.afe[fe].id
-	k := s.index(id)
-	if k < 0 {
-		s.afe = slices.Delete(s.afe, fe, fe+1)
-		return
-	}
-	if s.inScope(scopeDefault, a) < 0 {
-		return
-	}
-	for _, e := range s.stack[k+1:] {
-		if e.kind&kindSpecial != 0 {
+		if fe < 0 {
+			s.endOther(a, "")
+			return
+		}
+		id := s.afe[fe].id
+		k := s.index(id)
+		if k < 0 {
+			s.afe = slices.Delete(s.afe, fe, fe+1)
+			return
+		}
+		if s.inScope(scopeDefault, a) < 0 {
+			return
+		}
+		fb := -1
+		for i := k + 1; i < len(s.stack); i++ {
+			if s.stack[i].kind&kindSpecial != 0 {
+				fb = i
+				break
+			}
+		}
+		if fb < 0 {
+			s.popTo(k)
+			s.afeRemove(id)
+			return
+		}
+		if !s.adoptable(k, fb) {
 			s.bad = true
 			return
 		}
+		s.adopt(fe, k, fb)
 	}
-	s.popTo(k)
-	s.afeRemove(id)
+}
+
+// adoptable tells whether the adoption agency moving stack[fb] out of
+// stack[k] leaves the walk's lines as the stream has them.
+func (s *htmlStream) adoptable(k, fb int) bool {
+	switch ca := s.stack[k-1]; {
+	case ca.ns == nsHTML && (ca.a == atom.Table || ca.a == atom.Tbody || ca.a == atom.Tfoot ||
+		ca.a == atom.Thead || ca.a == atom.Tr):
+		return false // foster parenting
+	}
+	ca := s.stack[k-1]
+	for _, e := range s.stack[k:fb] {
+		if e.ns != nsHTML || e.a == atom.A || e.hidden || e.skip != ca.skip || e.content != ca.content {
+			return false
+		}
+	}
+	// The furthest block goes into the common ancestor: its flags must be
+	// what they would have been there (an element the stack no longer
+	// holds, such as a <form> closed early, may have set them).
+	f, b := s.stack[k], s.stack[fb]
+	skip := ca.skip || b.kind&kindSkipped != 0 || (!ca.content && (b.a == atom.Header || b.a == atom.Footer))
+	content := ca.content || b.a == atom.Main || b.a == atom.Article || b.a == atom.Section
+	if b.ns != nsHTML || b.a == atom.A || b.hidden != ca.hidden || b.skip != skip || (!skip && b.content != content) {
+		return false
+	}
+	if f.ownLine == 0 || b.ownLine == 0 {
+		return false
+	}
+	// The furthest block's children move into a copy of the formatting
+	// element, whose line attribute is the formatting element's: text
+	// that took the block's line now takes that one.
+	return f.ownLine == b.ownLine || !b.lineUsed
+}
+
+// adopt is one round of the adoption agency's outer loop: stack[k] is the
+// formatting element, afe[fe] its entry, stack[fb] the furthest block.
+func (s *htmlStream) adopt(fe, k, fb int) {
+	f, fbID := s.stack[k], s.stack[fb].id
+	bookmark := fe
+	lastNode := fbID
+	for x, j := fb, 0; ; {
+		j++
+		x--
+		node := s.stack[x]
+		if x == k {
+			break
+		}
+		ni := s.afeIndex(node.id)
+		if j > 3 && ni >= 0 {
+			// html.Parse leaves the node on the stack here.
+			s.afe = slices.Delete(s.afe, ni, ni+1)
+			if ni <= bookmark {
+				bookmark--
+			}
+			continue
+		}
+		if ni < 0 {
+			s.stack = slices.Delete(s.stack, x, x+1)
+			continue
+		}
+		s.ids++
+		s.afe[ni].id = s.ids
+		s.stack[x].id, s.stack[x].lineFrom, s.stack[x].hasChild = s.ids, s.ids, true
+		if lastNode == fbID {
+			bookmark = ni + 1
+		}
+		lastNode = s.ids
+	}
+	// The copy of the formatting element takes the furthest block's
+	// children and goes just above it.
+	fbi := s.index(fbID)
+	b := &s.stack[fbi]
+	s.ids++
+	clone := f
+	clone.id, clone.lineFrom, clone.line = s.ids, s.ids, f.ownLine
+	clone.skip, clone.content, clone.hidden = b.skip, b.content, b.hidden
+	clone.hasChild, clone.lineUsed = b.hasChild, false
+	b.hasChild = true
+	s.adoptLines(fbID, clone)
+	entry := s.afe[s.afeIndex(f.id)]
+	entry.id = clone.id
+	if old := s.afeIndex(f.id); old >= 0 && old < bookmark {
+		bookmark--
+	}
+	s.afeRemove(f.id)
+	s.afe = slices.Insert(s.afe, bookmark, entry)
+	s.stack = slices.Delete(s.stack, k, k+1)
+	s.stack = slices.Insert(s.stack, s.index(fbID)+1, clone)
+}
+
+// adoptLines gives the copy of the formatting element the lines that came
+// from the furthest block, whose children it takes: the pending text's and
+// those of the open elements inside that have no line of their own.
+func (s *htmlStream) adoptLines(fbID int, clone openElem) {
+	if s.c.bufLine != 0 && s.bufFrom == fbID {
+		s.c.bufLine, s.bufFrom = clone.line, clone.id
+	}
+	for i := s.index(fbID) + 1; i < len(s.stack); i++ {
+		if e := &s.stack[i]; e.lineFrom == fbID {
+			e.line, e.lineFrom = clone.line, clone.id
+		}
+	}
 }
 
 // addFormatting puts the element t just opened on the list of active
@@ -1082,14 +1236,23 @@ func (s *htmlStream) push(e openElem) {
 func (s *htmlStream) insert(t *htmlToken) {
 	a, kind := t.a, t.kind
 	s.ids++
-	e := openElem{a: a, kind: kind, name: t.name, id: s.ids, ownLine: t.line, line: t.line}
+	e := openElem{a: a, kind: kind, name: t.name, id: s.ids, ownLine: t.line, line: t.line, lineFrom: s.ids}
 	var parent openElem
 	if len(s.stack) > 0 {
-		parent = *s.top()
-		s.top().hasChild = true
+		p := s.top()
+		if s.fosterTarget() {
+			p = s.fosterParent()
+			e.fostered = true
+		}
+		parent = *p
+		p.hasChild = true
+		e.fostered = e.fostered || parent.fostered
+	}
+	if a == atom.Table && !parent.skip {
+		e.fosterClean = !hasNonSpace(s.c.buf) && len(s.c.links) == 0
 	}
 	if e.line == 0 {
-		e.line = parent.line
+		e.line, e.lineFrom = parent.line, parent.lineFrom
 	}
 	e.hidden = parent.hidden || a == atom.Script || a == atom.Style || a == atom.Template
 	switch {
@@ -1114,12 +1277,12 @@ func (s *htmlStream) insert(t *htmlToken) {
 	case parent.skip:
 		e.skip = true
 	case kind&kindSkipped != 0 || (!parent.content && (a == atom.Header || a == atom.Footer)):
-		s.c.flush()
+		s.flush()
 		e.skip = true
 	default:
 		e.content = parent.content || a == atom.Main || a == atom.Article || a == atom.Section
 		if kind&kindBlock != 0 {
-			s.c.flush()
+			s.flush()
 		}
 		if kind&kindHeading != 0 {
 			s.c.heading = headingLevel[a]
@@ -1135,7 +1298,68 @@ func (s *htmlStream) insert(t *htmlToken) {
 			s.link, s.linkHref, s.linkText = true, t.href, s.linkText[:0]
 		}
 	}
+	if a == atom.Table {
+		e.fosterEmitted, e.fosterHeading, e.fosterItem = s.c.emitted, s.c.heading, s.c.item
+	}
 	s.push(e)
+}
+
+// fosterTarget tells whether what is inserted now goes before the table:
+// html.Parse's shouldFosterParent.
+func (s *htmlStream) fosterTarget() bool {
+	if !s.fostering {
+		return false
+	}
+	switch top := s.top(); top.a {
+	case atom.Table, atom.Tbody, atom.Tfoot, atom.Thead, atom.Tr:
+		return top.ns == nsHTML
+	}
+	return false
+}
+
+// lastTable is the index of the innermost open table, -1 when none.
+func (s *htmlStream) lastTable() int {
+	for i := len(s.stack) - 1; i >= 0; i-- {
+		if s.stack[i].a == atom.Table && s.stack[i].ns == nsHTML {
+			return i
+		}
+	}
+	return -1
+}
+
+// fosterParent is the element foster-parented nodes go into, before the
+// innermost table: the one the table was opened in.
+func (s *htmlStream) fosterParent() *openElem {
+	return &s.stack[s.lastTable()-1]
+}
+
+// fostered processes t, which the table modes leave to <body>'s rules with
+// what they insert placed before the innermost table. The walk reads that
+// content before the table's, so the stream can follow only while the
+// table has given the walk nothing: no line emitted since it opened but
+// by such content, and nothing pending when it opened (which this
+// content would have joined).
+func (s *htmlStream) fostered(t *htmlToken) bool {
+	ti := s.lastTable()
+	if ti < 1 {
+		s.bad = true
+		return true
+	}
+	tb := s.stack[ti]
+	pending := !s.fosterOwed && (hasNonSpace(s.c.buf) || len(s.c.links) > 0) // the table's own
+	moved := s.c.heading != tb.fosterHeading || s.c.item != tb.fosterItem    // by the table's content
+	if !tb.skip && (!tb.fosterClean || s.c.emitted != tb.fosterEmitted || pending || moved || (t.tt == html.TextToken && s.link)) {
+		s.bad = true
+		return true
+	}
+	s.fostering = true
+	consumed := s.inBody(t)
+	s.fostering = false
+	s.fosterOwed = true
+	if i := s.index(tb.id); i >= 0 {
+		s.stack[i].fosterEmitted = s.c.emitted
+	}
+	return consumed
 }
 
 // text appends text to the current element.
@@ -1144,6 +1368,12 @@ func (s *htmlStream) text(d []byte) {
 		return
 	}
 	top := s.top()
+	switch {
+	case s.fosterTarget():
+		top = s.fosterParent()
+	case s.fosterOwed && !top.fostered:
+		s.flush()
+	}
 	top.hasChild = true
 	if s.link {
 		s.linkText = append(s.linkText, d...)
@@ -1155,7 +1385,7 @@ func (s *htmlStream) text(d []byte) {
 		return
 	}
 	if s.c.bufLine == 0 && hasNonSpace(d) {
-		s.c.bufLine = top.line
+		s.c.bufLine, s.bufFrom = top.line, top.lineFrom
 	}
 	s.c.buf = append(s.c.buf, d...)
 }
@@ -1177,11 +1407,14 @@ func (s *htmlStream) pop() {
 	}
 	a := e.a
 	if a == atom.A {
+		if s.fosterOwed && !e.fostered {
+			s.flush()
+		}
 		s.c.links = append(s.c.links, link{text: cleanSpace(collapse(string(s.linkText))), href: s.linkHref})
 		s.link = false
 	}
 	if e.kind&kindBlock != 0 {
-		s.c.flush()
+		s.flush()
 	}
 	if e.kind&kindHeading != 0 {
 		s.c.heading = 0
@@ -1457,8 +1690,12 @@ func (s *htmlStream) inTable(t *htmlToken) bool {
 	case html.ErrorToken:
 		return s.inBody(t)
 	}
-	s.bad = true
-	return true
+	if t.tt == html.StartTagToken && t.a == atom.Input {
+		// type=hidden stays in the table; the stream does not read types.
+		s.bad = true
+		return true
+	}
+	return s.fostered(t)
 }
 
 func (s *htmlStream) inCaption(t *htmlToken) bool {

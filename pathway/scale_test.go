@@ -142,9 +142,9 @@ func scaleShapes() []shape {
 					return fmt.Sprintf(`<tr><td>a skill %d</td><td><svg viewBox="0 0 1 1"><path d="M0"/></svg></td></tr>`+"\n", i)
 				})
 		}},
-		// Markup only the HTML tree puts in order, read by way of the
-		// parsed tree: formatting closed around a block (the adoption
-		// agency moves the block), and text a table moves out of itself.
+		// Markup whose nodes html.Parse moves: formatting closed around a
+		// block (the adoption agency moves the block), and text a table
+		// moves out of itself (foster parenting).
 		shape{"misnested-blocks", "page.html", func(size int) []byte {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
 				func(i int) string { return fmt.Sprintf("<b><p>a skill %d</b></p>\n", i) })
@@ -152,6 +152,17 @@ func scaleShapes() []shape {
 		shape{"table-text", "page.html", func(size int) []byte {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
 				func(i int) string { return fmt.Sprintf("<table>a skill %d<tr><td>x</td></tr></table>\n", i) })
+		}},
+		// The same, where the stream cannot follow and the parsed tree
+		// reads the page: a link split in two around a block, and text a
+		// table moves before content of its own.
+		shape{"misnested-links", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
+				func(i int) string { return fmt.Sprintf("<a href=\"/r%d\"><p>a skill %d</a></p>\n", i, i) })
+		}},
+		shape{"table-text-late", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
+				func(i int) string { return fmt.Sprintf("<table><tr><td>x</td></tr>a skill %d</table>\n", i) })
 		}},
 	)
 	return append(out,
