@@ -222,7 +222,6 @@ type htmlCollector struct {
 	item    int // depth of open <li>
 	line    int // the line of the element being walked
 	bufLine int // the line where the pending text starts
-	emitted int // lines emitted so far
 }
 
 // skipped elements never hold pathway content.
@@ -392,6 +391,5 @@ func (c *htmlCollector) flush() {
 	if t == "" {
 		return
 	}
-	c.emitted++
 	c.emit(line{n: n, text: t, heading: c.heading, item: c.item > 0, links: links})
 }

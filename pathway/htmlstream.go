@@ -16,16 +16,17 @@ import (
 // the tree: building it (html.Parse) was most of the import's time. It
 // follows html.Parse's tree construction step by step: elements appended
 // to the current one, closed by their own end tags or implied ones
-// (tables, SVG and MathML included, formatting elements reopened as
-// copies), and the nodes the tree builder moves where the walk reads them
-// as the page has them: a block the adoption agency moves out of a
-// formatting element, content a table foster-parents before itself while
-// the table has given the walk nothing yet. Where a move would change what
-// the walk reads (a link split in two around a block, text moved before
-// the table's own content), breaking out of SVG, templates or framesets,
-// ok is false and the caller builds the tree instead; what streamHTML
-// returns with ok is what the tree walk gives (FuzzHTMLStream and
-// TestHTMLStreamTagSoup check it).
+// (tables, selects, SVG and MathML included, formatting elements reopened
+// as copies), templates (read only to where they end: the walk skips
+// them), and the nodes the tree builder moves where the walk still reads
+// them in an order the stream can give: a block the adoption agency moves
+// out of a formatting element, content a table foster-parents before
+// itself (a table's lines wait for it to close). Where a move would change
+// what the walk reads in ways the stream does not replay (a link split in
+// two around a block, a heading moved before a table), breaking out of
+// SVG, or a body that may become a frameset, ok is false and the caller
+// builds the tree instead; what streamHTML returns with ok is what the
+// tree walk gives (FuzzHTMLStream and TestHTMLStreamTagSoup check it).
 func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, ok bool) {
 	s := newHTMLStream(data)
 	var b *builder
@@ -42,7 +43,7 @@ func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, 
 			return resolve(base, href)
 		}
 	}
-	s.c.emit = func(l line) {
+	s.levels[0].c.emit = func(l line) {
 		if b == nil {
 			start(s.meta)
 		}
@@ -70,7 +71,7 @@ func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, 
 		h := s.meta
 		s = newHTMLStream(data)
 		start(h)
-		s.c.emit = b.add
+		s.levels[0].c.emit = b.add
 		if !s.run() {
 			return nil, nil, nil, false
 		}
@@ -81,7 +82,19 @@ func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, 
 }
 
 func newHTMLStream(data []byte) *htmlStream {
-	return &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), data: data, lineNo: 1}
+	return &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), data: data, lineNo: 1, levels: []*streamLevel{{}}, framesetOK: true}
+}
+
+// streamLevel is where the walk's lines go: the page's, or an open
+// table's, whose lines wait for the table to close, since content the
+// table moves before itself (foster parenting) may still come, and the
+// walk reads that first.
+type streamLevel struct {
+	c       htmlCollector
+	bufFrom int    // id of the element the pending text's line comes from
+	lines   []line // a table's, for the level it is in
+	// heading and item are the enclosing level's when the table opened.
+	heading, item int
 }
 
 // insertion modes of html.Parse that streamHTML follows.
@@ -119,20 +132,16 @@ type openElem struct {
 	line     int    // ownLine, or the enclosing element's line
 	lineFrom int    // id of the element line comes from
 	lineUsed bool   // a line emitted took its line from this element
-	// For a table: whether the walk had nothing pending when it opened
-	// (so content foster-parented before it can still start a line of its
-	// own), and the lines emitted by then or by its last such content.
-	fosterClean   bool
-	fosterEmitted int
-	fostered      bool // placed before a table, or inside such an element
-	fosterHeading int  // the walk's heading and item depth where the table is
-	fosterItem    int
-	skip          bool   // inside an element the walk skips, or skipped itself
-	content       bool   // inside <main>, <article> or <section>
-	kind          uint16 // atomKinds; for SVG and MathML, kindSpecial or 0
-	ns            namespace
-	hidden        bool // inside <script>, <style> or <template>, where readHead does not look
-	hasChild      bool
+	// level is the streamLevel of what the element holds; outer that of
+	// the element itself, which differs for a table.
+	level, outer int
+	fostered     bool   // placed before a table, or inside such an element
+	skip         bool   // inside an element the walk skips, or skipped itself
+	content      bool   // inside <main>, <article> or <section>
+	kind         uint16 // atomKinds; for SVG and MathML, kindSpecial or 0
+	ns           namespace
+	hidden       bool // inside <script>, <style> or <template>, where readHead does not look
+	hasChild     bool
 }
 
 // htmlToken is the token being processed, as far as the importer needs it.
@@ -171,7 +180,7 @@ type htmlStream struct {
 	pos  int // where the next token starts in data
 	// lineNo is the line data[counted] is on.
 	counted, lineNo int
-	c               htmlCollector
+	levels          []*streamLevel // the page's, then one per open table
 	meta            headInfo
 	bad             bool // the page needs the tree builder
 
@@ -195,28 +204,28 @@ type htmlStream struct {
 	foreignRaw     string
 	foreignRawText bool
 
-	// bufFrom is the id of the element the pending text's line comes
-	// from: the adoption agency may move that text into another element.
-	bufFrom int
 	// fostering is html.Parse's fosterParenting: a token the table modes
 	// leave to <body>'s rules, whose nodes go before the table.
 	fostering bool
-	// fosterOwed: content went before a table since the walk last
-	// flushed; the walk flushes it on entering the table, before the
-	// table's own content.
-	fosterOwed bool
+	// linkFostered: the open <a> went before a table.
+	linkFostered bool
+	// framesetOK is html.Parse's "frameset-ok" flag, as far as the stream
+	// follows it: where it may still be on, a <frameset> in the body is
+	// left to the tree builder.
+	framesetOK bool
 }
 
-// flush emits the pending text as a line, marking the element whose line
-// it took.
-func (s *htmlStream) flush() {
-	if s.c.bufLine != 0 {
-		if i := s.index(s.bufFrom); i >= 0 {
+// flush emits the pending text of level l as a line, marking the element
+// whose line it took.
+func (s *htmlStream) flush(l int) {
+	lv := s.levels[l]
+	if lv.c.bufLine != 0 {
+		if i := s.index(lv.bufFrom); i >= 0 {
 			s.stack[i].lineUsed = true
 		}
 	}
-	s.bufFrom, s.fosterOwed = 0, false
-	s.c.flush()
+	lv.bufFrom = 0
+	lv.c.flush()
 }
 
 // run reads the whole page; false when it needs the tree builder.
@@ -234,7 +243,7 @@ func (s *htmlStream) run() bool {
 	}
 	// The walk leaves the elements still open at the end of the page.
 	s.popTo(0)
-	s.flush()
+	s.flush(0)
 	return !s.bad
 }
 
@@ -486,7 +495,8 @@ func (s *htmlStream) inHead(t *htmlToken) bool {
 		case atom.Head:
 			return true
 		case atom.Template:
-			s.bad = true
+			s.insert(t)
+			s.skipTemplate()
 			return true
 		}
 	case html.EndTagToken:
@@ -523,9 +533,20 @@ func (s *htmlStream) afterHead(t *htmlToken) bool {
 		case atom.Body:
 			s.insert(t)
 			s.im = modeInBody
+			s.framesetOK = t.line == 0 // html.Parse turns it on for a body it implies
 			return true
-		case atom.Frameset, atom.Template:
+		case atom.Frameset:
 			s.bad = true
+			return true
+		case atom.Template:
+			// Into the head, which is closed again before the template's
+			// content comes.
+			s.push(s.head)
+			s.insert(t)
+			if i := s.index(s.head.id); i >= 0 {
+				s.stack = slices.Delete(s.stack, i, i+1)
+			}
+			s.skipTemplate()
 			return true
 		case atom.Base, atom.Basefont, atom.Bgsound, atom.Link, atom.Meta, atom.Noframes, atom.Script, atom.Style, atom.Title:
 			// The head takes them, though it is closed.
@@ -662,9 +683,15 @@ var special = atomSet(atom.Address, atom.Applet, atom.Area, atom.Article, atom.A
 	atom.Template, atom.Textarea, atom.Tfoot, atom.Th, atom.Thead, atom.Title, atom.Tr, atom.Track,
 	atom.Ul, atom.Wbr, atom.Xmp)
 
-// needTree are the start tags whose handling moves or copies nodes, or
-// switches to modes streamHTML does not follow.
-var needTree = atomSet(atom.Applet, atom.Marquee, atom.Object, atom.Select, atom.Template, atom.Frameset)
+// needTree are the start tags that switch to modes streamHTML does not
+// follow.
+var needTree = atomSet(atom.Frameset)
+
+// framesetOff are the start tags after which <body> can no longer become a
+// frameset: html.Parse's "frameset-ok" flag goes off.
+var framesetOff = atomSet(atom.Pre, atom.Listing, atom.Li, atom.Dd, atom.Dt, atom.Button, atom.Applet,
+	atom.Marquee, atom.Object, atom.Table, atom.Area, atom.Br, atom.Embed, atom.Img, atom.Image, atom.Keygen,
+	atom.Wbr, atom.Hr, atom.Textarea, atom.Xmp, atom.Iframe)
 
 func atomSet(as ...atom.Atom) map[atom.Atom]bool {
 	m := make(map[atom.Atom]bool, len(as))
@@ -689,6 +716,9 @@ func (s *htmlStream) inBody(t *htmlToken) bool {
 			s.reconstruct()
 		}
 		s.text(d)
+		if len(bytes.TrimLeft(d, htmlSpace)) > 0 {
+			s.framesetOK = false
+		}
 	case html.StartTagToken:
 		s.startInBody(t)
 	case html.EndTagToken:
@@ -701,9 +731,28 @@ func (s *htmlStream) inBody(t *htmlToken) bool {
 
 func (s *htmlStream) startInBody(t *htmlToken) {
 	a := t.a
+	if framesetOff[a] {
+		s.framesetOK = false
+	}
 	switch {
-	case t.kind&kindNeedTree != 0:
-		s.bad = true
+	case a == atom.Frameset:
+		// Ignored once the page has content; before, it replaces the body.
+		if s.framesetOK && len(s.stack) >= 2 && s.stack[1].a == atom.Body {
+			s.bad = true
+		}
+	case a == atom.Applet || a == atom.Marquee || a == atom.Object:
+		s.reconstruct()
+		s.insert(t)
+		s.afe = append(s.afe, afeEntry{marker: true})
+	case a == atom.Select:
+		// A <select> open in scope is closed by another.
+		if i := s.inScope(scopeDefault, atom.Select); i >= 0 {
+			s.popTo(i)
+			return
+		}
+		s.reconstruct()
+		s.insert(t)
+		s.framesetOK = false
 	case a == atom.Table:
 		switch s.quirks {
 		case quirksUnknown:
@@ -731,11 +780,14 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 			s.bad = true
 		}
 	case a == atom.Body:
-		if len(s.stack) >= 2 && s.stack[1].a == atom.Body && s.stack[1].ownLine == 0 {
-			s.bad = true
+		if len(s.stack) >= 2 && s.stack[1].a == atom.Body {
+			s.framesetOK = false
+			if s.stack[1].ownLine == 0 {
+				s.bad = true
+			}
 		}
 	case a == atom.Base || a == atom.Basefont || a == atom.Bgsound || a == atom.Link || a == atom.Meta ||
-		a == atom.Noframes || a == atom.Script || a == atom.Style || a == atom.Title:
+		a == atom.Noframes || a == atom.Script || a == atom.Style || a == atom.Title || a == atom.Template:
 		s.inHead(t)
 	case t.kind&kindClosesP != 0:
 		s.popUntil(scopeButton, atom.P)
@@ -809,6 +861,9 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 		s.pop()
 	case a == atom.Area || a == atom.Br || a == atom.Embed || a == atom.Img || a == atom.Keygen || a == atom.Wbr ||
 		a == atom.Input:
+		if a == atom.Input {
+			s.popUntil(scopeDefault, atom.Select)
+		}
 		s.reconstruct()
 		s.insert(t)
 		s.pop()
@@ -820,6 +875,9 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 			s.impliedEndTags(atom.P)
 			s.popUntil(scopeDefault, atom.P)
 		}
+		if s.inScope(scopeDefault, atom.Select) >= 0 {
+			s.impliedEndTags(0)
+		}
 		s.insert(t)
 		s.pop()
 	case a == atom.Textarea || a == atom.Iframe || a == atom.Noembed || a == atom.Noscript:
@@ -829,9 +887,15 @@ func (s *htmlStream) startInBody(t *htmlToken) {
 		s.reconstruct()
 		s.rawText(t)
 	case a == atom.Option || a == atom.Optgroup:
-		// No <select> is ever open here.
-		if s.top().a == atom.Option {
-			s.pop()
+		switch {
+		case s.inScope(scopeDefault, atom.Select) < 0:
+			if s.top().a == atom.Option {
+				s.pop()
+			}
+		case a == atom.Option:
+			s.impliedEndTags(atom.Optgroup)
+		default:
+			s.impliedEndTags(0)
 		}
 		s.reconstruct()
 		s.insert(t)
@@ -893,8 +957,13 @@ func (s *htmlStream) endInBody(t *htmlToken) bool {
 		s.popUntil(scopeDefault, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6)
 	case t.kind&kindFormatting != 0:
 		s.endFormatting(a)
-	case a == atom.Applet || a == atom.Marquee || a == atom.Object || a == atom.Template:
-		// Never open here: ignored.
+	case a == atom.Applet || a == atom.Marquee || a == atom.Object:
+		if i := s.inScope(scopeDefault, a); i >= 0 {
+			s.popTo(i)
+			s.clearFormatting()
+		}
+	case a == atom.Template:
+		// Never open here (skipTemplate reads templates whole): ignored.
 	case a == atom.Br:
 		s.process(&htmlToken{tt: html.StartTagToken, a: atom.Br, kind: atomKinds[atom.Br]})
 	default:
@@ -977,7 +1046,7 @@ func (s *htmlStream) adoptable(k, fb int) bool {
 	f, b := s.stack[k], s.stack[fb]
 	skip := ca.skip || b.kind&kindSkipped != 0 || (!ca.content && (b.a == atom.Header || b.a == atom.Footer))
 	content := ca.content || b.a == atom.Main || b.a == atom.Article || b.a == atom.Section
-	if b.ns != nsHTML || b.a == atom.A || b.hidden != ca.hidden || b.skip != skip || (!skip && b.content != content) {
+	if b.ns != nsHTML || b.a == atom.A || b.a == atom.Table || b.hidden != ca.hidden || b.skip != skip || (!skip && b.content != content) {
 		return false
 	}
 	if f.ownLine == 0 || b.ownLine == 0 {
@@ -1030,7 +1099,7 @@ func (s *htmlStream) adopt(fe, k, fb int) {
 	s.ids++
 	clone := f
 	clone.id, clone.lineFrom, clone.line = s.ids, s.ids, f.ownLine
-	clone.skip, clone.content, clone.hidden = b.skip, b.content, b.hidden
+	clone.skip, clone.content, clone.hidden, clone.level, clone.outer = b.skip, b.content, b.hidden, b.level, b.level
 	clone.hasChild, clone.lineUsed = b.hasChild, false
 	b.hasChild = true
 	s.adoptLines(fbID, clone)
@@ -1049,8 +1118,8 @@ func (s *htmlStream) adopt(fe, k, fb int) {
 // from the furthest block, whose children it takes: the pending text's and
 // those of the open elements inside that have no line of their own.
 func (s *htmlStream) adoptLines(fbID int, clone openElem) {
-	if s.c.bufLine != 0 && s.bufFrom == fbID {
-		s.c.bufLine, s.bufFrom = clone.line, clone.id
+	if lv := s.levels[clone.level]; lv.c.bufLine != 0 && lv.bufFrom == fbID {
+		lv.c.bufLine, lv.bufFrom = clone.line, clone.id
 	}
 	for i := s.index(fbID) + 1; i < len(s.stack); i++ {
 		if e := &s.stack[i]; e.lineFrom == fbID {
@@ -1248,9 +1317,8 @@ func (s *htmlStream) insert(t *htmlToken) {
 		p.hasChild = true
 		e.fostered = e.fostered || parent.fostered
 	}
-	if a == atom.Table && !parent.skip {
-		e.fosterClean = !hasNonSpace(s.c.buf) && len(s.c.links) == 0
-	}
+	e.level, e.outer = parent.level, parent.level
+	lv := s.levels[e.level]
 	if e.line == 0 {
 		e.line, e.lineFrom = parent.line, parent.lineFrom
 	}
@@ -1277,29 +1345,35 @@ func (s *htmlStream) insert(t *htmlToken) {
 	case parent.skip:
 		e.skip = true
 	case kind&kindSkipped != 0 || (!parent.content && (a == atom.Header || a == atom.Footer)):
-		s.flush()
+		s.flush(e.outer)
 		e.skip = true
+	case a == atom.Table:
+		// The walk flushes on entering the table, after what the table
+		// moves before itself: when the table closes.
+		e.content = parent.content
+		e.level = len(s.levels)
+		s.levels = append(s.levels, &streamLevel{heading: lv.c.heading, item: lv.c.item,
+			c: htmlCollector{heading: lv.c.heading, item: lv.c.item}})
+		nl := s.levels[e.level]
+		nl.c.emit = func(l line) { nl.lines = append(nl.lines, l) }
 	default:
 		e.content = parent.content || a == atom.Main || a == atom.Article || a == atom.Section
 		if kind&kindBlock != 0 {
-			s.flush()
+			s.flush(e.outer)
 		}
 		if kind&kindHeading != 0 {
-			s.c.heading = headingLevel[a]
+			lv.c.heading = headingLevel[a]
 		}
 		if a == atom.Li {
-			s.c.item++
+			lv.c.item++
 		}
 		if a == atom.A {
 			if s.link {
 				// An <a> in a table cell inside another.
 				s.bad = true
 			}
-			s.link, s.linkHref, s.linkText = true, t.href, s.linkText[:0]
+			s.link, s.linkHref, s.linkText, s.linkFostered = true, t.href, s.linkText[:0], e.fostered
 		}
-	}
-	if a == atom.Table {
-		e.fosterEmitted, e.fosterHeading, e.fosterItem = s.c.emitted, s.c.heading, s.c.item
 	}
 	s.push(e)
 }
@@ -1334,31 +1408,18 @@ func (s *htmlStream) fosterParent() *openElem {
 }
 
 // fostered processes t, which the table modes leave to <body>'s rules with
-// what they insert placed before the innermost table. The walk reads that
-// content before the table's, so the stream can follow only while the
-// table has given the walk nothing: no line emitted since it opened but
-// by such content, and nothing pending when it opened (which this
-// content would have joined).
+// what they insert placed before the innermost table: at the level the
+// table is in, whose lines come before the table's. An <a> open around
+// the table would take this text after the table's in its link text: the
+// tree builder reads that.
 func (s *htmlStream) fostered(t *htmlToken) bool {
-	ti := s.lastTable()
-	if ti < 1 {
-		s.bad = true
-		return true
-	}
-	tb := s.stack[ti]
-	pending := !s.fosterOwed && (hasNonSpace(s.c.buf) || len(s.c.links) > 0) // the table's own
-	moved := s.c.heading != tb.fosterHeading || s.c.item != tb.fosterItem    // by the table's content
-	if !tb.skip && (!tb.fosterClean || s.c.emitted != tb.fosterEmitted || pending || moved || (t.tt == html.TextToken && s.link)) {
+	if s.lastTable() < 1 || (s.link && !s.linkFostered) {
 		s.bad = true
 		return true
 	}
 	s.fostering = true
 	consumed := s.inBody(t)
 	s.fostering = false
-	s.fosterOwed = true
-	if i := s.index(tb.id); i >= 0 {
-		s.stack[i].fosterEmitted = s.c.emitted
-	}
 	return consumed
 }
 
@@ -1368,11 +1429,8 @@ func (s *htmlStream) text(d []byte) {
 		return
 	}
 	top := s.top()
-	switch {
-	case s.fosterTarget():
+	if s.fosterTarget() {
 		top = s.fosterParent()
-	case s.fosterOwed && !top.fostered:
-		s.flush()
 	}
 	top.hasChild = true
 	if s.link {
@@ -1384,10 +1442,11 @@ func (s *htmlStream) text(d []byte) {
 	if top.skip {
 		return
 	}
-	if s.c.bufLine == 0 && hasNonSpace(d) {
-		s.c.bufLine, s.bufFrom = top.line, top.lineFrom
+	lv := s.levels[top.level]
+	if lv.c.bufLine == 0 && hasNonSpace(d) {
+		lv.c.bufLine, lv.bufFrom = top.line, top.lineFrom
 	}
-	s.c.buf = append(s.c.buf, d...)
+	lv.c.buf = append(lv.c.buf, d...)
 }
 
 // pop closes the current element: what the tree walk does on leaving it.
@@ -1406,22 +1465,75 @@ func (s *htmlStream) pop() {
 		return
 	}
 	a := e.a
+	if a == atom.Table {
+		s.closeTable(e)
+		return
+	}
+	lv := s.levels[e.outer]
 	if a == atom.A {
-		if s.fosterOwed && !e.fostered {
-			s.flush()
-		}
-		s.c.links = append(s.c.links, link{text: cleanSpace(collapse(string(s.linkText))), href: s.linkHref})
+		lv.c.links = append(lv.c.links, link{text: cleanSpace(collapse(string(s.linkText))), href: s.linkHref})
 		s.link = false
 	}
 	if e.kind&kindBlock != 0 {
-		s.flush()
+		s.flush(e.outer)
 	}
 	if e.kind&kindHeading != 0 {
-		s.c.heading = 0
+		lv.c.heading = 0
 	}
 	if a == atom.Li {
-		s.c.item--
+		lv.c.item--
 	}
+}
+
+// closeTable is what the walk does around table e: it flushes on entering
+// it, after what the table moved before itself, then reads the table's
+// lines, and flushes on leaving it.
+func (s *htmlStream) closeTable(e openElem) {
+	in, out := s.levels[e.level], s.levels[e.outer]
+	if e.level != len(s.levels)-1 || out.c.heading != in.heading || out.c.item != in.item {
+		// A heading or list item moved before the table changed what the
+		// walk is in when it reads the table's lines.
+		s.bad = true
+		return
+	}
+	s.flush(e.outer)
+	s.flush(e.level)
+	for _, l := range in.lines {
+		out.c.emit(l)
+	}
+	out.c.heading, out.c.item = in.c.heading, in.c.item
+	s.levels = s.levels[:e.level]
+}
+
+// skipTemplate reads the content of the <template> just opened. The walk
+// skips a template and readHead does not look inside, so its content is
+// read only to find where it ends: at its own end tag (counting the
+// templates inside it) or at the end of the page, where html.Parse closes
+// it with all it holds, leaving the rest of the page as it was. SVG or
+// MathML inside would change how the tokenizer reads CDATA: the tree
+// builder reads those pages.
+func (s *htmlStream) skipTemplate() {
+	for depth := 1; depth > 0 && !s.bad; {
+		t := s.next()
+		s.checkLineMarks(t)
+		switch {
+		case t.tt == html.ErrorToken:
+			depth = 0 // run reads the end of the page again
+		case t.a == atom.Template:
+			if t.tt == html.StartTagToken {
+				depth++
+			} else if t.tt == html.EndTagToken {
+				depth--
+			}
+		case t.tt == html.StartTagToken && (t.a == atom.Svg || t.a == atom.Math):
+			s.bad = true
+		}
+	}
+	if s.bad {
+		return
+	}
+	s.pop()
+	s.resetMode()
 }
 
 // popTo closes the elements from the current one down to stack[i].
@@ -1479,6 +1591,9 @@ func (s *htmlStream) inForeign(t *htmlToken) bool {
 		d := t.text
 		if bytes.IndexByte(d, 0) >= 0 {
 			d = bytes.ReplaceAll(d, []byte{0}, []byte("\ufffd"))
+		}
+		if len(bytes.TrimLeft(t.text, htmlSpace+"\x00")) > 0 {
+			s.framesetOK = false
 		}
 		s.text(d)
 	case html.CommentToken:
@@ -1612,8 +1727,8 @@ func (s *htmlStream) resetMode() {
 	}
 }
 
-// inTable is html.Parse's inTableIM. What it would foster-parent (put
-// before the table, out of document order) is left to the tree builder.
+// inTable is html.Parse's inTableIM. What it foster-parents (puts before
+// the table) goes to fostered.
 func (s *htmlStream) inTable(t *htmlToken) bool {
 	switch t.tt {
 	case html.TextToken:
@@ -1749,8 +1864,7 @@ func (s *htmlStream) inColumnGroup(t *htmlToken) bool {
 			s.pop()
 			return true
 		case atom.Template:
-			s.bad = true
-			return true
+			return s.inHead(t)
 		}
 	case html.EndTagToken:
 		switch t.a {

@@ -153,16 +153,26 @@ func scaleShapes() []shape {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
 				func(i int) string { return fmt.Sprintf("<table>a skill %d<tr><td>x</td></tr></table>\n", i) })
 		}},
-		// The same, where the stream cannot follow and the parsed tree
-		// reads the page: a link split in two around a block, and text a
-		// table moves before content of its own.
+		shape{"table-text-late", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
+				func(i int) string { return fmt.Sprintf("<table><tr><td>x</td></tr>a skill %d</table>\n", i) })
+		}},
+		shape{"templates-selects", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
+				func(i int) string {
+					return fmt.Sprintf("<template><p>t</template><select><option>o</select><p>a skill %d\n", i)
+				})
+		}},
+		// Where the stream cannot follow and the parsed tree reads the
+		// page: a link split in two around a block, a paragraph that
+		// breaks out of SVG.
 		shape{"misnested-links", "page.html", func(size int) []byte {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
 				func(i int) string { return fmt.Sprintf("<a href=\"/r%d\"><p>a skill %d</a></p>\n", i, i) })
 		}},
-		shape{"table-text-late", "page.html", func(size int) []byte {
+		shape{"svg-breakout", "page.html", func(size int) []byte {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
-				func(i int) string { return fmt.Sprintf("<table><tr><td>x</td></tr>a skill %d</table>\n", i) })
+				func(i int) string { return fmt.Sprintf("<svg><p>a skill %d</p></svg>\n", i) })
 		}},
 	)
 	return append(out,
