@@ -101,10 +101,11 @@ func FuzzMarshal(f *testing.F) {
 
 // refusable names the first shape in tree that the port documents leaving
 // to yaml.v2, "" when there is none: an empty tree; a key longer than 128
-// bytes (not a simple key); a string yaml.v2 writes in a style the port
-// does not write (double-quoted: an empty or non-printable string, a word
-// YAML reads as another type; a literal block: a line break; !!binary:
-// invalid UTF-8); or a string YAML might read as another type, which for
+// bytes (not a simple key); a string holding a line break (YAML's: CR, LF,
+// NEL, LS, PS); a string yaml.v2 writes in a style the port does not write
+// (double-quoted: an empty or non-printable string, a word YAML reads as
+// another type; !!binary: invalid UTF-8); or a string YAML might read as
+// another type, which for
 // the port is any string not starting with an ASCII letter (it resolves
 // letter-initial strings, "./" paths and numbers followed by words, and
 // leaves the rest of YAML's resolve rules to yaml.v2).
@@ -116,6 +117,9 @@ func refusable(tree Map) string {
 	str := func(s string) string {
 		if s == "" || !('a' <= s[0] && s[0] <= 'z' || 'A' <= s[0] && s[0] <= 'Z') {
 			return fmt.Sprintf("%q does not start with an ASCII letter", s)
+		}
+		if strings.ContainsAny(s, "\r\n\u0085\u2028\u2029") {
+			return fmt.Sprintf("%q holds a line break", s) // yaml.v2 single-quotes some
 		}
 		if style := v2Style(s); style != "plain" && style != "single-quoted" {
 			return fmt.Sprintf("yaml.v2 writes %q %s", s, style)
