@@ -138,11 +138,14 @@ func fmtErr(err error) error { return fmt.Errorf("publish: %w", err) }
 
 // TestCoalescing: triggers arriving during a sync coalesce into one more
 // sync; a burst of 50 while idle gives at most 2 syncs; never two at once.
+// Each sync waits for the test to let it finish, and a marker trigger
+// (told apart by its delivery ID) sent after a phase must be the next sync
+// that runs: any sync still queued from the phase would come before it.
 func TestCoalescing(t *testing.T) {
-	var calls, concurrent, maxConcurrent atomic.Int32
-	release := make(chan struct{})
-	started := make(chan struct{}, 100)
-	srv, err := New(Options{Schedule: "1h"}, &fakeSyncer{SyncFunc: func(ctx context.Context, tr Trigger) (*Outcome, error) {
+	var concurrent, maxConcurrent atomic.Int32
+	started := make(chan Trigger, 100)
+	proceed, ended := make(chan struct{}), make(chan struct{})
+	srv, err := New(Options{Schedule: "1h", Clock: newFakeClock()}, &fakeSyncer{SyncFunc: func(ctx context.Context, tr Trigger) (*Outcome, error) {
 		n := concurrent.Add(1)
 		defer concurrent.Add(-1)
 		for {
@@ -151,44 +154,71 @@ func TestCoalescing(t *testing.T) {
 				break
 			}
 		}
-		c := calls.Add(1)
-		started <- struct{}{}
-		if c == 1 {
-			<-release
+		started <- tr
+		select {
+		case <-proceed:
+		case <-ended: // the test failed with a sync held
 		}
-		time.Sleep(2 * time.Millisecond)
 		return &Outcome{}, nil
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	startServer(t, srv)
-	<-started // the start-up sync is running and blocked
-	var wg sync.WaitGroup
-	for range 50 {
-		wg.Add(1)
-		go func() { defer wg.Done(); srv.Trigger(Trigger{Reason: ReasonAPI}) }()
+	t.Cleanup(func() { close(ended) }) // runs before the server stops
+	next := func(what string) Trigger {
+		t.Helper()
+		select {
+		case tr := <-started:
+			return tr
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no sync started: %s", what)
+			return Trigger{}
+		}
 	}
-	wg.Wait()
-	close(release)
-	eventually(t, "the coalesced sync", func() bool { return calls.Load() == 2 })
-	time.Sleep(50 * time.Millisecond)
-	if got := calls.Load(); got != 2 {
-		t.Fatalf("50 triggers during a sync gave %d syncs after start-up, want exactly 1", got-1)
+	finish := func() { proceed <- struct{}{} }
+	burst := func(reason string) {
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Add(1)
+			go func() { defer wg.Done(); srv.Trigger(Trigger{Reason: reason}) }()
+		}
+		wg.Wait()
 	}
+	marker := func(id string) { srv.Trigger(Trigger{Reason: ReasonAPI, DeliveryID: id}) }
 
-	// A burst while idle: at most 2 syncs.
-	before := calls.Load()
-	for range 50 {
-		wg.Add(1)
-		go func() { defer wg.Done(); srv.Trigger(Trigger{Reason: ReasonWebhook}) }()
+	if tr := next("start-up"); tr.Reason != ReasonStartup {
+		t.Fatalf("first sync %+v, want the start-up sync", tr)
 	}
-	wg.Wait()
-	eventually(t, "a sync after the idle burst", func() bool { return calls.Load() > before })
-	time.Sleep(50 * time.Millisecond)
-	if got := calls.Load() - before; got > 2 {
-		t.Fatalf("idle burst of 50 gave %d syncs, want at most 2", got)
+	burst(ReasonAPI) // while the start-up sync runs
+	finish()
+	if tr := next("the coalesced sync"); tr.Reason != ReasonAPI || tr.DeliveryID != "" {
+		t.Fatalf("after start-up: %+v, want the coalesced API sync", tr)
 	}
+	marker("m1")
+	finish()
+	if tr := next("marker m1"); tr.DeliveryID != "m1" {
+		t.Fatalf("50 triggers during a sync gave more than one sync: then %+v before the marker", tr)
+	}
+	finish()
+
+	// A burst while idle: the first sync runs (held) while the rest
+	// arrive; at most one more follows.
+	burst(ReasonWebhook)
+	if tr := next("the idle burst"); tr.Reason != ReasonWebhook {
+		t.Fatalf("idle burst: %+v", tr)
+	}
+	marker("m2") // coalesces into a second burst sync if one is queued
+	finish()
+	if tr := next("after the burst's first sync"); tr.Reason != ReasonWebhook && tr.DeliveryID != "m2" {
+		t.Fatalf("after the burst's first sync: %+v", tr)
+	}
+	marker("m3")
+	finish()
+	if tr := next("marker m3"); tr.DeliveryID != "m3" {
+		t.Fatalf("idle burst of 50 gave more than 2 syncs: then %+v before the marker", tr)
+	}
+	finish()
 	if m := maxConcurrent.Load(); m != 1 {
 		t.Fatalf("%d syncs ran at once", m)
 	}

@@ -94,13 +94,24 @@ func blockedComment(head, branch string) string {
 		short(head), branch)
 }
 
+// planOptions are the options decide reads. A dry run is not among them:
+// it plans exactly what a real sync would, and only apply is skipped.
+type planOptions struct {
+	Branch            string // the bot branch
+	Title             string // the PR title template
+	MaxDeletions      int
+	AllowMassDeletion bool
+}
+
+func planOptionsOf(o *Options) planOptions {
+	return planOptions{Branch: o.Branch, Title: o.PullRequest.Title, MaxDeletions: o.MaxDeletions, AllowMassDeletion: o.AllowMassDeletion}
+}
+
 // decide is the sync's decision procedure, a pure function of what was
 // read (s), the desired tree and the options. When it needs on-demand
 // reads it returns them (and the blob SHAs to read) and no plan; the
-// caller reads them into s and calls decide again. o.DryRun only asks for
-// the pathway description when nothing would be written, so that a dry
-// run can print it.
-func decide(s *state, want *desired, o *Options) (*plan, need, []string) {
+// caller reads them into s and calls decide again.
+func decide(s *state, want *desired, o planOptions) (*plan, need, []string) {
 	pl := &plan{PR: s.Open}
 	pl.Added, pl.Modified, pl.Deleted = diffFiles(s.Files, want.blobs)
 	changed := len(pl.Added)+len(pl.Modified)+len(pl.Deleted) > 0
@@ -152,16 +163,14 @@ func decide(s *state, want *desired, o *Options) (*plan, need, []string) {
 		// The branch already holds this tree on this base: at most the
 		// title follows a changed template (from the tally in the marker).
 		pl.Action, pl.Head = ActionUnchanged, mk.head
-		if !o.DryRun {
-			t, ok := parseTally(mk.tally)
-			if title := renderTitle(o.PullRequest.Title, t); !humanTitle && (ok || !strings.Contains(o.PullRequest.Title, SummaryPlaceholder)) && pr.Title != title {
-				pl.Action, pl.Title = ActionUpdated, title
-				pl.Marker, pl.KeepBody = mk, true
-				pl.Marker.titleHash = textHash(title)
-				pl.Writes.SetTitle, pl.Writes.SetBody = true, true
-			}
-			return pl, 0, nil
+		t, ok := parseTally(mk.tally)
+		if title := renderTitle(o.Title, t); !humanTitle && (ok || !strings.Contains(o.Title, SummaryPlaceholder)) && pr.Title != title {
+			pl.Action, pl.Title = ActionUpdated, title
+			pl.Marker, pl.KeepBody = mk, true
+			pl.Marker.titleHash = textHash(title)
+			pl.Writes.SetTitle, pl.Writes.SetBody = true, true
 		}
+		return pl, 0, nil
 	}
 
 	// What the PR holds against the base, from the entity files (or the
@@ -206,10 +215,7 @@ func decide(s *state, want *desired, o *Options) (*plan, need, []string) {
 	pl.Warnings = append(pl.Warnings, pl.Desc.Problems...)
 	pl.Changes = pl.Desc.pathwayChanges()
 	tl := pl.Desc.tally()
-	pl.Title = renderTitle(o.PullRequest.Title, tl)
-	if upToDate {
-		return pl, 0, nil // a dry run of an up-to-date PR: described, nothing to do
-	}
+	pl.Title = renderTitle(o.Title, tl)
 
 	// The mass-deletion guard: before any write, and before the reads
 	// that only a write needs.
@@ -271,7 +277,7 @@ func decide(s *state, want *desired, o *Options) (*plan, need, []string) {
 		// The delta comment: only when the branch is where the marker says
 		// (after an interrupted update it is not, and a comment may already
 		// describe it: at most one comment per update).
-		if mk.ok && pr.Head == mk.head && mk.fingerprint != want.fingerprint && want.full && !o.DryRun {
+		if mk.ok && pr.Head == mk.head && mk.fingerprint != want.fingerprint && want.full {
 			old := headEntities(s, mk)
 			if old == nil {
 				return nil, needHeadTree, nil

@@ -3,9 +3,18 @@ package githubsync
 import (
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"maps"
+	"net/http"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-github/v60/github"
 	"github.com/pathwaysync/pathwaysync/manifest"
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
@@ -19,6 +28,10 @@ type world struct {
 	headOurs bool              // open.Head carries our trailer
 	closed   *pullRequest      // most recent closed bot PR
 	head     map[string][]byte // managed folder at open.Head
+	// same are folders of base that a folder-by-folder comparison (a
+	// truncated listing) found equal to the desired ones: their files are
+	// taken from the desired tree, as subtreeReader.same does, not listed.
+	same []string
 }
 
 // blobs is every blob of the world by SHA.
@@ -64,23 +77,46 @@ func botPR(t *testing.T, n int, head, base string, files map[string][]byte, modi
 	return pr
 }
 
+func blobSHAs(files map[string][]byte) map[string]string {
+	out := make(map[string]string, len(files))
+	for p, d := range files {
+		out[p] = blobSHA(d)
+	}
+	return out
+}
+
 // runDecide plans files against w like Publisher.plan does and returns
 // the plan and the on-demand reads asked for, in order.
 func runDecide(t *testing.T, w world, files map[string][]byte, o Options) (*plan, []need) {
 	t.Helper()
 	s := &state{Base: "main", BaseCommit: baseSHA, BaseTree: "t0", Files: map[string]blobRef{},
 		Open: w.open, RepoURL: "https://github.com/acme/platform"}
+	want := mustWant(t, files)
+	baseFolders, _ := folderIndex(blobSHAs(w.base))
+	sr := subtreeReader{want: want, out: s.Files}
+	for _, f := range w.same {
+		if baseFolders[f].SHA != want.folders[f].SHA {
+			t.Fatalf("folder %s of the base is not the desired one", f)
+		}
+		sr.same(f)
+	}
 	for p, d := range w.base {
+		if slices.ContainsFunc(w.same, func(f string) bool { return strings.HasPrefix(p, f+"/") }) {
+			continue
+		}
 		mode := "100644"
 		if m, ok := w.mode[p]; ok {
 			mode = m
 		}
 		s.Files[p] = blobRef{SHA: blobSHA(d), Mode: mode}
 	}
-	want := mustWant(t, files)
+	if len(s.Files) != len(w.base) {
+		t.Fatalf("listing holds %d files, the base %d", len(s.Files), len(w.base))
+	}
+	po := planOptionsOf(&o)
 	var asked []need
 	for range maxPlanRounds {
-		pl, n, blobs := decide(s, want, &o)
+		pl, n, blobs := decide(s, want, po)
 		if n == 0 {
 			return pl, asked
 		}
@@ -121,10 +157,24 @@ func runDecide(t *testing.T, w world, files map[string][]byte, o Options) (*plan
 	return nil, nil
 }
 
-// TestDecide runs the planner, without HTTP, through the situations of
-// the emulator scenarios (named per case) and checks the action, the
-// reads it asks for (the request budget), the writes and the warnings.
-func TestDecide(t *testing.T) {
+// decideCase is one situation of the planner: what the repository holds
+// (w), the desired files and options, and what decide must make of it.
+// scenario names the emulator tests (comma-separated) that drive the same
+// situation through HTTP.
+type decideCase struct {
+	name, scenario string
+	w              world
+	files          map[string][]byte
+	o              Options
+	action         Action
+	asked          []need
+	writes         writes
+	warn           string // TestDecide: substring of the only warning, "" for none
+	check          func(t *testing.T, pl *plan)
+}
+
+// decideCases are TestDecide's cases.
+func decideCases(t *testing.T) []decideCase {
 	opts := func(mod ...func(*Options)) Options {
 		o := Options{Branch: DefaultBranch, Path: testPath, MaxDeletions: -1,
 			PullRequest: PullRequestOptions{Title: fixedTitle}}
@@ -140,17 +190,7 @@ func TestDecide(t *testing.T) {
 	}
 	stray := tree(2, 0)
 	stray["stray.md"] = []byte("stray\n")
-	for _, tc := range []struct {
-		name, scenario string
-		w              world
-		files          map[string][]byte
-		o              Options
-		action         Action
-		asked          []need
-		writes         writes
-		warn           string // substring of the only warning, "" for none
-		check          func(t *testing.T, pl *plan)
-	}{
+	return []decideCase{
 		{name: "first sync opens a PR", scenario: "TestFirstSyncOpensPR",
 			w: world{}, files: tree(3, 0), o: opts(), action: ActionCreated,
 			asked:  []need{needManifest, needClosed},
@@ -323,11 +363,24 @@ func TestDecide(t *testing.T) {
 			w: world{}, files: tree(2500, 0), o: opts(), action: ActionCreated,
 			asked:  []need{needManifest, needClosed},
 			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true}},
-		{name: "dry run of an up-to-date PR describes the change", scenario: "TestDryRunWritesNothing",
+		{name: "dry run of an up-to-date PR plans what a real sync does", scenario: "TestDryRunWritesNothing",
 			w: world{base: tree(3, 0), open: upToDate}, files: v1, o: opts(func(o *Options) { o.DryRun = true }),
-			action: ActionUnchanged, asked: []need{needManifest},
+			action: ActionUnchanged,
 			check: func(t *testing.T, pl *plan) {
-				if res := pl.dryRun(); res.Action != ActionDryRun || res.Planned != ActionUnchanged || len(res.Changes) != 1 || len(res.Warnings) != 0 {
+				res := pl.dryRun()
+				if res.Action != ActionDryRun || res.Planned != ActionUnchanged || res.Changes != nil || res.PRNumber != 1 ||
+					len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "nothing would be written") {
+					t.Errorf("dry run %+v", res)
+				}
+			}},
+		{name: "dry run, PR title changed in the options: would set the title", scenario: "TestDryRunReportsTitleChange",
+			w: world{base: tree(3, 0), open: upToDate}, files: v1,
+			o:      opts(func(o *Options) { o.DryRun, o.PullRequest.Title = true, "New title" }),
+			action: ActionUpdated, writes: writes{SetTitle: true, SetBody: true},
+			check: func(t *testing.T, pl *plan) {
+				res := pl.dryRun()
+				if res.Action != ActionDryRun || res.Planned != ActionUpdated || len(res.Warnings) != 1 ||
+					res.Warnings[0] != `would set the title of PR #1 to "New title"` {
 					t.Errorf("dry run %+v", res)
 				}
 			}},
@@ -335,7 +388,30 @@ func TestDecide(t *testing.T) {
 			w: world{base: tree(3, 0), open: upToDate}, files: v2, o: opts(func(o *Options) { o.DryRun = true }),
 			action: ActionUpdated, asked: []need{needManifest},
 			writes: writes{Commit: true, Branch: branchForce, SetBody: true}},
-	} {
+		{name: "truncated listing: equal folders are taken from the desired tree", scenario: "TestTruncatedListingComparedByFolder",
+			w: world{base: tree(3, 0), same: []string{"pathways/pathway-0001", "pathways/pathway-0002"}}, files: v1, o: opts(),
+			action: ActionCreated, asked: []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true},
+			check: func(t *testing.T, pl *plan) {
+				if len(pl.Modified) != 2 || len(pl.Added)+len(pl.Deleted) != 0 || len(pl.Changes) != 1 {
+					t.Errorf("added %v modified %v deleted %v changes %+v", pl.Added, pl.Modified, pl.Deleted, pl.Changes)
+				}
+			}},
+		{name: "truncated listing, rerun: up to date", scenario: "TestTruncatedListingComparedByFolder",
+			w:     world{base: tree(3, 0), same: []string{"pathways/pathway-0001", "pathways/pathway-0002"}, open: upToDate},
+			files: v1, o: opts(), action: ActionUnchanged},
+		{name: "read-only token: the plan needs writes, and the first is refused (TestFailuresOutsideThePlan)", scenario: "TestTokenWithoutPermission",
+			w: world{}, files: tree(1, 0), o: opts(), action: ActionCreated,
+			asked:  []need{needManifest, needClosed},
+			writes: writes{Commit: true, Branch: branchPlace, CreatePR: true}},
+	}
+}
+
+// TestDecide runs the planner, without HTTP, through the situations of
+// the emulator scenarios (named per case) and checks the action, the
+// reads it asks for (the request budget), the writes and the warnings.
+func TestDecide(t *testing.T) {
+	for _, tc := range decideCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			pl, asked := runDecide(t, tc.w, tc.files, tc.o)
 			if pl.Action != tc.action {
@@ -418,10 +494,9 @@ func TestGuard(t *testing.T) {
 	}
 }
 
-// TestDecideReview runs the planner through the decisions that make a PR
-// reviewable: what it reads to describe the change, the delta comment,
-// the title and a person's edits.
-func TestDecideReview(t *testing.T) {
+// reviewCases are TestDecideReview's cases (warn is not used: TestDecideReview
+// does not check warnings).
+func reviewCases(t *testing.T) []decideCase {
 	base := samples(3)
 	edit := func(f func(ps []pathway.Pathway)) map[string][]byte {
 		ps := clone(base)
@@ -443,16 +518,7 @@ func TestDecideReview(t *testing.T) {
 	opts := Options{Branch: DefaultBranch, Path: testPath, MaxDeletions: -1, PullRequest: PullRequestOptions{Title: fixedTitle}}
 	templated := opts
 	templated.PullRequest.Title = DefaultPRTitle
-	for _, tc := range []struct {
-		name, scenario string
-		w              world
-		files          map[string][]byte
-		o              Options
-		action         Action
-		asked          []need
-		writes         writes
-		check          func(t *testing.T, pl *plan)
-	}{
+	return []decideCase{
 		{name: "first PR: reads the changed pathway's old file once, templated title", scenario: "TestBodyQuotesContentChanges",
 			w: world{base: b0}, files: v1, o: templated, action: ActionCreated,
 			asked:  []need{needBlobs, needClosed},
@@ -517,7 +583,14 @@ func TestDecideReview(t *testing.T) {
 					t.Errorf("desc %+v", pl.Desc.Changes)
 				}
 			}},
-	} {
+	}
+}
+
+// TestDecideReview runs the planner through the decisions that make a PR
+// reviewable: what it reads to describe the change, the delta comment,
+// the title and a person's edits.
+func TestDecideReview(t *testing.T) {
+	for _, tc := range reviewCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			pl, asked := runDecide(t, tc.w, tc.files, tc.o)
 			if pl.Action != tc.action {
@@ -533,5 +606,144 @@ func TestDecideReview(t *testing.T) {
 				tc.check(t, pl)
 			}
 		})
+	}
+}
+
+// TestDecideIgnoresDryRun: a dry run is "plan, print, do not apply": for
+// every planner case the plan and the reads asked for are the same with
+// and without Options.DryRun.
+func TestDecideIgnoresDryRun(t *testing.T) {
+	for _, tc := range slices.Concat(decideCases(t), reviewCases(t)) {
+		t.Run(tc.name, func(t *testing.T) {
+			real, dry := tc.o, tc.o
+			real.DryRun, dry.DryRun = false, true
+			realPlan, realAsked := runDecide(t, tc.w, tc.files, real)
+			dryPlan, dryAsked := runDecide(t, tc.w, tc.files, dry)
+			if !reflect.DeepEqual(realPlan, dryPlan) {
+				t.Errorf("%s: dry run plans %s %+v, a real sync %s %+v", tc.scenario, dryPlan.Action, dryPlan.Writes, realPlan.Action, realPlan.Writes)
+			}
+			if !slices.Equal(realAsked, dryAsked) {
+				t.Errorf("%s: dry run reads %v, a real sync %v", tc.scenario, dryAsked, realAsked)
+			}
+		})
+	}
+}
+
+// outsidePlanCase is a scenario that fails before a plan exists (observe's
+// reads) or when apply's first write is refused: fail builds the failure
+// from GitHub's answers as observe and apply do, without HTTP.
+type outsidePlanCase struct {
+	name, scenario string
+	fail           func(c *Client) error
+	is             error
+	reason, text   string
+}
+
+func outsidePlanCases() []outsidePlanCase {
+	answer := func(status int, message string) error {
+		return &github.ErrorResponse{Message: message, Response: &http.Response{StatusCode: status, Header: http.Header{},
+			Request: &http.Request{Method: "GET", URL: mustURL("https://api.github.com/repos/acme/platform")}}}
+	}
+	return []outsidePlanCase{
+		{name: "empty repository: the branch is not found, its ref answers 409", scenario: "TestEmptyRepositoryAndMissingBase",
+			fail: func(c *Client) error {
+				err := c.classify("get branch main", false, answer(http.StatusNotFound, "Branch not found"))
+				if e := (*Error)(nil); !errors.As(err, &e) || e.Status != http.StatusNotFound || e.Permanent() {
+					return fmt.Errorf("branch read %v: readBase would not look at the ref", err)
+				}
+				return missingBase("main", "acme/empty", c.classify("get ref main", false, answer(http.StatusConflict, "Git Repository is empty.")))
+			},
+			is: ErrEmptyRepository, reason: ReasonEmptyRepository, text: "no commits"},
+		{name: "missing base branch: the branch and its ref are not found", scenario: "TestEmptyRepositoryAndMissingBase",
+			fail: func(c *Client) error {
+				return missingBase("develop", testRepo, c.classify("get ref develop", false, answer(http.StatusNotFound, "Not Found")))
+			},
+			is: ErrBaseBranchNotFound, reason: ReasonBaseNotFound, text: `"develop" does not exist`},
+		{name: "bad token: the first read is refused", scenario: "TestTokenWithoutPermission",
+			fail: func(c *Client) error {
+				return c.classify("get branch main", false, answer(http.StatusUnauthorized, "Bad credentials"))
+			},
+			is: ErrBadCredentials, reason: ReasonBadCredentials, text: "credentials"},
+		{name: "read-only token: the plan's first write is refused", scenario: "TestTokenWithoutPermission",
+			fail: func(c *Client) error {
+				return c.classify("create tree", true, answer(http.StatusForbidden, "Resource not accessible by personal access token"))
+			},
+			is: ErrPermission, reason: ReasonPermission, text: "contents: write and pull requests: write"},
+	}
+}
+
+// TestFailuresOutsideThePlan table-tests, without HTTP, the scenarios that
+// fail before decide has a state to plan from (an empty repository, a
+// missing base branch, a rejected token) or on apply's first write (a
+// read-only token: its plan is TestDecide's "read-only token" case): the
+// failure is permanent, of its class, and says what to do.
+func TestFailuresOutsideThePlan(t *testing.T) {
+	c := &Client{pol: newPolicy(ClientOptions{})}
+	for _, tc := range outsidePlanCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.fail(c)
+			var e *Error
+			if !errors.As(err, &e) || !errors.Is(err, tc.is) || e.Reason() != tc.reason || !e.Permanent() || IsTransient(err) {
+				t.Fatalf("%s: %v, want a permanent %s matching %v", tc.scenario, err, tc.reason, tc.is)
+			}
+			if !strings.Contains(err.Error(), tc.text) {
+				t.Errorf("%s: %q does not say %q", tc.scenario, err, tc.text)
+			}
+		})
+	}
+}
+
+// TestEveryScenarioHasAPlannerCase: each emulator scenario of
+// scenarios_test.go is named by a planner case (decideCases, reviewCases)
+// or, when it fails outside the plan, by an outsidePlanCase; and every
+// name a case cites is a test of this package. A new scenario without a
+// case fails here.
+func TestEveryScenarioHasAPlannerCase(t *testing.T) {
+	tests := func(pattern string) map[string]bool {
+		files, err := filepath.Glob(pattern)
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no %s: %v", pattern, err)
+		}
+		out := map[string]bool{}
+		fset := token.NewFileSet()
+		for _, name := range files {
+			f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range f.Decls {
+				if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Test") {
+					out[fn.Name.Name] = true
+				}
+			}
+		}
+		return out
+	}
+	scenarios, all := tests("scenarios_test.go"), tests("*_test.go")
+	cited := map[string][]string{} // scenario → the cases citing it
+	cite := func(scenario, name string) {
+		for _, s := range strings.Split(scenario, ",") {
+			s = strings.TrimSpace(s)
+			cited[s] = append(cited[s], name)
+		}
+	}
+	for _, tc := range slices.Concat(decideCases(t), reviewCases(t)) {
+		cite(tc.scenario, tc.name)
+	}
+	for _, tc := range outsidePlanCases() {
+		cite(tc.scenario, tc.name)
+	}
+	if len(scenarios) < 20 {
+		t.Fatalf("found %d scenarios in scenarios_test.go", len(scenarios))
+	}
+	for _, s := range slices.Sorted(maps.Keys(scenarios)) {
+		if len(cited[s]) == 0 {
+			t.Errorf("scenario %s has no planner case: add one to decideCases (or outsidePlanCases when it fails outside the plan)", s)
+		}
+	}
+	for _, s := range slices.Sorted(maps.Keys(cited)) {
+		if !all[s] {
+			t.Errorf("cases %q cite %q, which is not a test of this package", cited[s], s)
+		}
 	}
 }

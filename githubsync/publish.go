@@ -65,9 +65,10 @@ type Options struct {
 	// (default DefaultTreeRequestBytes): a larger change is written as a
 	// chain of trees, committed once.
 	TreeRequestBytes int
-	// DryRun reads and plans but writes nothing: Result.Action is
-	// ActionDryRun, Result.Planned what a real sync would do, and a
-	// refusal by the guard becomes a warning.
+	// DryRun reads and plans as a real sync does (the plan is the same)
+	// but applies nothing: Result.Action is ActionDryRun, Result.Planned
+	// what a real sync would do, and a refusal by the guard, a PR that
+	// would be closed or retitled become warnings.
 	DryRun bool
 	// BackstageURL, when set, is the Backstage base URL (e.g.
 	// "https://backstage.example.com"): PR bodies link to the pathways in
@@ -206,8 +207,9 @@ func (p *Publisher) publishOnce(ctx context.Context, want *desired) (*Result, er
 
 // plan runs decide, performing the on-demand reads it asks for.
 func (p *Publisher) plan(ctx context.Context, s *state, want *desired) (*plan, error) {
+	o := planOptionsOf(&p.o)
 	for range maxPlanRounds {
-		pl, n, blobs := decide(s, want, &p.o)
+		pl, n, blobs := decide(s, want, o)
 		if n == 0 {
 			return pl, nil
 		}
@@ -218,7 +220,9 @@ func (p *Publisher) plan(ctx context.Context, s *state, want *desired) (*plan, e
 	return nil, fmt.Errorf("publish: no plan after %d rounds of reads", maxPlanRounds)
 }
 
-// dryRun is the Result of a dry run of pl: nothing written.
+// dryRun is the Result of a dry run of pl, the plan a real sync would
+// apply: Planned is its action, and what it would do to an existing PR
+// beyond what Planned says is added to the warnings. Nothing is written.
 func (pl *plan) dryRun() *Result {
 	res := pl.result()
 	res.Action, res.Planned = ActionDryRun, pl.Action
@@ -227,6 +231,13 @@ func (pl *plan) dryRun() *Result {
 		res.Warnings = append(res.Warnings, "a real sync would be refused: "+pl.Refusal.Error())
 	case ActionClosed:
 		res.Warnings = append(res.Warnings, fmt.Sprintf("would close PR #%d: the base branch already holds this content", pl.PR.Number))
+	case ActionUnchanged:
+		if pl.PR != nil {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("PR #%d already proposes this content; nothing would be written", pl.PR.Number))
+		}
+	}
+	if pl.Writes.SetTitle && pl.PR != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("would set the title of PR #%d to %q", pl.PR.Number, pl.Title))
 	}
 	return res
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -11,6 +12,11 @@ import (
 	"github.com/pathwaysync/pathwaysync/internal/ghemu"
 	"github.com/pathwaysync/pathwaysync/manifest"
 )
+
+// The scenarios drive Publish through the emulator. Each has a planner
+// case without HTTP in plan_test.go (decideCases, reviewCases, or
+// outsidePlanCases for those that fail outside the plan) naming it;
+// TestEveryScenarioHasAPlannerCase fails for a scenario without one.
 
 func TestFirstSyncOpensPR(t *testing.T) {
 	v := newEnv(t)
@@ -376,6 +382,10 @@ func TestMassDeletionRefused(t *testing.T) {
 	}
 }
 
+// TestEmptyRepositoryAndMissingBase fails in observe, before any plan:
+// the base branch cannot be read, so there is no state to plan from. The
+// decision (classify, then missingBase) is table-tested in
+// TestFailuresOutsideThePlan.
 func TestEmptyRepositoryAndMissingBase(t *testing.T) {
 	v := newEnv(t)
 	v.e.CreateRepo("acme/empty", "main")
@@ -392,6 +402,10 @@ func TestEmptyRepositoryAndMissingBase(t *testing.T) {
 	}
 }
 
+// TestTokenWithoutPermission: a read-only token reads, plans (TestDecide's
+// "read-only token" case) and fails on apply's first write; a rejected
+// token fails on observe's first read, before any plan. Both failures are
+// table-tested in TestFailuresOutsideThePlan.
 func TestTokenWithoutPermission(t *testing.T) {
 	v := newEnv(t)
 	v.e.AddToken("ghp_READONLYsecret", false)
@@ -541,5 +555,35 @@ func TestDryRunWritesNothing(t *testing.T) {
 		if !strings.Contains(rep, want) {
 			t.Errorf("report lacks %q:\n%s", want, rep)
 		}
+	}
+}
+
+// TestDryRunReportsTitleChange: a dry run plans what a real sync would do.
+// On an up-to-date PR whose title template changed it reports updated
+// and the title it would set, and writes nothing; the real sync then sets
+// that title.
+func TestDryRunReportsTitleChange(t *testing.T) {
+	v := newEnv(t)
+	v.seedBase(tree(3, 0))
+	v.publish(v.publisher(nil), tree(3, 1))
+	before := v.pulls()[0].Title
+	retitle := func(o *Options) { o.PullRequest.Title = "Pathways, retitled" }
+	v.e.ResetStats()
+	dry := v.publish(v.publisher(nil, retitle, func(o *Options) { o.DryRun = true }), tree(3, 1))
+	if dry.Action != ActionDryRun || dry.Planned != ActionUpdated || dry.PRNumber != 1 {
+		t.Fatalf("dry run %s, planned %s, PR #%d; want planned updated on PR #1", dry.Action, dry.Planned, dry.PRNumber)
+	}
+	if !slices.Contains(dry.Warnings, `would set the title of PR #1 to "Pathways, retitled"`) {
+		t.Errorf("dry run does not say it would set the title: %q", dry.Warnings)
+	}
+	if !strings.Contains(dry.Summary(), "planned: updated") || !strings.Contains(dry.DryRunReport(), "would set the title") {
+		t.Errorf("printed:\n%s%s", dry.DryRunReport(), dry.Summary())
+	}
+	if dry.Writes != 0 || v.e.Stats().Writes != 0 || v.pulls()[0].Title != before {
+		t.Fatalf("dry run wrote: %d writes, title %q", v.e.Stats().Writes, v.pulls()[0].Title)
+	}
+	real := v.publish(v.publisher(nil, retitle), tree(3, 1))
+	if real.Action != ActionUpdated || v.pulls()[0].Title != "Pathways, retitled" {
+		t.Errorf("real sync %s, title %q", real.Action, v.pulls()[0].Title)
 	}
 }

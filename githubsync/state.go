@@ -194,11 +194,17 @@ func (p *Publisher) readBase(ctx context.Context, base string) (string, string, 
 	if err == nil || !errors.As(err, &e) || e.Status != http.StatusNotFound {
 		return commit, tree, err
 	}
-	// Tell an empty repository (409 on git reads) from a missing branch.
 	_, rerr := p.api.ref(ctx, base)
-	if errors.Is(rerr, ErrEmptyRepository) {
-		return "", "", rerr
+	return "", "", missingBase(base, p.o.Repository, rerr)
+}
+
+// missingBase is the failure of a base branch that GET branches/BASE did
+// not find, given the error of reading its ref: an empty repository
+// (409 on git reads), else a missing branch. No plan exists for either.
+func missingBase(base, repository string, refErr error) error {
+	if errors.Is(refErr, ErrEmptyRepository) {
+		return refErr
 	}
-	return "", "", &Error{Op: "get branch " + base, Status: http.StatusNotFound, Err: ErrBaseBranchNotFound,
-		Hint: fmt.Sprintf("base branch %q does not exist in %s (or the token cannot read it)", base, p.o.Repository)}
+	return &Error{Op: "get branch " + base, Status: http.StatusNotFound, Err: ErrBaseBranchNotFound,
+		Hint: fmt.Sprintf("base branch %q does not exist in %s (or the token cannot read it)", base, repository)}
 }

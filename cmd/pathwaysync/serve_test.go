@@ -148,8 +148,9 @@ func readyz(t *testing.T, base string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// requireFailure skips until githubsync classifies its errors as
-// daemon.Failure values; it probes with one real request.
+// requireFailure probes the emulator with one real request using token
+// and returns its error as the daemon.Failure the loop reads; it fails the
+// test when the request succeeds or its error carries no classification.
 func requireFailure(t *testing.T, emu *ghemu.Emulator, token string) daemon.Failure {
 	t.Helper()
 	client, err := githubsync.NewClient(githubsync.ClientOptions{APIURL: emu.URL(), Token: token, RetryMax: -1, MaxRateWait: -1})
@@ -161,10 +162,10 @@ func requireFailure(t *testing.T, emu *ghemu.Emulator, token string) daemon.Fail
 		t.Fatal("probe read succeeded; want a failure")
 	}
 	// The runtime form of the conformance check in serve.go, along the
-	// error chain: until githubsync.Error has the methods, skip.
+	// error chain.
 	var f daemon.Failure
 	if !errors.As(err, &f) {
-		t.Skip("needs githubsync.Error failure methods")
+		t.Fatalf("probe error %v (%T) is not a daemon.Failure", err, err)
 	}
 	return f
 }

@@ -95,8 +95,8 @@ func plainV2(t testing.TB, tree Map) []byte {
 }
 
 // TestEmitMatchesYAMLv2 compares the port with yaml.v2 on random trees
-// wherever the port accepts one, and checks that it accepts most of the
-// plain ones.
+// wherever the port accepts one, checks that it refuses only trees of a
+// documented shape (refusable) and that it accepts most of the plain ones.
 func TestEmitMatchesYAMLv2(t *testing.T) {
 	for _, s := range []string{"./x", "./", ".//", "./a b", "./a: b", "./a #b", "./x'y", "./" + strings.Repeat("long ", 30),
 		".", ".5", ".inf", ".x", "../x"} {
@@ -132,6 +132,9 @@ func TestEmitMatchesYAMLv2(t *testing.T) {
 		}
 		got, ok := emit(m)
 		if !ok {
+			if refusable(m) == "" {
+				t.Fatalf("tree %d: the port refused a tree of no documented shape:\n%s", i, plainV2(t, m))
+			}
 			continue
 		}
 		accepted++
