@@ -19,7 +19,18 @@ const examplesDir = "../examples/pathways"
 // loadExamples imports every example pathway page.
 func loadExamples(t testing.TB) []pathway.Pathway {
 	t.Helper()
-	entries, err := os.ReadDir(examplesDir)
+	out := loadPages(t, examplesDir)
+	if len(out) < 2 {
+		t.Fatalf("only %d example pathways", len(out))
+	}
+	return out
+}
+
+// loadPages imports every pathway page of dir, as files named by their
+// base name (the Source the tree records).
+func loadPages(t testing.TB, dir string) []pathway.Pathway {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +39,7 @@ func loadExamples(t testing.TB) []pathway.Pathway {
 		if e.IsDir() {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(examplesDir, e.Name()))
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,9 +48,6 @@ func loadExamples(t testing.TB) []pathway.Pathway {
 			t.Fatalf("parse %s: %v", e.Name(), err)
 		}
 		out = append(out, ps...)
-	}
-	if len(out) < 2 {
-		t.Fatalf("only %d example pathways", len(out))
 	}
 	return out
 }
@@ -60,8 +68,44 @@ func renderExamples(t testing.TB) *Result {
 // TestGoldenExamples compares the whole exported tree of the examples with
 // testdata/golden/examples (go test -update rewrites it).
 func TestGoldenExamples(t *testing.T) {
-	res := renderExamples(t)
-	golden := filepath.Join("testdata", "golden", "examples")
+	checkGolden(t, renderExamples(t), filepath.Join("testdata", "golden", "examples"))
+}
+
+// cutOffDir holds two pages of one discipline: a complete one and one cut
+// off in its reading list, which names its own URL.
+const cutOffDir = "testdata/cutoff"
+
+// renderCutOff renders the pages of cutOffDir with goldenOptions.
+func renderCutOff(t testing.TB) *Result {
+	t.Helper()
+	ps := loadPages(t, cutOffDir)
+	n := 0
+	for _, p := range ps {
+		if p.Incomplete != "" {
+			n++
+		}
+	}
+	if len(ps) != 2 || n != 1 {
+		t.Fatalf("%s: %d pathways, %d cut off; want 2 and 1", cutOffDir, len(ps), n)
+	}
+	res, err := Render(ps, goldenOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestGoldenCutOff compares the tree of a discipline with a cut-off
+// pathway with testdata/golden/cutoff: the marked entity, the note atop
+// its docs, the marked step of the ladder (go test -update rewrites it).
+func TestGoldenCutOff(t *testing.T) {
+	checkGolden(t, renderCutOff(t), filepath.Join("testdata", "golden", "cutoff"))
+}
+
+// checkGolden compares every file of res with the folder golden, and the
+// file lists both ways; with -update it first rewrites the folder.
+func checkGolden(t *testing.T, res *Result, golden string) {
+	t.Helper()
 	if *update {
 		if err := os.RemoveAll(golden); err != nil {
 			t.Fatal(err)

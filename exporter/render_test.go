@@ -457,3 +457,74 @@ func TestSourcePages(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleDisciplines: a role that pathways of two disciplines touch
+// belongs to neither System (spec.system would have to pick one) and its
+// description, tags and docs name both; a role of one discipline belongs
+// to that System; a role also touched by a pathway without a discipline
+// belongs to none, yet names the discipline it has.
+func TestRoleDisciplines(t *testing.T) {
+	ps := []pathway.Pathway{
+		mkPathway("Senior Engineer to Staff Platform Engineer", "Senior Engineer", "Staff Platform Engineer", "Platform Engineering"),
+		mkPathway("Senior Engineer to Staff Data Engineer", "Senior Engineer", "Staff Data Engineer", "Data Engineering"),
+		mkPathway("Staff Data Engineer to Principal Engineer", "Staff Data Engineer", "Principal Engineer", ""),
+	}
+	res, err := Render(ps, goldenOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := filesByPath(res)
+	const sys = "https://backstage.example.com/catalog/pathways/system/"
+	for _, tc := range []struct {
+		role, system string // system is the spec.system ref, "" for none
+		description  string
+		tags         []string
+		docs         string // the disciplines line of the docs
+	}{
+		{"senior-engineer", "", "Next step: Staff Data Engineer, Staff Platform Engineer. Role archetype in Data Engineering, Platform Engineering.",
+			[]string{TypeRole, "data-engineering", "platform-engineering"},
+			"- **Disciplines:** [Data Engineering](" + sys + "data-engineering), [Platform Engineering](" + sys + "platform-engineering)\n"},
+		{"staff-platform-engineer", "system:pathways/platform-engineering", "Reached from Senior Engineer. Role archetype in Platform Engineering.",
+			[]string{TypeRole, "platform-engineering"},
+			"- **Discipline:** [Platform Engineering](" + sys + "platform-engineering)\n"},
+		{"staff-data-engineer", "", "Next step: Principal Engineer. Reached from Senior Engineer. Role archetype in Data Engineering.",
+			[]string{TypeRole, "data-engineering"},
+			"- **Discipline:** [Data Engineering](" + sys + "data-engineering)\n"},
+		{"principal-engineer", "", "Reached from Staff Data Engineer. Role archetype.", []string{TypeRole}, ""},
+	} {
+		t.Run(tc.role, func(t *testing.T) {
+			var e *catalog.Entity
+			for i := range res.Entities {
+				if res.Entities[i].Kind == catalog.KindResource && res.Entities[i].Metadata.Name == tc.role {
+					e = &res.Entities[i]
+				}
+			}
+			if e == nil {
+				t.Fatalf("no Resource %s", tc.role)
+			}
+			got, has := e.Spec["system"]
+			if tc.system == "" && has || tc.system != "" && got != tc.system {
+				t.Errorf("spec.system = %v, want %q", got, tc.system)
+			}
+			if e.Metadata.Description != tc.description {
+				t.Errorf("description %q, want %q", e.Metadata.Description, tc.description)
+			}
+			if !slices.Equal(e.Metadata.Tags, tc.tags) {
+				t.Errorf("tags %v, want %v", e.Metadata.Tags, tc.tags)
+			}
+			docs := string(files["roles/"+tc.role+"/docs/index.md"])
+			if !strings.Contains(docs, "\n"+tc.description+"\n") {
+				t.Errorf("docs do not open with the description:\n%s", docs)
+			}
+			if tc.docs != "" && !strings.Contains(docs, "\n"+tc.docs) || tc.docs == "" && strings.Contains(docs, "**Discipline") {
+				t.Errorf("docs lack %q:\n%s", tc.docs, docs)
+			}
+		})
+	}
+	// Both ladders draw the shared role.
+	for _, d := range []string{"data-engineering", "platform-engineering"} {
+		if svg := string(files["systems/"+d+"/docs/ladder.svg"]); !strings.Contains(svg, ">Senior Engineer<") {
+			t.Errorf("the %s ladder lacks the shared role:\n%s", d, svg)
+		}
+	}
+}

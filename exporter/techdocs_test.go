@@ -16,7 +16,8 @@ import (
 )
 
 // TestMkdocsBuild builds every generated site — pathways, roles and
-// disciplines of the examples, the hostile pathway and a cut-off pathway —
+// disciplines of the examples, the hostile pathway, a cut-off pathway and
+// the golden discipline with a cut-off pathway (testdata/cutoff) —
 // with the real mkdocs --strict, the material theme and admonition standing
 // in for techdocs-core, and inspects the HTML: no script, event handler or
 // javascript: link comes from source text; the ladder is inline with a
@@ -29,7 +30,8 @@ func TestMkdocsBuild(t *testing.T) {
 		}
 		t.Fatal("mkdocs not installed (apt-get install mkdocs mkdocs-material)")
 	}
-	res, err := Render(append(loadExamples(t), injectionPathway(), cutOffPathway()), goldenOptions)
+	ps := append(loadExamples(t), injectionPathway(), cutOffPathway())
+	res, err := Render(append(ps, loadPages(t, cutOffDir)...), goldenOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +85,13 @@ func TestMkdocsBuild(t *testing.T) {
 	cut := readSite(t, root, "pathways/"+slug(cutOffPathway().Title)+"/site/index.html")
 	if !strings.Contains(cut, `class="admonition warning"`) || !strings.Contains(cut, "Incomplete source") {
 		t.Errorf("cut-off pathway: no warning admonition in the built page")
+	}
+	cut = readSite(t, root, "pathways/senior-quality-engineer-to-lead-quality-engineer/site/index.html")
+	if !strings.Contains(cut, `class="admonition warning"`) || !strings.Contains(cut, "<em>Recommended Reading</em>") {
+		t.Errorf("testdata/cutoff: no warning admonition naming the section in the built page")
+	}
+	if l := readSite(t, root, "systems/quality-engineering/site/index.html"); !strings.Contains(l, ">24 months · incomplete<") {
+		t.Errorf("testdata/cutoff: the built ladder does not mark the cut-off step")
 	}
 }
 
