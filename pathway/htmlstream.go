@@ -18,15 +18,16 @@ import (
 // to the current one, closed by their own end tags or implied ones
 // (tables, selects, SVG and MathML included, formatting elements reopened
 // as copies), templates (read only to where they end: the walk skips
-// them), and the nodes the tree builder moves where the walk still reads
-// them in an order the stream can give: a block the adoption agency moves
-// out of a formatting element, content a table foster-parents before
-// itself (a table's lines wait for it to close). Where a move would change
-// what the walk reads in ways the stream does not replay (a link split in
-// two around a block, a heading moved before a table), breaking out of
-// SVG, or a body that may become a frameset, ok is false and the caller
-// builds the tree instead; what streamHTML returns with ok is what the
-// tree walk gives (FuzzHTMLStream and TestHTMLStreamTagSoup check it).
+// them), and the nodes the tree builder moves, replayed where the walk
+// reads them: a block the adoption agency moves out of a formatting
+// element (a link split in two around it), content a table foster-parents
+// before itself (a table's lines wait for it to close), HTML that breaks
+// out of SVG. Where a move would change what the walk reads in ways the
+// stream does not replay (a heading moved before a table, text an
+// integration point reads as HTML), or a body may become a frameset, ok
+// is false and the caller builds the tree instead; what streamHTML
+// returns with ok is what the tree walk gives (FuzzHTMLStream and
+// TestHTMLStreamTagSoup check it).
 func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, ok bool) {
 	s := newHTMLStream(data)
 	var b *builder
@@ -43,7 +44,7 @@ func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, 
 			return resolve(base, href)
 		}
 	}
-	s.levels[0].c.emit = func(l line) {
+	s.deliver = func(l line) {
 		if b == nil {
 			start(s.meta)
 		}
@@ -71,7 +72,7 @@ func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, 
 		h := s.meta
 		s = newHTMLStream(data)
 		start(h)
-		s.levels[0].c.emit = b.add
+		s.deliver = b.add
 		if !s.run() {
 			return nil, nil, nil, false
 		}
@@ -82,7 +83,16 @@ func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, 
 }
 
 func newHTMLStream(data []byte) *htmlStream {
-	return &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), data: data, lineNo: 1, levels: []*streamLevel{{}}, framesetOK: true}
+	s := &htmlStream{z: html.NewTokenizer(bytes.NewReader(data)), data: data, lineNo: 1, levels: []*streamLevel{{}}, framesetOK: true}
+	page := s.levels[0]
+	page.c.emit = func(l line) {
+		if s.linkHold {
+			page.lines = append(page.lines, l)
+			return
+		}
+		s.deliver(l)
+	}
+	return s
 }
 
 // streamLevel is where the walk's lines go: the page's, or an open
@@ -92,7 +102,10 @@ func newHTMLStream(data []byte) *htmlStream {
 type streamLevel struct {
 	c       htmlCollector
 	bufFrom int    // id of the element the pending text's line comes from
-	lines   []line // a table's, for the level it is in
+	lines   []line // a table's, for the level it is in; the page's while held
+	// waiting are the ids of elements that may take a link split off an
+	// <a> around them, whose line is the next this level emits.
+	waiting []int
 	// heading and item are the enclosing level's when the table opened.
 	heading, item int
 }
@@ -135,13 +148,18 @@ type openElem struct {
 	// level is the streamLevel of what the element holds; outer that of
 	// the element itself, which differs for a table.
 	level, outer int
-	fostered     bool   // placed before a table, or inside such an element
-	skip         bool   // inside an element the walk skips, or skipped itself
-	content      bool   // inside <main>, <article> or <section>
-	kind         uint16 // atomKinds; for SVG and MathML, kindSpecial or 0
-	ns           namespace
-	hidden       bool // inside <script>, <style> or <template>, where readHead does not look
-	hasChild     bool
+	fostered     bool // placed before a table, or inside such an element
+	// For a special element opened inside an <a>: where the link's text
+	// stood then, and where the part of the link before it would go.
+	linkMark           int
+	linkAt             int8
+	linkLevel, linkIdx int
+	skip               bool   // inside an element the walk skips, or skipped itself
+	content            bool   // inside <main>, <article> or <section>
+	kind               uint16 // atomKinds; for SVG and MathML, kindSpecial or 0
+	ns                 namespace
+	hidden             bool // inside <script>, <style> or <template>, where readHead does not look
+	hasChild           bool
 }
 
 // htmlToken is the token being processed, as far as the importer needs it.
@@ -209,6 +227,15 @@ type htmlStream struct {
 	fostering bool
 	// linkFostered: the open <a> went before a table.
 	linkFostered bool
+	// linkBase is where the open <a>'s text starts in linkText: past what
+	// a copy of it left behind, split off by the adoption agency.
+	linkBase int
+	// linkHold: the page's lines are held while an <a> with a special
+	// element inside is open, since the adoption agency may split the
+	// link and add its first part to a line already emitted.
+	linkHold bool
+	linkID   int        // the open <a>, or the copy that took its place
+	deliver  func(line) // the page's lines, to the builder
 	// framesetOK is html.Parse's "frameset-ok" flag, as far as the stream
 	// follows it: where it may still be on, a <frameset> in the body is
 	// left to the tree builder.
@@ -216,8 +243,8 @@ type htmlStream struct {
 }
 
 // flush emits the pending text of level l as a line, marking the element
-// whose line it took.
-func (s *htmlStream) flush(l int) {
+// whose line it took, and tells where the line went (linkAt).
+func (s *htmlStream) flush(l int) (at int8, idx int) {
 	lv := s.levels[l]
 	if lv.c.bufLine != 0 {
 		if i := s.index(lv.bufFrom); i >= 0 {
@@ -225,7 +252,44 @@ func (s *htmlStream) flush(l int) {
 		}
 	}
 	lv.bufFrom = 0
+	n := len(lv.lines)
 	lv.c.flush()
+	at, idx = linkDropped, -1
+	if len(lv.lines) > n {
+		at, idx = linkEmitted, n
+	}
+	for _, id := range lv.waiting {
+		if i := s.index(id); i >= 0 {
+			s.stack[i].linkAt, s.stack[i].linkLevel, s.stack[i].linkIdx = at, l, idx
+		}
+	}
+	lv.waiting = lv.waiting[:0]
+	return at, idx
+}
+
+// Where the first part of a link split around an element goes: the line
+// the walk flushes next after entering the element (linkAt).
+const (
+	linkUntracked int8 = iota
+	linkWaiting        // into the pending line's links
+	linkEmitted        // into a held line's links
+	linkDropped        // nowhere: that line had no text
+)
+
+// releaseHold gives the builder the page's lines held for an <a>.
+func (s *htmlStream) releaseHold() {
+	if !s.linkHold {
+		return
+	}
+	s.linkHold = false
+	page := s.levels[0]
+	for _, l := range page.lines {
+		s.deliver(l)
+	}
+	page.lines = page.lines[:0]
+	for _, lv := range s.levels {
+		lv.waiting = lv.waiting[:0]
+	}
 }
 
 // run reads the whole page; false when it needs the tree builder.
@@ -975,11 +1039,11 @@ func (s *htmlStream) endInBody(t *htmlToken) bool {
 // endFormatting is html.Parse's adoption agency algorithm, run on the
 // stack of open elements and the list of active formatting elements. The
 // nodes it moves keep their document order, so the walk's lines stay as
-// they were, but for three things the tree builder is left to: a node
-// moved out of a table (foster parenting), an <a> split in two (its link
-// text would be), and text that took its line from the furthest block
-// after a line was emitted from it (the formatting element's copy gives
-// that text its own line, see adoptLines).
+// they were, but for two things the tree builder is left to: a node moved
+// out of a table (foster parenting), and text that took its line from the
+// furthest block after a line was emitted from it (the formatting
+// element's copy gives that text its own line, see adoptLines). An <a>
+// is split in two links (splitLink).
 func (s *htmlStream) endFormatting(a atom.Atom) {
 	if top := s.top(); top.a == a && s.afeIndex(top.id) < 0 {
 		s.pop()
@@ -1035,8 +1099,17 @@ func (s *htmlStream) adoptable(k, fb int) bool {
 		return false // foster parenting
 	}
 	ca := s.stack[k-1]
-	for _, e := range s.stack[k:fb] {
-		if e.ns != nsHTML || e.a == atom.A || e.hidden || e.skip != ca.skip || e.content != ca.content {
+	for x := k; x < fb; x++ {
+		e := s.stack[x]
+		if e.ns != nsHTML || e.hidden || e.skip != ca.skip || e.content != ca.content {
+			return false
+		}
+		// An <a> splits in two around the furthest block: its copy must
+		// be made (an intermediate one past the third, or off the list
+		// of active formatting elements, is not), and the block must know
+		// where the first part goes.
+		if e.a == atom.A && !e.skip && (s.stack[fb].linkAt == linkUntracked ||
+			x > k && (fb-x > 3 || s.afeIndex(e.id) < 0)) {
 			return false
 		}
 	}
@@ -1062,6 +1135,12 @@ func (s *htmlStream) adoptable(k, fb int) bool {
 // formatting element, afe[fe] its entry, stack[fb] the furthest block.
 func (s *htmlStream) adopt(fe, k, fb int) {
 	f, fbID := s.stack[k], s.stack[fb].id
+	for _, e := range s.stack[k:fb] {
+		if e.a == atom.A && !e.skip {
+			s.splitLink(s.stack[fb])
+			break
+		}
+	}
 	bookmark := fe
 	lastNode := fbID
 	for x, j := fb, 0; ; {
@@ -1085,6 +1164,9 @@ func (s *htmlStream) adopt(fe, k, fb int) {
 			continue
 		}
 		s.ids++
+		if node.id == s.linkID {
+			s.linkID = s.ids
+		}
 		s.afe[ni].id = s.ids
 		s.stack[x].id, s.stack[x].lineFrom, s.stack[x].hasChild = s.ids, s.ids, true
 		if lastNode == fbID {
@@ -1102,6 +1184,9 @@ func (s *htmlStream) adopt(fe, k, fb int) {
 	clone.skip, clone.content, clone.hidden, clone.level, clone.outer = b.skip, b.content, b.hidden, b.level, b.level
 	clone.hasChild, clone.lineUsed = b.hasChild, false
 	b.hasChild = true
+	if f.id == s.linkID {
+		s.linkID = clone.id
+	}
 	s.adoptLines(fbID, clone)
 	entry := s.afe[s.afeIndex(f.id)]
 	entry.id = clone.id
@@ -1112,6 +1197,22 @@ func (s *htmlStream) adopt(fe, k, fb int) {
 	s.afe = slices.Insert(s.afe, bookmark, entry)
 	s.stack = slices.Delete(s.stack, k, k+1)
 	s.stack = slices.Insert(s.stack, s.index(fbID)+1, clone)
+}
+
+// splitLink ends the open <a> where the furthest block b opened: the walk
+// leaves the <a> there (its copy takes what follows) and adds its link to
+// the line it flushes next, which may have been emitted and held.
+func (s *htmlStream) splitLink(b openElem) {
+	l := link{text: cleanSpace(collapse(string(s.linkText[s.linkBase:b.linkMark]))), href: s.linkHref}
+	switch b.linkAt {
+	case linkWaiting:
+		lv := s.levels[b.outer]
+		lv.c.links = append(lv.c.links, l)
+	case linkEmitted:
+		held := &s.levels[b.linkLevel].lines[b.linkIdx]
+		held.links = append(held.links, l)
+	}
+	s.linkBase = b.linkMark
 }
 
 // adoptLines gives the copy of the formatting element the lines that came
@@ -1345,7 +1446,9 @@ func (s *htmlStream) insert(t *htmlToken) {
 	case parent.skip:
 		e.skip = true
 	case kind&kindSkipped != 0 || (!parent.content && (a == atom.Header || a == atom.Footer)):
-		s.flush(e.outer)
+		s.markLink(&e)
+		e.linkAt, e.linkIdx = s.flush(e.outer)
+		e.linkLevel = e.outer
 		e.skip = true
 	case a == atom.Table:
 		// The walk flushes on entering the table, after what the table
@@ -1358,7 +1461,15 @@ func (s *htmlStream) insert(t *htmlToken) {
 		nl.c.emit = func(l line) { nl.lines = append(nl.lines, l) }
 	default:
 		e.content = parent.content || a == atom.Main || a == atom.Article || a == atom.Section
-		if kind&kindBlock != 0 {
+		if s.markLink(&e) {
+			if kind&kindBlock != 0 {
+				e.linkAt, e.linkIdx = s.flush(e.outer)
+				e.linkLevel = e.outer
+			} else {
+				e.linkAt = linkWaiting
+				s.levels[e.outer].waiting = append(s.levels[e.outer].waiting, e.id)
+			}
+		} else if kind&kindBlock != 0 {
 			s.flush(e.outer)
 		}
 		if kind&kindHeading != 0 {
@@ -1372,10 +1483,21 @@ func (s *htmlStream) insert(t *htmlToken) {
 				// An <a> in a table cell inside another.
 				s.bad = true
 			}
-			s.link, s.linkHref, s.linkText, s.linkFostered = true, t.href, s.linkText[:0], e.fostered
+			s.link, s.linkHref, s.linkText, s.linkFostered, s.linkBase = true, t.href, s.linkText[:0], e.fostered, 0
+			s.linkID = e.id
 		}
 	}
 	s.push(e)
+}
+
+// markLink notes, for a special element e opened inside an <a>, where the
+// link's text stands: the adoption agency may split the link there.
+func (s *htmlStream) markLink(e *openElem) bool {
+	if !s.link || e.kind&kindSpecial == 0 {
+		return false
+	}
+	e.linkMark, s.linkHold = len(s.linkText), true
+	return true
 }
 
 // fosterTarget tells whether what is inserted now goes before the table:
@@ -1461,6 +1583,16 @@ func (s *htmlStream) pop() {
 		}
 		s.title = 0
 	}
+	lv := s.levels[e.outer]
+	if e.id == s.linkID {
+		// The walk adds the link on leaving the <a>, unless it skips it
+		// (a copy the adoption agency put inside a skipped block).
+		if !e.skip {
+			lv.c.links = append(lv.c.links, link{text: cleanSpace(collapse(string(s.linkText[s.linkBase:]))), href: s.linkHref})
+		}
+		s.link, s.linkBase, s.linkID = false, 0, 0
+		s.releaseHold()
+	}
 	if e.skip {
 		return
 	}
@@ -1468,11 +1600,6 @@ func (s *htmlStream) pop() {
 	if a == atom.Table {
 		s.closeTable(e)
 		return
-	}
-	lv := s.levels[e.outer]
-	if a == atom.A {
-		lv.c.links = append(lv.c.links, link{text: cleanSpace(collapse(string(s.linkText))), href: s.linkHref})
-		s.link = false
 	}
 	if e.kind&kindBlock != 0 {
 		s.flush(e.outer)
@@ -1600,10 +1727,25 @@ func (s *htmlStream) inForeign(t *htmlToken) bool {
 		s.comment()
 	case html.StartTagToken:
 		// <link>, <base> and annotation-xml would need their attributes as
-		// the tree builder adjusts them.
-		if breakout[t.a] || t.a == atom.Link || t.a == atom.Base || t.a == atom.AnnotationXml {
+		// the tree builder adjusts them, and so would <font>, which breaks
+		// out only with some.
+		if t.a == atom.Font || t.a == atom.Link || t.a == atom.Base || t.a == atom.AnnotationXml {
 			s.bad = true
 			return true
+		}
+		if breakout[t.a] {
+			// HTML content closes the SVG or MathML it is in and is read
+			// by the HTML rules; the walk skips what is closed.
+			i := len(s.stack) - 1
+			for ; i >= 0 && s.stack[i].ns != nsHTML; i-- {
+				if s.stack[i].kind&kindSpecial != 0 {
+					// An integration point, whose content is HTML's.
+					s.bad = true
+					return true
+				}
+			}
+			s.popTo(i + 1)
+			return s.step(t)
 		}
 		ns, name := s.top().ns, foreignName(t)
 		ft := *t

@@ -163,9 +163,6 @@ func scaleShapes() []shape {
 					return fmt.Sprintf("<template><p>t</template><select><option>o</select><p>a skill %d\n", i)
 				})
 		}},
-		// Where the stream cannot follow and the parsed tree reads the
-		// page: a link split in two around a block, a paragraph that
-		// breaks out of SVG.
 		shape{"misnested-links", "page.html", func(size int) []byte {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
 				func(i int) string { return fmt.Sprintf("<a href=\"/r%d\"><p>a skill %d</a></p>\n", i, i) })
@@ -173,6 +170,19 @@ func scaleShapes() []shape {
 		shape{"svg-breakout", "page.html", func(size int) []byte {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
 				func(i int) string { return fmt.Sprintf("<svg><p>a skill %d</p></svg>\n", i) })
+		}},
+		// Where the stream cannot follow and the parsed tree reads the
+		// page: a heading moved before a table changes what the table's
+		// lines are read in; <font> with attributes leaves SVG.
+		shape{"table-heading-moved", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title>\n", "",
+				func(i int) string {
+					return fmt.Sprintf("<h2><table><tr><td>a skill %d</td></tr><h3>x</h3></table></h2>\n", i)
+				})
+		}},
+		shape{"svg-font", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
+				func(i int) string { return fmt.Sprintf("<svg><font color=red>a skill %d</font></svg>\n", i) })
 		}},
 	)
 	return append(out,
