@@ -111,16 +111,30 @@ func parseMarker(body string) marker {
 	return m
 }
 
+// zwsp is U+200B ZERO WIDTH SPACE: invisible, and not a word character,
+// so GitHub's mention and reference filters do not match across it.
+const zwsp = "\u200b"
+
+// mdEscaper escapes Markdown and HTML. "@" is followed by zwsp: GitHub
+// decodes entities before it looks for mentions (so "&#64;" would still
+// notify), and a mention needs a letter or digit right after the "@";
+// this also breaks "owner/repo@sha" commit references.
 var mdEscaper = strings.NewReplacer(
 	"\r\n", " ", "\n", " ", "\r", " ", "\t", " ",
-	"&", "&amp;", "<", "&lt;", ">", "&gt;", "@", "&#64;", "#", "&#35;",
+	"&", "&amp;", "<", "&lt;", ">", "&gt;", "@", "@"+zwsp,
 	"\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]",
 	"(", "\\(", ")", "\\)", "|", "\\|", "~", "\\~", "!", "\\!", "{", "\\{", "}", "\\}",
 )
 
+// issueRefRE finds what GitHub links as an issue or pull request: "#12",
+// "owner/repo#12" and "GH-12" (any case); a zwsp goes before the digits.
+var issueRefRE = regexp.MustCompile(`(?i)(#|\bgh-)([0-9])`)
+
 // md escapes source text for one line of GitHub Markdown: no HTML, no
-// mentions, no links, no emphasis, no line breaks.
-func md(s string) string { return mdEscaper.Replace(s) }
+// mentions, no issue references, no links, no emphasis, no line breaks.
+func md(s string) string {
+	return issueRefRE.ReplaceAllString(mdEscaper.Replace(s), "${1}"+zwsp+"${2}")
+}
 
 // Rendering budgets: an item or value is cut to maxQuote runes; a
 // section lists at most maxItems entries and a pathway maxLines lines or
