@@ -162,12 +162,14 @@ func quote(s string) string {
 // links builds Backstage links; the zero value links nothing.
 type links struct{ base string }
 
-// catalog is the Backstage catalog filtered to learning pathways.
+// catalog is the Backstage catalog filtered to learning pathways, of
+// every owner: its catalog page reads filters[kind], filters[type] and
+// filters[user] from the query, and may otherwise open on "Owned".
 func (l links) catalog() string {
 	if l.base == "" {
 		return ""
 	}
-	return l.base + "/catalog?filters%5Bkind%5D=component&filters%5Btype%5D=learning-pathway"
+	return l.base + "/catalog?filters%5Bkind%5D=component&filters%5Btype%5D=learning-pathway&filters%5Buser%5D=all"
 }
 
 // entity is the Backstage page of a pathway or role.
@@ -457,10 +459,10 @@ func renderBody(in bodyInput) string {
 			fmt.Fprintf(&b, "**%d pathways:** %s.\n\n", npw, summary(t.changed, t.added, t.removed, t.renamed))
 		}
 		// Room for the notes, the collapsed file list and the marker.
-		writeEntries(&b, in.desc, in.links, maxBody-maxMarkerLen-1500-2*len(in.compareURL), in.compareURL)
+		writeEntries(&b, in.desc, in.links, maxBody-maxMarkerLen-1500-3*len(in.compareURL), in.compareURL)
 		b.WriteString("\n")
 	}
-	writeFiles(&b, in.added, in.modified, in.deleted, maxBody-maxMarkerLen-200)
+	writeFiles(&b, in.added, in.modified, in.deleted, maxBody-maxMarkerLen-200-len(in.compareURL), in.compareURL)
 	m := in.marker
 	content := fit(b.String(), in.compareURL, maxMarkerLen)
 	m.bodyHash = textHash(content)
@@ -468,13 +470,14 @@ func renderBody(in bodyInput) string {
 }
 
 // writeEntries writes one entry per change while b stays below limit,
-// then says how many were left out.
+// then says how many were left out, and how many of those written have
+// no details (past the read cap), which takes up to 300 bytes more.
 func writeEntries(b *strings.Builder, d description, l links, limit int, compareURL string) {
 	for i, c := range d.Changes {
 		e := l.entry(c)
 		if b.Len()+len(e) > limit {
 			fmt.Fprintf(b, "- and %d more changes: see the [compare view](%s)\n", len(d.Changes)-i, compareURL)
-			return
+			break
 		}
 		b.WriteString(e)
 	}
@@ -483,9 +486,9 @@ func writeEntries(b *strings.Builder, d description, l links, limit int, compare
 	}
 }
 
-// writeFiles writes the collapsed file list, or only its counts when it
-// would pass limit.
-func writeFiles(b *strings.Builder, added, modified, deleted []string, limit int) {
+// writeFiles writes the collapsed file list, or only its counts and a
+// link to the compare view when it would pass limit.
+func writeFiles(b *strings.Builder, added, modified, deleted []string, limit int, compareURL string) {
 	type fc struct{ op, path string }
 	var files []fc
 	for _, p := range added {
@@ -504,7 +507,7 @@ func writeFiles(b *strings.Builder, added, modified, deleted []string, limit int
 	}
 	head := fmt.Sprintf("Files: %d added, %d modified, %d deleted", len(added), len(modified), len(deleted))
 	if b.Len()+list.Len()+200 > limit {
-		b.WriteString(head + " (see the compare view for the list).\n")
+		fmt.Fprintf(b, "%s (see the [compare view](%s) for the list).\n", head, compareURL)
 		return
 	}
 	fmt.Fprintf(b, "<details><summary>%s</summary>\n\n%s\n</details>\n", head, list.String())
@@ -519,7 +522,7 @@ func renderDelta(d description, l links, from, to, compareURL string) string {
 	if len(d.Changes) == 0 {
 		b.WriteString("No pathway changed its content; only generated files differ.\n")
 	} else {
-		writeEntries(&b, d, l, maxComment-1000-len(compareURL), compareURL)
+		writeEntries(&b, d, l, maxComment-1000-2*len(compareURL), compareURL)
 	}
 	b.WriteString("\nThe description still describes the whole pull request against the base branch.\n")
 	fmt.Fprintf(&b, "\n<!-- pathwaysync:delta from=%s to=%s -->\n", from, to)
