@@ -109,10 +109,12 @@
 // comment) and compared with the desired file: fields before → after
 // (duration, summary, roles), items removed, added and changed (a book
 // retitled), quoted, cut to 120 characters and escaped for GitHub
-// Markdown. A pathway removed and one added that share their source
-// (spec.pathway.source), their from and to roles or most items are one
-// "Renamed" entry; roles likewise (same page link, or swapped in a
-// renamed pathway). Old files without the full content (earlier
+// Markdown. A pathway removed and one added are one "Renamed" entry
+// when they share their source (spec.pathway.source); when both sources
+// are known and differ (the page moved too), only when at least 80% of
+// their items (of at least 5, over every section) are equal; without
+// sources, when they share their from and to roles or most items. Roles
+// likewise (same page link, or swapped in a renamed pathway). Old files without the full content (earlier
 // releases), and pathways past the cap, are described by the manifests'
 // counts. Budgets: 6 entries per section, 12 lines or 4,000 bytes per
 // pathway, then "and N more"; the list of pathways stops before the
