@@ -112,6 +112,11 @@ func (pl *plan) result() *Result {
 func (p *Publisher) body(pl *plan, compareURL string, m marker) string {
 	if pl.KeepBody && pl.PR != nil {
 		m.bodyHash = pl.PR.Marker.bodyHash
+		if !pl.PR.Marker.ok {
+			// A person's body without a marker: remember a hash no text of
+			// theirs has (that of no text), so the body stays theirs.
+			m.bodyHash = textHash("")
+		}
 		return replaceMarker(pl.PR.Body, m)
 	}
 	return renderBody(bodyInput{path: p.o.Path, desc: pl.Desc, added: pl.Added, modified: pl.Modified,

@@ -396,6 +396,23 @@ func renderTitle(tmpl string, t tally) string {
 	return title
 }
 
+// templateTitle reports whether title has the form renderTitle gives tmpl
+// (any tally in place of SummaryPlaceholder), white space aside: a title
+// pathwaysync would set, when no marker remembers the one it did.
+func templateTitle(tmpl, title string) bool {
+	const count = `[0-9]+ (?:changed|added|renamed|removed)`
+	parts := strings.Split(tmpl, SummaryPlaceholder)
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = `\s*` + strings.Join(words, `\s+`) + `\s*`
+	}
+	re, err := regexp.Compile("^" + strings.Join(parts, "(?:"+count+"(?:, "+count+")*|generated files updated)") + "$")
+	return err == nil && re.MatchString(title)
+}
+
 // tally counts a PR's pathway changes; it is kept in the marker so that
 // a templated title can be rendered again without reading anything.
 type tally struct{ changed, added, removed, renamed int }

@@ -43,7 +43,10 @@
 //     F, B and H say which content the commit H pathwaysync made holds
 //     on which base; T and D hash the title and body text pathwaysync last
 //     set (a person's edit of either is kept: only the marker is replaced);
-//     C is the tally the title was made from and E the entity files of H
+//     a non-empty body without a marker was replaced by a person and is
+//     kept too (the marker is appended, and the title kept unless it has
+//     the template's form), with a warning; an emptied body is
+//     pathwaysync's to fill again. C is the tally the title was made from and E the entity files of H
 //     that differ from B (at most 20). When the PR head is H, B is the
 //     current base and F the desired fingerprint, the branch already holds
 //     this tree on this base: nothing is written (ActionUnchanged;
