@@ -542,8 +542,13 @@ func renderDelta(d description, l links, from, to, compareURL string) string {
 		writeEntries(&b, d, l, maxComment-1000-2*len(compareURL), compareURL)
 	}
 	b.WriteString("\nThe description still describes the whole pull request against the base branch.\n")
-	fmt.Fprintf(&b, "\n<!-- pathwaysync:delta from=%s to=%s -->\n", from, to)
+	b.WriteString("\n" + deltaMarker(from, to) + "\n")
 	return b.String()
+}
+
+// deltaMarker makes the comment on one update (from → to) recognisable.
+func deltaMarker(from, to string) string {
+	return fmt.Sprintf("<!-- pathwaysync:delta from=%s to=%s -->", from, to)
 }
 
 // isSHA reports whether s is a full hex object name.

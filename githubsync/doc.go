@@ -95,8 +95,14 @@
 //     <!-- pathwaysync:delta from=OLD to=NEW --> marker. It is posted after
 //     the branch moved and before the body records the new head, so a
 //     rerun after an interruption (the head is then not the marker's)
-//     posts none: at most one comment per update. No content change, no
-//     comment.
+//     posts none. Its POST is not retried blindly: after a failure that
+//     leaves open whether GitHub created it (no answer, a 5xx), the sync
+//     waits until GitHub is done with the request (its REST timeout is
+//     10 s), reads the PR's newest comments (1 to 3 requests) and posts
+//     again only when none carries the marker. So at most one comment per
+//     update, and the normal path costs one request. No content change,
+//     no comment. The warning and closing comments carry a marker too
+//     (<!-- pathwaysync:blocked head=H -->) and are posted the same way.
 //  8. Before creating a PR, the most recent closed bot PR is read: if a
 //     human closed it unmerged, its head was the commit its marker names
 //     (pathwaysync's own) and that commit's fingerprint equals the desired
@@ -158,7 +164,7 @@
 // go-github v60 over go-retryablehttp (PassthroughErrorHandler, so
 // go-github sees GitHub's answers). 5xx and network errors are retried with
 // capped exponential backoff (except a create-tree 502 or 504, answered with
-// smaller bodies); a primary rate limit (403/429 with
+// smaller bodies, and a comment, checked for as rule 7 says); a primary rate limit (403/429 with
 // X-RateLimit-Remaining: 0) waits until X-RateLimit-Reset and a secondary
 // one for Retry-After (else 60 s), both only up to ClientOptions.MaxRateWait,
 // beyond which the error carries the wait (RetryAfter); other 4xx are not
