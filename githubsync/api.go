@@ -2,9 +2,12 @@ package githubsync
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 )
@@ -172,11 +175,79 @@ func (a repoAPI) editPR(ctx context.Context, n int, pr *github.PullRequest) (*gi
 	return out, err
 }
 
-func (a repoAPI) comment(ctx context.Context, n int, body string) error {
-	return a.c.call(ctx, "comment on pull request", true, func() (resp *github.Response, err error) {
-		_, resp, err = a.c.gh.Issues.CreateComment(ctx, a.owner, a.name, n, &github.IssueComment{Body: github.String(body)})
-		return resp, err
-	})
+// commentOnce posts a comment on PR n that must not appear twice; mark
+// is a hidden line in body that no other comment carries. The POST is
+// not retried blindly (an answer lost after GitHub created the comment
+// would create a second): after an uncertain failure (no answer, 5xx)
+// it waits until GitHub has finished with the request, reads the PR's
+// newest comments, and counts one carrying mark as posted; only
+// otherwise does it post again, at most Client.retries times. A normal
+// answer costs nothing more.
+func (a repoAPI) commentOnce(ctx context.Context, n int, body, mark string) error {
+	once := withoutBlindRetry(ctx)
+	for attempt := 0; ; attempt++ {
+		sent := time.Now()
+		err := a.c.call(once, "comment on pull request", true, func() (resp *github.Response, err error) {
+			_, resp, err = a.c.gh.Issues.CreateComment(once, a.owner, a.name, n, &github.IssueComment{Body: github.String(body)})
+			return resp, err
+		})
+		var e *Error
+		if err == nil || attempt >= a.c.retries || !errors.As(err, &e) || !e.Transient || (e.Status != 0 && e.Status < 500) {
+			return err
+		}
+		wait := max(a.c.pol.backoff(a.c.pol.waitMin, a.c.pol.waitMax, attempt, nil), a.c.serverTimeout-time.Since(sent))
+		if serr := sleep(ctx, wait); serr != nil {
+			return err
+		}
+		posted, lerr := a.hasComment(ctx, n, mark)
+		if lerr != nil {
+			return fmt.Errorf("%w (and whether it was posted is unknown: %w)", err, lerr)
+		}
+		if posted {
+			a.c.log.Info("comment posted although its answer was lost", "pr", n)
+			return nil
+		}
+	}
+}
+
+// hasComment reports whether one of the newest comments of PR n (its
+// last page of 100, and the page before) contains mark.
+func (a repoAPI) hasComment(ctx context.Context, n int, mark string) (bool, error) {
+	list := func(page int) ([]*github.IssueComment, int, error) {
+		var cs []*github.IssueComment
+		var last int
+		err := a.c.call(ctx, "list pull request comments", false, func() (*github.Response, error) {
+			var resp *github.Response
+			var err error
+			cs, resp, err = a.c.gh.Issues.ListComments(ctx, a.owner, a.name, n,
+				&github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+			if resp != nil {
+				last = resp.LastPage
+			}
+			return resp, err
+		})
+		return cs, last, err
+	}
+	cs, last, err := list(1)
+	if err != nil {
+		return false, err
+	}
+	pages := [][]*github.IssueComment{cs}
+	for p := last; p > 1 && p >= last-1; p-- {
+		more, _, err := list(p)
+		if err != nil {
+			return false, err
+		}
+		pages = append(pages, more)
+	}
+	for _, page := range pages {
+		for _, c := range page {
+			if strings.Contains(c.GetBody(), mark) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 func (a repoAPI) addLabels(ctx context.Context, n int, labels []string) error {

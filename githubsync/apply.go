@@ -22,7 +22,10 @@ func (p *Publisher) apply(ctx context.Context, s *state, want *desired, pl *plan
 	res := pl.result()
 	w, pr := pl.Writes, pl.PR
 	if w.Comment != "" {
-		if err := p.api.comment(ctx, pr.Number, w.Comment); err != nil {
+		// Once per PR head and action (a warning about a foreign head, or
+		// the closing note), also when an answer is lost.
+		mark := fmt.Sprintf("<!-- pathwaysync:%s head=%s -->", pl.Action, pr.Head)
+		if err := p.api.commentOnce(ctx, pr.Number, w.Comment+"\n\n"+mark+"\n", mark); err != nil {
 			return nil, err
 		}
 	}
@@ -58,7 +61,7 @@ func (p *Publisher) apply(ctx context.Context, s *state, want *desired, pl *plan
 			// a rerun after an interruption here sees a head the marker does
 			// not name and posts no second comment.
 			body := renderDelta(*pl.Delta, p.links(), pl.DeltaFrom, made.SHA, res.CompareURL)
-			if err := p.api.comment(ctx, pr.Number, body); err != nil {
+			if err := p.api.commentOnce(ctx, pr.Number, body, deltaMarker(pl.DeltaFrom, made.SHA)); err != nil {
 				if ctx.Err() != nil {
 					return nil, err
 				}
@@ -112,6 +115,11 @@ func (pl *plan) result() *Result {
 func (p *Publisher) body(pl *plan, compareURL string, m marker) string {
 	if pl.KeepBody && pl.PR != nil {
 		m.bodyHash = pl.PR.Marker.bodyHash
+		if !pl.PR.Marker.ok {
+			// A person's body without a marker: remember a hash no text of
+			// theirs has (that of no text), so the body stays theirs.
+			m.bodyHash = textHash("")
+		}
 		return replaceMarker(pl.PR.Body, m)
 	}
 	return renderBody(bodyInput{path: p.o.Path, desc: pl.Desc, added: pl.Added, modified: pl.Modified,

@@ -111,16 +111,30 @@ func parseMarker(body string) marker {
 	return m
 }
 
+// zwsp is U+200B ZERO WIDTH SPACE: invisible, and not a word character,
+// so GitHub's mention and reference filters do not match across it.
+const zwsp = "\u200b"
+
+// mdEscaper escapes Markdown and HTML. "@" is followed by zwsp: GitHub
+// decodes entities before it looks for mentions (so "&#64;" would still
+// notify), and a mention needs a letter or digit right after the "@";
+// this also breaks "owner/repo@sha" commit references.
 var mdEscaper = strings.NewReplacer(
 	"\r\n", " ", "\n", " ", "\r", " ", "\t", " ",
-	"&", "&amp;", "<", "&lt;", ">", "&gt;", "@", "&#64;", "#", "&#35;",
+	"&", "&amp;", "<", "&lt;", ">", "&gt;", "@", "@"+zwsp,
 	"\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]",
 	"(", "\\(", ")", "\\)", "|", "\\|", "~", "\\~", "!", "\\!", "{", "\\{", "}", "\\}",
 )
 
+// issueRefRE finds what GitHub links as an issue or pull request: "#12",
+// "owner/repo#12" and "GH-12" (any case); a zwsp goes before the digits.
+var issueRefRE = regexp.MustCompile(`(?i)(#|\bgh-)([0-9])`)
+
 // md escapes source text for one line of GitHub Markdown: no HTML, no
-// mentions, no links, no emphasis, no line breaks.
-func md(s string) string { return mdEscaper.Replace(s) }
+// mentions, no issue references, no links, no emphasis, no line breaks.
+func md(s string) string {
+	return issueRefRE.ReplaceAllString(mdEscaper.Replace(s), "${1}"+zwsp+"${2}")
+}
 
 // Rendering budgets: an item or value is cut to maxQuote runes; a
 // section lists at most maxItems entries and a pathway maxLines lines or
@@ -148,12 +162,14 @@ func quote(s string) string {
 // links builds Backstage links; the zero value links nothing.
 type links struct{ base string }
 
-// catalog is the Backstage catalog filtered to learning pathways.
+// catalog is the Backstage catalog filtered to learning pathways, of
+// every owner: its catalog page reads filters[kind], filters[type] and
+// filters[user] from the query, and may otherwise open on "Owned".
 func (l links) catalog() string {
 	if l.base == "" {
 		return ""
 	}
-	return l.base + "/catalog?filters%5Bkind%5D=component&filters%5Btype%5D=learning-pathway"
+	return l.base + "/catalog?filters%5Bkind%5D=component&filters%5Btype%5D=learning-pathway&filters%5Buser%5D=all"
 }
 
 // entity is the Backstage page of a pathway or role.
@@ -380,6 +396,23 @@ func renderTitle(tmpl string, t tally) string {
 	return title
 }
 
+// templateTitle reports whether title has the form renderTitle gives tmpl
+// (any tally in place of SummaryPlaceholder), white space aside: a title
+// pathwaysync would set, when no marker remembers the one it did.
+func templateTitle(tmpl, title string) bool {
+	const count = `[0-9]+ (?:changed|added|renamed|removed)`
+	parts := strings.Split(tmpl, SummaryPlaceholder)
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = `\s*` + strings.Join(words, `\s+`) + `\s*`
+	}
+	re, err := regexp.Compile("^" + strings.Join(parts, "(?:"+count+"(?:, "+count+")*|generated files updated)") + "$")
+	return err == nil && re.MatchString(title)
+}
+
 // tally counts a PR's pathway changes; it is kept in the marker so that
 // a templated title can be rendered again without reading anything.
 type tally struct{ changed, added, removed, renamed int }
@@ -443,10 +476,10 @@ func renderBody(in bodyInput) string {
 			fmt.Fprintf(&b, "**%d pathways:** %s.\n\n", npw, summary(t.changed, t.added, t.removed, t.renamed))
 		}
 		// Room for the notes, the collapsed file list and the marker.
-		writeEntries(&b, in.desc, in.links, maxBody-maxMarkerLen-1500-2*len(in.compareURL), in.compareURL)
+		writeEntries(&b, in.desc, in.links, maxBody-maxMarkerLen-1500-3*len(in.compareURL), in.compareURL)
 		b.WriteString("\n")
 	}
-	writeFiles(&b, in.added, in.modified, in.deleted, maxBody-maxMarkerLen-200)
+	writeFiles(&b, in.added, in.modified, in.deleted, maxBody-maxMarkerLen-200-len(in.compareURL), in.compareURL)
 	m := in.marker
 	content := fit(b.String(), in.compareURL, maxMarkerLen)
 	m.bodyHash = textHash(content)
@@ -454,13 +487,14 @@ func renderBody(in bodyInput) string {
 }
 
 // writeEntries writes one entry per change while b stays below limit,
-// then says how many were left out.
+// then says how many were left out, and how many of those written have
+// no details (past the read cap), which takes up to 300 bytes more.
 func writeEntries(b *strings.Builder, d description, l links, limit int, compareURL string) {
 	for i, c := range d.Changes {
 		e := l.entry(c)
 		if b.Len()+len(e) > limit {
 			fmt.Fprintf(b, "- and %d more changes: see the [compare view](%s)\n", len(d.Changes)-i, compareURL)
-			return
+			break
 		}
 		b.WriteString(e)
 	}
@@ -469,9 +503,9 @@ func writeEntries(b *strings.Builder, d description, l links, limit int, compare
 	}
 }
 
-// writeFiles writes the collapsed file list, or only its counts when it
-// would pass limit.
-func writeFiles(b *strings.Builder, added, modified, deleted []string, limit int) {
+// writeFiles writes the collapsed file list, or only its counts and a
+// link to the compare view when it would pass limit.
+func writeFiles(b *strings.Builder, added, modified, deleted []string, limit int, compareURL string) {
 	type fc struct{ op, path string }
 	var files []fc
 	for _, p := range added {
@@ -490,7 +524,7 @@ func writeFiles(b *strings.Builder, added, modified, deleted []string, limit int
 	}
 	head := fmt.Sprintf("Files: %d added, %d modified, %d deleted", len(added), len(modified), len(deleted))
 	if b.Len()+list.Len()+200 > limit {
-		b.WriteString(head + " (see the compare view for the list).\n")
+		fmt.Fprintf(b, "%s (see the [compare view](%s) for the list).\n", head, compareURL)
 		return
 	}
 	fmt.Fprintf(b, "<details><summary>%s</summary>\n\n%s\n</details>\n", head, list.String())
@@ -505,11 +539,16 @@ func renderDelta(d description, l links, from, to, compareURL string) string {
 	if len(d.Changes) == 0 {
 		b.WriteString("No pathway changed its content; only generated files differ.\n")
 	} else {
-		writeEntries(&b, d, l, maxComment-1000-len(compareURL), compareURL)
+		writeEntries(&b, d, l, maxComment-1000-2*len(compareURL), compareURL)
 	}
 	b.WriteString("\nThe description still describes the whole pull request against the base branch.\n")
-	fmt.Fprintf(&b, "\n<!-- pathwaysync:delta from=%s to=%s -->\n", from, to)
+	b.WriteString("\n" + deltaMarker(from, to) + "\n")
 	return b.String()
+}
+
+// deltaMarker makes the comment on one update (from → to) recognisable.
+func deltaMarker(from, to string) string {
+	return fmt.Sprintf("<!-- pathwaysync:delta from=%s to=%s -->", from, to)
 }
 
 // isSHA reports whether s is a full hex object name.

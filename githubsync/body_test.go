@@ -90,7 +90,7 @@ func TestBodyAndDeltaGolden(t *testing.T) {
 		"Renamed: **Intermediate Engineer 1 to Senior Engineer 1** → [**Intermediate Engineer 1 to Staff Engineer 1**]",
 		"Role renamed: **Senior Engineer 1** → [**Staff Engineer 1**]",
 		"Removed: **Intermediate Engineer 2 to Senior Engineer 2**",
-		"[Browse them in Backstage](https://backstage.example.com/catalog?filters%5Bkind%5D=component&filters%5Btype%5D=learning-pathway)",
+		"[Browse them in Backstage](https://backstage.example.com/catalog?filters%5Bkind%5D=component&filters%5Btype%5D=learning-pathway&filters%5Buser%5D=all)",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %q", want)

@@ -53,6 +53,7 @@ type ClientOptions struct {
 	secondaryFloor time.Duration // 60s: wait on a secondary limit without Retry-After
 	attemptTimeout time.Duration // 30s per attempt
 	writePause     time.Duration // 1s between writes, except against loopback; negative none
+	serverTimeout  time.Duration // 10s: how long after it was sent a request may still be processed
 }
 
 // String describes the options without secrets, so printing them cannot
@@ -81,6 +82,13 @@ type Client struct {
 	writePause time.Duration
 
 	blobs folderBlobs // ReadFolder's contents by blob SHA
+
+	// retries is how often a request is retried; serverTimeout how long
+	// after it was sent GitHub may still be processing it ("If GitHub
+	// takes more than 10 seconds to process an API request, GitHub will
+	// terminate the request", REST API troubleshooting, Timeouts).
+	retries       int
+	serverTimeout time.Duration
 }
 
 // NewClient builds the one HTTP stack every GitHub call goes through:
@@ -141,6 +149,10 @@ func NewClient(o ClientOptions) (*Client, error) {
 		rc.RetryMax = 4
 	} else if rc.RetryMax < 0 {
 		rc.RetryMax = 0
+	}
+	c.retries, c.serverTimeout = rc.RetryMax, o.serverTimeout
+	if c.serverTimeout == 0 {
+		c.serverTimeout = 10 * time.Second
 	}
 	rc.RetryWaitMin, rc.RetryWaitMax = pol.waitMin, pol.waitMax
 	rc.CheckRetry = pol.checkRetry

@@ -323,17 +323,23 @@ func (sd *sides) describe() description {
 }
 
 // sameness scores how recognisably old and nw are one entity renamed
-// (0: not at all): the same source, for a role its title swapped in a
-// changed pathway's from/to, the same from and to roles, or most items
-// equal.
+// (0: not at all). A pathway is renamed when it has the same source
+// (spec.pathway.source, its page or file); when both sources are known
+// and differ (the page moved too), only when its content is nearly the
+// same: at least renameShare of its items, over every section, equal
+// (an item counts once on each side); without sources, when it has the
+// same from and to roles or most of its items equal. A role is renamed
+// when it has the same page link, or when a changed pathway's from or to
+// swapped the old role's title for the new one's.
 func sameness(old, nw *entity, changes []entityChange) int {
-	if old.Source != "" && nw.Source != "" {
-		if old.Source == nw.Source {
-			return 100
-		}
-		return 0 // two sources: two pathways
+	if old.Source != "" && old.Source == nw.Source {
+		return 100
 	}
+	moved := old.Source != "" && nw.Source != ""
 	if old.Kind == kindRole {
+		if moved {
+			return 0 // two pages: two roles
+		}
 		for _, c := range changes {
 			for _, f := range c.Fields {
 				if (f.Name == "From" || f.Name == "To") && f.Old == old.Title && f.New == nw.Title {
@@ -346,11 +352,34 @@ func sameness(old, nw *entity, changes []entityChange) int {
 	if !old.Full || !nw.Full {
 		return 0
 	}
-	if old.From != "" && old.From == nw.From && old.To == nw.To {
+	same, total := itemOverlap(old, nw)
+	switch {
+	case moved:
+		if total >= renameMinItems && float64(same) >= renameShare*float64(total) {
+			return 50 + 29*same/total
+		}
+		return 0
+	case old.From != "" && old.From == nw.From && old.To == nw.To:
 		return 80
+	case total > 0 && same*2 > total:
+		return 50 + 29*same/total
 	}
-	same, total := 0, 0
+	return 0
+}
+
+// A pathway whose source moved with its title is the same pathway when
+// at least renameShare of at least renameMinItems items are equal.
+const (
+	renameShare    = 0.8
+	renameMinItems = 5
+)
+
+// itemOverlap counts the items of old and nw that are equal, section by
+// section, out of the larger side of each section.
+func itemOverlap(old, nw *entity) (same, total int) {
+	seen := map[string]bool{}
 	for _, s := range old.Sections {
+		seen[s.Name] = true
 		var ns section
 		for _, x := range nw.Sections {
 			if x.Name == s.Name {
@@ -369,10 +398,12 @@ func sameness(old, nw *entity, changes []entityChange) int {
 		}
 		total += max(len(s.Items), len(ns.Items))
 	}
-	if total > 0 && same*2 > total {
-		return 50 + 29*same/total
+	for _, s := range nw.Sections {
+		if !seen[s.Name] {
+			total += len(s.Items)
+		}
 	}
-	return 0
+	return same, total
 }
 
 // diffEntities compares two full pathways; nil when their content is

@@ -43,7 +43,10 @@
 //     F, B and H say which content the commit H pathwaysync made holds
 //     on which base; T and D hash the title and body text pathwaysync last
 //     set (a person's edit of either is kept: only the marker is replaced);
-//     C is the tally the title was made from and E the entity files of H
+//     a non-empty body without a marker was replaced by a person and is
+//     kept too (the marker is appended, and the title kept unless it has
+//     the template's form), with a warning; an emptied body is
+//     pathwaysync's to fill again. C is the tally the title was made from and E the entity files of H
 //     that differ from B (at most 20). When the PR head is H, B is the
 //     current base and F the desired fingerprint, the branch already holds
 //     this tree on this base: nothing is written (ActionUnchanged;
@@ -92,8 +95,14 @@
 //     <!-- pathwaysync:delta from=OLD to=NEW --> marker. It is posted after
 //     the branch moved and before the body records the new head, so a
 //     rerun after an interruption (the head is then not the marker's)
-//     posts none: at most one comment per update. No content change, no
-//     comment.
+//     posts none. Its POST is not retried blindly: after a failure that
+//     leaves open whether GitHub created it (no answer, a 5xx), the sync
+//     waits until GitHub is done with the request (its REST timeout is
+//     10 s), reads the PR's newest comments (1 to 3 requests) and posts
+//     again only when none carries the marker. So at most one comment per
+//     update, and the normal path costs one request. No content change,
+//     no comment. The warning and closing comments carry a marker too
+//     (<!-- pathwaysync:blocked head=H -->) and are posted the same way.
 //  8. Before creating a PR, the most recent closed bot PR is read: if a
 //     human closed it unmerged, its head was the commit its marker names
 //     (pathwaysync's own) and that commit's fingerprint equals the desired
@@ -109,10 +118,12 @@
 // comment) and compared with the desired file: fields before → after
 // (duration, summary, roles), items removed, added and changed (a book
 // retitled), quoted, cut to 120 characters and escaped for GitHub
-// Markdown. A pathway removed and one added that share their source
-// (spec.pathway.source), their from and to roles or most items are one
-// "Renamed" entry; roles likewise (same page link, or swapped in a
-// renamed pathway). Old files without the full content (earlier
+// Markdown. A pathway removed and one added are one "Renamed" entry
+// when they share their source (spec.pathway.source); when both sources
+// are known and differ (the page moved too), only when at least 80% of
+// their items (of at least 5, over every section) are equal; without
+// sources, when they share their from and to roles or most items. Roles
+// likewise (same page link, or swapped in a renamed pathway). Old files without the full content (earlier
 // releases), and pathways past the cap, are described by the manifests'
 // counts. Budgets: 6 entries per section, 12 lines or 4,000 bytes per
 // pathway, then "and N more"; the list of pathways stops before the
@@ -153,7 +164,7 @@
 // go-github v60 over go-retryablehttp (PassthroughErrorHandler, so
 // go-github sees GitHub's answers). 5xx and network errors are retried with
 // capped exponential backoff (except a create-tree 502 or 504, answered with
-// smaller bodies); a primary rate limit (403/429 with
+// smaller bodies, and a comment, checked for as rule 7 says); a primary rate limit (403/429 with
 // X-RateLimit-Remaining: 0) waits until X-RateLimit-Reset and a secondary
 // one for Retry-After (else 60 s), both only up to ClientOptions.MaxRateWait,
 // beyond which the error carries the wait (RetryAfter); other 4xx are not

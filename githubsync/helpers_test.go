@@ -74,6 +74,7 @@ func fast(o *ClientOptions) {
 	o.secondaryFloor = 30 * time.Millisecond
 	o.attemptTimeout = 2 * time.Second
 	o.writePause = -1
+	o.serverTimeout = 50 * time.Millisecond
 }
 
 func (v *env) client(mod ...func(*ClientOptions)) *Client {

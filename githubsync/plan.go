@@ -155,9 +155,14 @@ func decide(s *state, want *desired, o planOptions) (*plan, need, []string) {
 
 	upToDate := pr != nil && mk.ok && pr.Head == mk.head && mk.base == s.BaseCommit && mk.fingerprint == want.fingerprint
 	// A person's edits of the title or body are kept (markers of older
-	// releases carry no hashes: their text is pathwaysync's).
-	humanTitle := pr != nil && mk.titleHash != "" && textHash(pr.Title) != mk.titleHash
-	humanBody := pr != nil && mk.bodyHash != "" && textHash(bodyText(pr.Body)) != mk.bodyHash
+	// releases carry no hashes: their text is pathwaysync's). A body with
+	// no marker was replaced by a person: it is kept unless empty, and the
+	// title, which its marker no longer remembers, is kept unless it has
+	// pathwaysync's form (the template with a tally).
+	humanTitle := pr != nil && (mk.titleHash != "" && textHash(pr.Title) != mk.titleHash ||
+		!mk.ok && !templateTitle(o.PullRequest.Title, pr.Title))
+	humanBody := pr != nil && strings.TrimSpace(bodyText(pr.Body)) != "" &&
+		(mk.bodyHash != "" && textHash(bodyText(pr.Body)) != mk.bodyHash || !mk.ok)
 
 	if upToDate {
 		// The branch already holds this tree on this base: at most the
@@ -240,7 +245,10 @@ func decide(s *state, want *desired, o planOptions) (*plan, need, []string) {
 			if pl.Title != pr.Title {
 				pl.Warnings = append(pl.Warnings, fmt.Sprintf("PR #%d: kept the title a person edited (pathwaysync's would be %q)", pr.Number, pl.Title))
 			}
-			next.titleHash, pl.Title = mk.titleHash, pr.Title
+			if mk.titleHash != "" { // else remember the title pathwaysync would set
+				next.titleHash = mk.titleHash
+			}
+			pl.Title = pr.Title
 			return
 		}
 		pl.Writes.SetTitle = pr.Title != pl.Title
@@ -252,7 +260,16 @@ func decide(s *state, want *desired, o planOptions) (*plan, need, []string) {
 		}
 		if humanBody {
 			pl.KeepBody = true
-			pl.Warnings = append(pl.Warnings, fmt.Sprintf("PR #%d: kept the description a person edited; only its hidden marker is updated", pr.Number))
+			how := "edited"
+			if !mk.ok {
+				how = "wrote in place of pathwaysync's"
+			}
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("PR #%d: kept the description a person %s; only its hidden marker is updated (empty the description to get pathwaysync's back)", pr.Number, how))
+		}
+		if !mk.ok && ours {
+			// The marker is gone but the head is a commit of ours: the
+			// delta comment describes this update from it.
+			mk.ok, mk.head = true, pr.Head
 		}
 		if !ours {
 			// A person pushed to the bot branch: never force-push over it.

@@ -117,10 +117,16 @@ func (p *policy) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, ctx.Err()
 	}
 	if err != nil {
+		if ctx.Value(noBlindRetry{}) != nil {
+			return false, nil
+		}
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}
 	if rl := p.rateLimit(resp); rl.limited {
 		return p.maxRateWait >= 0 && rl.wait <= p.maxRateWait, nil
+	}
+	if ctx.Value(noBlindRetry{}) != nil && (resp.StatusCode == 0 || resp.StatusCode >= 500) {
+		return false, nil
 	}
 	if (resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout) && ctx.Value(noServerRetry{}) != nil {
 		return false, nil
@@ -156,4 +162,15 @@ type noServerRetry struct{}
 
 func withoutServerRetry(ctx context.Context) context.Context {
 	return context.WithValue(ctx, noServerRetry{}, true)
+}
+
+// noBlindRetry marks a request context whose uncertain failures (no
+// answer, or a 5xx: GitHub may have done the write) are returned rather
+// than retried, for a write that must not happen twice; the caller finds
+// out whether it happened. Rate limits, which refuse the request, are
+// still waited out.
+type noBlindRetry struct{}
+
+func withoutBlindRetry(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noBlindRetry{}, true)
 }

@@ -261,7 +261,7 @@ func TestLargeChangesKeepBodyUnderLimit(t *testing.T) {
 		strings.Count(body, "<details>") != strings.Count(body, "</details>") {
 		t.Errorf("body:\n%s", body[:min(len(body), 4000)])
 	}
-	if !strings.Contains(body, "Projects: added “ünïcødé &lt;b&gt;&#64;team&lt;/b&gt; ünïcødé") || !strings.Contains(body, "…”") {
+	if !strings.Contains(body, "Projects: added “ünïcødé &lt;b&gt;@\u200bteam&lt;/b&gt; ünïcødé") || !strings.Contains(body, "…”") {
 		t.Error("the 100 KB item is not quoted, cut")
 	}
 	if !strings.Contains(v.pulls()[0].Title, "2000 changed") {

@@ -41,6 +41,7 @@ const (
 	FaultPrimaryLimit                    // 403, X-RateLimit-Remaining: 0, reset in ResetIn
 	FaultSecondaryLimit                  // 403 "secondary rate limit", Retry-After: RetryAfter when set
 	FaultHook                            // run Before, then answer normally
+	FaultLoseAnswer                      // handle the request (its write happens), then close the connection without the answer
 )
 
 // Fault is an injected failure for the next Times requests matching Route.
@@ -449,9 +450,24 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, ae.status, ae.body)
 		return
 	}
+	if f != nil && f.Kind == FaultLoseAnswer {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
 	if body == nil {
 		w.WriteHeader(status)
 		return
+	}
+	if pg, ok := body.(page); ok {
+		if link := pg.link(e.srv.URL + r.URL.Path); link != "" {
+			h.Set("Link", link)
+		}
+		body = pg.items
 	}
 	if raw, ok := body.(rawBody); ok {
 		h.Set("Content-Type", "application/vnd.github.raw")
@@ -578,7 +594,16 @@ func (e *Emulator) dispatch(r *http.Request, tmpl string, p map[string]string) (
 			}
 			pr.Comments = append(pr.Comments, body)
 			e.seq++
+			pr.commentIDs = append(pr.commentIDs, e.seq)
 			return 201, map[string]any{"id": e.seq, "body": body}, nil
+		})
+	case "GET /repos/{owner}/{repo}/issues/{number}/comments":
+		return repo.withPull(p["number"], func(pr *PullRequest) (int, any, error) {
+			items := make([]any, len(pr.Comments))
+			for i, c := range pr.Comments {
+				items[i] = map[string]any{"id": pr.commentIDs[i], "body": c}
+			}
+			return 200, paginate(items, q), nil
 		})
 	case "POST /repos/{owner}/{repo}/issues/{number}/labels":
 		return repo.withPull(p["number"], func(pr *PullRequest) (int, any, error) {

@@ -37,6 +37,7 @@ type PullRequest struct {
 	Reviewers     []string
 	TeamReviewers []string
 	Comments      []string
+	commentIDs    []int
 	Created       time.Time
 	Closed        time.Time
 }
@@ -780,4 +781,48 @@ func (r *Repo) merge(pr *PullRequest, method string, now func() time.Time) (stri
 	pr.State, pr.Merged, pr.MergeSHA, pr.Closed = "closed", true, sha, now()
 	r.syncPulls()
 	return sha, nil
+}
+
+// page is one page of a list answer; serve sends its items with GitHub's
+// Link header (rel next and last) when there are more pages.
+type page struct {
+	items          []any
+	num, last, per int
+}
+
+// paginate returns the page of items that q asks for (per_page, default
+// 30, at most 100; page from 1), oldest first as GitHub lists comments.
+func paginate(items []any, q url.Values) page {
+	per, _ := strconv.Atoi(q.Get("per_page"))
+	if per <= 0 || per > 100 {
+		per = 30
+	}
+	num, _ := strconv.Atoi(q.Get("page"))
+	if num <= 0 {
+		num = 1
+	}
+	last := max(1, (len(items)+per-1)/per)
+	out := []any{}
+	for i := (num - 1) * per; i < len(items) && i < num*per; i++ {
+		out = append(out, items[i])
+	}
+	return page{items: out, num: num, last: last, per: per}
+}
+
+// link is the Link header of the page at URL u, "" for a single page.
+func (p page) link(u string) string {
+	if p.last <= 1 {
+		return ""
+	}
+	at := func(n int, rel string) string {
+		return fmt.Sprintf("<%s?per_page=%d&page=%d>; rel=%q", u, p.per, n, rel)
+	}
+	var parts []string
+	if p.num < p.last {
+		parts = append(parts, at(p.num+1, "next"), at(p.last, "last"))
+	}
+	if p.num > 1 {
+		parts = append(parts, at(1, "first"), at(p.num-1, "prev"))
+	}
+	return strings.Join(parts, ", ")
 }
