@@ -2,7 +2,6 @@ package exporter
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
@@ -25,7 +24,8 @@ const (
 	AnnotationSourceComplete = "pathwaysync.dev/source-complete"
 	// AnnotationDuration is the duration in the source's words.
 	AnnotationDuration = "pathwaysync.dev/duration"
-	// AnnotationPartialSource says where a cut-off source stops.
+	// AnnotationPartialSource is the section a cut-off source stops in,
+	// in the source's words ("Recommended Reading"), on one line.
 	AnnotationPartialSource = "pathwaysync.dev/partial-source"
 	// AnnotationGenerated marks the generated owner Group.
 	AnnotationGenerated = "pathwaysync.dev/generated"
@@ -125,11 +125,6 @@ func durationText(d pathway.Duration) string {
 		return ""
 	}
 	return months(d)
-}
-
-// partialNote says where a cut-off source stops.
-func partialNote(p *pathway.Pathway) string {
-	return "The source page stops in " + strconv.Quote(oneLine(p.Incomplete)) + ": what follows it is missing here."
 }
 
 // sourcePages returns the page a person reads the pathway source at and,

@@ -55,12 +55,12 @@ func roleEntity(r *rolePlan, o Options) catalog.Entity {
 	// next step first, then the way in; each opens the pathway.
 	for _, pp := range r.out {
 		if u := o.entityURL(catalog.KindComponent, pp.name); u != "" {
-			m.Links = append(m.Links, catalog.Link{URL: u, Title: withDuration("Next step: "+pp.to.title, pp), Icon: "dashboard"})
+			m.Links = append(m.Links, catalog.Link{URL: u, Title: "Next step: " + pp.to.title + stepFacts(pp, true), Icon: "dashboard"})
 		}
 	}
 	for _, pp := range r.in {
 		if u := o.entityURL(catalog.KindComponent, pp.name); u != "" {
-			m.Links = append(m.Links, catalog.Link{URL: u, Title: withDuration("Way in: from "+pp.from.title, pp), Icon: "dashboard"})
+			m.Links = append(m.Links, catalog.Link{URL: u, Title: "Way in: from " + pp.from.title + stepFacts(pp, true), Icon: "dashboard"})
 		}
 	}
 	if r.url != "" {
@@ -73,17 +73,26 @@ func roleEntity(r *rolePlan, o Options) catalog.Entity {
 	return catalog.Entity{APIVersion: catalog.APIVersion, Kind: catalog.KindResource, Metadata: m, Spec: spec}
 }
 
-// withDuration appends the pathway's duration in brackets, if known.
-func withDuration(s string, pp *pathwayPlan) string {
-	if d := durationText(pp.p.Duration); d != "" {
-		return s + " (" + d + ")"
+// stepFacts is what a role says about a step beside the other role's
+// title: " (24 months, incomplete source)", with the duration only when
+// withDuration and known, "" when there is nothing to say.
+func stepFacts(pp *pathwayPlan, withDuration bool) string {
+	var facts []string
+	if d := durationText(pp.p.Duration); withDuration && d != "" {
+		facts = append(facts, d)
 	}
-	return s
+	if pp.p.Incomplete != "" {
+		facts = append(facts, "incomplete source")
+	}
+	if len(facts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(facts, ", ") + ")"
 }
 
 // roleDescription says where the role leads, where it is reached from
-// (a few roles each, then a count) and its disciplines: the next step
-// first, because tables show only the start of a description and the
+// (a few roles each, then a count, each marked when its pathway's source
+// was cut off) and its disciplines: the next step first, because tables show only the start of a description and the
 // role's title is beside it already.
 func roleDescription(r *rolePlan) string {
 	var parts []string
@@ -98,7 +107,7 @@ func roleDescription(r *rolePlan) string {
 				names = append(names, "and "+plural(len(ps)-most, "more"))
 				break
 			}
-			names = append(names, other(pp).title)
+			names = append(names, other(pp).title+stepFacts(pp, false))
 		}
 		parts = append(parts, lead+" "+strings.Join(names, ", ")+".")
 	}
@@ -199,12 +208,13 @@ func pathwayEntity(pp *pathwayPlan, o Options) catalog.Entity {
 	if p.Incomplete != "" {
 		m.Tags = append(m.Tags, TagIncomplete)
 		m.Annotations[AnnotationSourceComplete] = "false"
-		m.Annotations[AnnotationPartialSource] = partialNote(p)
+		m.Annotations[AnnotationPartialSource] = oneLine(p.Incomplete)
 	}
 
 	// Links, in the order a reader wants them: the two roles and the
-	// discipline, each docs section with its size, the source, then the
-	// role archetype pages.
+	// discipline, each docs section with its size (marked "cut off" for
+	// the section a cut-off source stops in), the source, then the role
+	// archetype pages.
 	if u := o.entityURL(catalog.KindResource, from.name); u != "" {
 		m.Links = append(m.Links, catalog.Link{URL: u, Title: "From: " + from.title, Icon: "group"})
 	}
@@ -217,10 +227,15 @@ func pathwayEntity(pp *pathwayPlan, o Options) catalog.Entity {
 		}
 	}
 	if o.BackstageURL != "" {
-		for _, pg := range pages {
+		stop, known := cutOffPage(p)
+		for i, pg := range pages {
 			if pg.present(p) {
+				n := strconv.Itoa(pg.count(p))
+				if known && i == stop {
+					n += ", cut off"
+				}
 				m.Links = append(m.Links, catalog.Link{URL: o.docsURL(catalog.KindComponent, pp.name, strings.TrimSuffix(pg.file, ".md")),
-					Title: pg.title + " (" + strconv.Itoa(pg.count(p)) + ")", Icon: "docs"})
+					Title: pg.title + " (" + n + ")", Icon: "docs"})
 			}
 		}
 	}

@@ -39,6 +39,7 @@ func injectionPathway() pathway.Pathway {
 		Discipline: "Discipline " + h(4),
 		Summary:    "Summary " + h(5) + " " + h(0),
 		Source:     "javascript:alert(1)",
+		Incomplete: h(6),
 		AILiteracy: &pathway.AILiteracy{Theme: h(6), Items: hostile},
 		Archetypes: &pathway.Archetypes{Intro: h(7), Roles: []pathway.Role{{Title: h(8), URL: "javascript:alert(1)"}}},
 	}

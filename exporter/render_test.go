@@ -412,7 +412,7 @@ func TestIncompleteAndNoAppLinks(t *testing.T) {
 	}
 	m := cut.Metadata
 	if cut.Spec["lifecycle"] != LifecycleIncomplete || !slices.Contains(m.Tags, TagIncomplete) ||
-		m.Annotations[AnnotationSourceComplete] != "false" || len(m.Labels) != 0 || !strings.Contains(m.Annotations[AnnotationPartialSource], "Recommended Reading") ||
+		m.Annotations[AnnotationSourceComplete] != "false" || len(m.Labels) != 0 || m.Annotations[AnnotationPartialSource] != "Recommended Reading" ||
 		!strings.Contains(m.Description, "Incomplete source.") {
 		t.Errorf("cut-off pathway not marked: lifecycle %v, tags %v, labels %v, annotations %v, description %q",
 			cut.Spec["lifecycle"], m.Tags, m.Labels, m.Annotations, m.Description)
@@ -428,7 +428,18 @@ func TestIncompleteAndNoAppLinks(t *testing.T) {
 	if !strings.Contains(string(files["systems/quality/docs/ladder.svg"]), ">incomplete<") {
 		t.Errorf("the ladder does not mark the cut-off step:\n%s", files["systems/quality/docs/ladder.svg"])
 	}
-	// Roles say where they sit even without links.
+	// Roles say where they sit even without links, and which step is
+	// incomplete.
+	for _, e := range res.Entities {
+		want := map[string]string{
+			"junior-tester": "Next step: Senior Tester (incomplete source). Role archetype in Quality.",
+			"senior-tester": "Next step: Lead Tester. Reached from Junior Tester (incomplete source). Role archetype in Quality.",
+			"lead-tester":   "Reached from Senior Tester. Role archetype in Quality.",
+		}[e.Metadata.Name]
+		if want != "" && e.Metadata.Description != want {
+			t.Errorf("%s: description %q, want %q", e.Ref(), e.Metadata.Description, want)
+		}
+	}
 	role := string(files["roles/senior-tester/docs/index.md"])
 	for _, want := range []string{"## Pathways into this role", "- Junior Tester to Senior Tester — from Junior Tester, incomplete source",
 		"## Pathways out of this role", "- Senior Tester to Lead Tester — to Lead Tester", "**Discipline:** Quality"} {

@@ -113,12 +113,9 @@ func systemDocs(sp *systemPlan, o Options) ([]File, error) {
 	byName := make(map[string]*pathwayPlan, len(sp.pathways))
 	for i, pp := range sp.pathways {
 		byName[pp.name] = pp
-		step := durationText(pp.p.Duration)
-		if pp.p.Incomplete != "" { // the picture shows it too, on the step
-			step = strings.TrimPrefix(step+" · incomplete", " · ")
-		}
 		l.Pathways[i] = ladder.Pathway{ID: pp.name, Title: oneLine(pp.p.Title), From: pp.from.name, To: pp.to.name,
-			Duration: step, URL: o.entityURL(catalog.KindComponent, pp.name)}
+			Duration: durationText(pp.p.Duration), URL: o.entityURL(catalog.KindComponent, pp.name),
+			Incomplete: pp.p.Incomplete != ""} // the picture marks it too, on the step
 	}
 	svg, err := ladder.SVG(l, ladder.Options{Width: ladderWidth})
 	if err != nil {
@@ -140,9 +137,14 @@ func systemDocs(sp *systemPlan, o Options) ([]File, error) {
 			facts = append(facts, escapeInline(d))
 		}
 		var sizes []string
-		for _, pg := range pages {
+		stop, known := cutOffPage(pp.p)
+		for i, pg := range pages {
 			if n, ok := sizeNouns[pg.file]; ok && pg.present(pp.p) {
-				sizes = append(sizes, plural(pg.count(pp.p), n))
+				size := plural(pg.count(pp.p), n)
+				if known && i == stop {
+					size += " (cut off)"
+				}
+				sizes = append(sizes, size)
 			}
 		}
 		if len(sizes) > 0 {

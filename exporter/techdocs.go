@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
 	"github.com/pathwaysync/pathwaysync/internal/yamlemit"
@@ -41,15 +43,18 @@ func (n *navEntry) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// pages lists the section pages in nav order; each is written only when
-// its section has content.
-var pages = []struct {
+// page is a section page of a pathway's docs.
+type page struct {
 	file, title string
 	path        string // "docs/" + file
 	present     func(p *pathway.Pathway) bool
 	body        func(b *bytes.Buffer, p *pathway.Pathway, l roleLinker)
 	count       func(p *pathway.Pathway) int // items, for the links to the page
-}{
+}
+
+// pages lists the section pages in nav order, which is the source page's
+// order; each is written only when its section has content.
+var pages = []page{
 	{"focus-areas.md", "Focus areas", "docs/focus-areas.md", func(p *pathway.Pathway) bool { return len(p.FocusAreas) > 0 },
 		func(b *bytes.Buffer, p *pathway.Pathway, _ roleLinker) { focusAreasPage(b, p) }, func(p *pathway.Pathway) int { return len(p.FocusAreas) }},
 	{"skills.md", "Skills", "docs/skills.md", func(p *pathway.Pathway) bool { return len(p.Skills) > 0 },
@@ -105,13 +110,17 @@ func techdocs(pp *pathwayPlan, r *planned, o Options) ([]File, error) {
 	// allocation for the docs of a pathway.
 	var all bytes.Buffer
 	all.Grow(docsSize(p))
-	for _, pg := range pages {
+	stop, known := cutOffPage(p)
+	for i, pg := range pages {
 		if !pg.present(p) {
 			continue
 		}
 		cfg.Nav = append(cfg.Nav, navEntry{pg.title, pg.file})
 		start := all.Len()
 		all.WriteString("# " + pg.title + "\n")
+		if known && i == stop {
+			all.WriteString(cutShortNote)
+		}
 		pg.body(&all, p, linker)
 		files = append(files, File{Path: pg.path, Data: all.Bytes()[start:all.Len():all.Len()]})
 	}
@@ -119,7 +128,8 @@ func techdocs(pp *pathwayPlan, r *planned, o Options) ([]File, error) {
 	b := &all
 	b.WriteString("# " + escapeInline(p.Title) + "\n")
 	if p.Incomplete != "" {
-		incompleteNote(b, p)
+		view, _ := sourcePages(p, o)
+		incompleteNote(b, p, view)
 	}
 	paragraph(b, p.Summary)
 	b.WriteString("\n")
@@ -202,12 +212,95 @@ func roleLink(rp *rolePlan, o Options) string {
 }
 
 // incompleteNote writes the admonition that heads the docs of a pathway
-// whose source was cut off.
-func incompleteNote(b *bytes.Buffer, p *pathway.Pathway) {
-	b.WriteString("\n!!! warning \"Incomplete source\"\n    The source page stops in the section *")
-	b.WriteString(escapeInline(p.Incomplete))
-	b.WriteString("*: what follows it is missing here.\n")
+// whose source was cut off: the section it stops in (linked to its page
+// here, if any), the sections after it that are missing here, and the
+// source page when known (view, the entity's source link).
+func incompleteNote(b *bytes.Buffer, p *pathway.Pathway, view string) {
+	source := "source page"
+	if view != "" {
+		source = mdLink(source, view)
+	}
+	b.WriteString("\n!!! warning \"Incomplete source\"\n    The " + source + " stops ")
+	name := "*" + escapeInline(p.Incomplete) + "*"
+	stop, known := cutOffPage(p)
+	switch {
+	case !known:
+		b.WriteString("in the section " + name + ": what follows it is missing here.\n")
+		return
+	case stop < 0:
+		b.WriteString("in its summary, before any section.")
+	case pages[stop].present(p):
+		b.WriteString("in the section [" + name + "](" + pages[stop].file + "), whose list may be cut short.")
+	default:
+		b.WriteString("in the section " + name + ", before any of its items.")
+	}
+	if missing := missingAfter(p, stop); len(missing) > 0 {
+		b.WriteString(" Missing here: the sections after it (" + strings.Join(missing, ", ") + ").")
+	}
+	b.WriteString("\n")
 }
+
+// cutShortNote heads the page of the section a cut-off source stops in.
+const cutShortNote = "\n!!! warning \"Cut off\"\n    The source page stops in this section: this list may be incomplete.\n"
+
+// cutOffPage returns the index in pages of the section a cut-off source
+// stops in (p.Incomplete), -1 when it stops in the summary, before any
+// section; known is false for a name that is no section (the importer's
+// "unknown section", or anything a canonical file says).
+func cutOffPage(p *pathway.Pathway) (i int, known bool) {
+	if p.Incomplete == "" {
+		return 0, false
+	}
+	i, known = stopSections[sectionKey(p.Incomplete)]
+	return i, known
+}
+
+// missingAfter lists the titles of the section pages after index stop
+// that this pathway has no content for.
+func missingAfter(p *pathway.Pathway, stop int) []string {
+	var out []string
+	for _, pg := range pages[stop+1:] {
+		if !pg.present(p) {
+			out = append(out, pg.title)
+		}
+	}
+	return out
+}
+
+// sectionKey normalises a section name: case, spacing, "&" for "and" and
+// hyphens ignored, as the importer matches headings.
+func sectionKey(s string) string {
+	return key(strings.NewReplacer("&", " and ", "-", " ").Replace(s))
+}
+
+// stopSections maps a section name (sectionKey) to its page in pages, -1
+// for the summary: the importer's names of the source's headings and their
+// variants, and the pages' own titles.
+var stopSections = func() map[string]int {
+	m := map[string]int{"summary": -1}
+	at := func(file string) int {
+		return slices.IndexFunc(pages, func(pg page) bool { return pg.file == file })
+	}
+	for name, file := range map[string]string{
+		"Focus Areas":                     "focus-areas.md",
+		"Skills & Behaviours to Develop":  "skills.md", // both lists after it are lost; skills come first
+		"Skills & Behaviours":             "skills.md",
+		"Skills to Develop":               "skills.md",
+		"Behaviours to Demonstrate":       "behaviours.md",
+		"Behaviours to Develop":           "behaviours.md",
+		"Hands-On Projects":               "projects.md",
+		"AI Literacy for This Transition": "ai-literacy.md",
+		"Recommended Reading":             "reading.md",
+		"Courses & Resources":             "courses.md",
+		"Role Archetypes":                 "role-archetypes.md",
+	} {
+		m[sectionKey(name)] = at(file)
+	}
+	for i, pg := range pages {
+		m[sectionKey(pg.title)] = i
+	}
+	return m
+}()
 
 // paragraph writes a blank line and s as one escaped paragraph, if any.
 func paragraph(b *bytes.Buffer, s string) {

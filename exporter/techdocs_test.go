@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +23,9 @@ import (
 // with the real mkdocs --strict, the material theme and admonition standing
 // in for techdocs-core, and inspects the HTML: no script, event handler or
 // javascript: link comes from source text; the ladder is inline with a
-// link per role and pathway; the cut-off note is a warning admonition.
+// link per role and pathway; the cut-off note is a warning admonition
+// linking the source and the page of the section it stops in, which has
+// its own note.
 func TestMkdocsBuild(t *testing.T) {
 	mkdocs, err := exec.LookPath("mkdocs")
 	if err != nil {
@@ -87,8 +91,15 @@ func TestMkdocsBuild(t *testing.T) {
 		t.Errorf("cut-off pathway: no warning admonition in the built page")
 	}
 	cut = readSite(t, root, "pathways/senior-quality-engineer-to-lead-quality-engineer/site/index.html")
-	if !strings.Contains(cut, `class="admonition warning"`) || !strings.Contains(cut, "<em>Recommended Reading</em>") {
-		t.Errorf("testdata/cutoff: no warning admonition naming the section in the built page")
+	for _, want := range []string{`class="admonition warning"`, `<a href="reading/"><em>Recommended Reading</em></a>`,
+		`<a href="https://learn.example.com/pathways/senior-quality-engineer-to-lead-quality-engineer">source page</a>`,
+		"(Courses and resources, Role archetypes)"} {
+		if !strings.Contains(cut, want) {
+			t.Errorf("testdata/cutoff: the note in the built page lacks %s", want)
+		}
+	}
+	if r := readSite(t, root, "pathways/senior-quality-engineer-to-lead-quality-engineer/site/reading/index.html"); !strings.Contains(r, `class="admonition warning"`) || !strings.Contains(r, "this list may be incomplete") {
+		t.Errorf("testdata/cutoff: the reading page does not say its list may be cut short")
 	}
 	if l := readSite(t, root, "systems/quality-engineering/site/index.html"); !strings.Contains(l, ">24 months · incomplete<") {
 		t.Errorf("testdata/cutoff: the built ladder does not mark the cut-off step")
@@ -224,5 +235,137 @@ func checkHTML(t *testing.T, name, s string) {
 		if !strings.Contains(htmlText(t, s), "<script>alert(1)</script>") {
 			t.Errorf("%s: the hostile text is not shown as text", name)
 		}
+	}
+}
+
+// TestIncompleteNote: the note atop a cut-off pathway's docs names the
+// section the source stops in (linked to its page when it has one), the
+// sections after it that are missing, and links the source page the
+// entity links; the page of that section says its list may be cut short
+// and its count is marked in the Links card; a name that is no section
+// keeps the plain note.
+func TestIncompleteNote(t *testing.T) {
+	const src = "https://learn.example.com/p/a"
+	lead := "!!! warning \"Incomplete source\"\n    The [source page](" + src + ") stops "
+	for _, tc := range []struct {
+		name       string
+		incomplete string
+		edit       func(p *pathway.Pathway)
+		note       string // after lead
+		cutPage    string // page with the "Cut off" note and mark, "" for none
+	}{
+		{"reading", "Recommended Reading", func(p *pathway.Pathway) { p.Reading = []pathway.Book{{Title: "A book"}} },
+			"in the section [*Recommended Reading*](reading.md), whose list may be cut short. Missing here: the sections after it (Courses and resources, Role archetypes).\n", "reading.md"},
+		{"heading before any item", "Recommended Reading", nil,
+			"in the section *Recommended Reading*, before any of its items. Missing here: the sections after it (Courses and resources, Role archetypes).\n", ""},
+		{"combined skills heading", "Skills & Behaviours to Develop", func(p *pathway.Pathway) { p.Skills = []string{"A skill."} },
+			"in the section [*Skills &amp; Behaviours to Develop*](skills.md), whose list may be cut short. Missing here: the sections after it (Behaviours, Hands-on projects, AI literacy, Recommended reading, Courses and resources, Role archetypes).\n", "skills.md"},
+		{"summary, focus areas read", "summary", func(p *pathway.Pathway) { p.FocusAreas = []pathway.FocusArea{{Title: "F", Text: "T"}} },
+			"in its summary, before any section. Missing here: the sections after it (Skills, Behaviours, Hands-on projects, AI literacy, Recommended reading, Courses and resources, Role archetypes).\n", ""},
+		{"last section", "Role Archetypes", func(p *pathway.Pathway) { p.Archetypes = &pathway.Archetypes{Intro: "Read both."} },
+			"in the section [*Role Archetypes*](role-archetypes.md), whose list may be cut short.\n", "role-archetypes.md"},
+		{"page title, any case", "courses AND resources", func(p *pathway.Pathway) { p.Courses = []pathway.Course{{Title: "C"}} },
+			"in the section [*courses AND resources*](courses.md), whose list may be cut short. Missing here: the sections after it (Role archetypes).\n", "courses.md"},
+		{"no section", "unknown section", nil,
+			"in the section *unknown section*: what follows it is missing here.\n", ""},
+		{"hostile", "*x* [y](javascript:alert(1))\n# z", nil,
+			"in the section *\\*x\\* \\[y\\](javascript&#58;alert(1)) # z*: what follows it is missing here.\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := mkPathway("Junior Tester to Senior Tester", "Junior Tester", "Senior Tester", "Quality")
+			p.Skills, p.Source, p.Incomplete = nil, src, tc.incomplete
+			if tc.edit != nil {
+				tc.edit(&p)
+			}
+			res, err := Render([]pathway.Pathway{p}, goldenOptions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files := filesByPath(res)
+			dir := "pathways/junior-tester-to-senior-tester/"
+			want := "# Junior Tester to Senior Tester\n\n" + lead + tc.note + "\n"
+			if index := string(files[dir+"docs/index.md"]); !strings.HasPrefix(index, want) {
+				t.Errorf("docs/index.md:\n%s\nwant it to start:\n%s", index, want)
+			}
+			var links []string
+			for _, e := range res.Entities {
+				if e.Metadata.Name == "junior-tester-to-senior-tester" {
+					if e.Metadata.Annotations[AnnotationPartialSource] != oneLine(tc.incomplete) {
+						t.Errorf("%s = %q, want the bare section name", AnnotationPartialSource, e.Metadata.Annotations[AnnotationPartialSource])
+					}
+					for _, l := range e.Metadata.Links {
+						links = append(links, l.Title)
+						if l.Type == "source" && l.URL != src {
+							t.Errorf("source link %q, the note links %q", l.URL, src)
+						}
+					}
+				}
+			}
+			marked := 0
+			for _, pg := range pages {
+				data, ok := files[dir+pg.path]
+				if !ok {
+					continue
+				}
+				has := strings.Contains(string(data), "!!! warning \"Cut off\"\n    The source page stops in this section: this list may be incomplete.\n")
+				if has != (pg.file == tc.cutPage) {
+					t.Errorf("%s: cut-off note %v", pg.file, has)
+				}
+				if slices.Contains(links, pg.title+" ("+strconv.Itoa(pg.count(&p))+", cut off)") {
+					marked++
+					if pg.file != tc.cutPage {
+						t.Errorf("%s marked cut off in the Links card: %q", pg.file, links)
+					}
+				}
+			}
+			if want := min(len(tc.cutPage), 1); marked != want {
+				t.Errorf("%d Links marked cut off, want %d: %q", marked, want, links)
+			}
+		})
+	}
+}
+
+// TestCutOffSectionsOfRealPages cuts the text pages of the examples and
+// of testdata/cutoff after every line and imports each stump: every
+// section the importer says a page stops in is one the docs know, and no
+// page after it has content (focus areas excepted for a stop in the
+// summary, where the compact layout keeps them).
+func TestCutOffSectionsOfRealPages(t *testing.T) {
+	var files []string
+	for _, dir := range []string{examplesDir, cutOffDir} {
+		m, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitAfter(string(data), "\n")
+		for n := 3; n < len(lines); n++ {
+			ps, _, err := pathway.Parse(filepath.Base(f), []byte(strings.Join(lines[:n], "")))
+			if err != nil || len(ps) != 1 || ps[0].Incomplete == "" {
+				continue
+			}
+			p := &ps[0]
+			seen[p.Incomplete] = true
+			stop, known := cutOffPage(p)
+			if !known {
+				t.Errorf("%s cut after line %d: stops in %q, which the docs do not know", f, n, p.Incomplete)
+				continue
+			}
+			for _, pg := range pages[stop+1:] {
+				if pg.present(p) && !(stop < 0 && pg.file == "focus-areas.md") {
+					t.Errorf("%s cut after line %d: stops in %q (page %d) but %s has content", f, n, p.Incomplete, stop, pg.file)
+				}
+			}
+		}
+	}
+	if len(seen) < 9 {
+		t.Errorf("the stumps stop in only %d sections: %v", len(seen), seen)
 	}
 }

@@ -27,6 +27,10 @@ type Pathway struct {
 	From, To string // role IDs
 	Duration string // shown on the step, e.g. "18-36 months"
 	URL      string // the pathway's entity page; empty draws no link
+	// Incomplete marks a step whose source was cut off: its label ends in
+	// "· incomplete", its outline is dashed and its arrows dotted, so the
+	// mark survives greyscale print.
+	Incomplete bool
 }
 
 // Ladder is everything drawn: the roles and the pathways between them.
@@ -336,6 +340,9 @@ func SVG(l Ladder, o Options) ([]byte, error) {
 	gaps := make([][]*pill, len(rows))
 	for _, p := range lay.pathways {
 		text := cmp.Or(p.Duration, "pathway")
+		if p.Incomplete {
+			text = strings.TrimPrefix(p.Duration+" · incomplete", " · ")
+		}
 		pl := &pill{w: int(float64(utf8.RuneCountInString(text))*pillCharW) + 20, text: text, p: p,
 			from: boxes[p.From], to: boxes[p.To], side: isSide(p)}
 		gaps[rowOf[p.From]] = append(gaps[rowOf[p.From]], pl)
@@ -400,9 +407,15 @@ func SVG(l Ladder, o Options) ([]byte, error) {
 			f, t := pl.from, pl.to
 			cx := pl.x + pl.w/2
 			mid := pl.y + pillH/2
-			fmt.Fprintf(&b, `<path d="M%d,%d L%d,%d" fill="none" stroke="#5c6b7a" stroke-width="1.5"/>`+"\n", f.x+f.w/2, f.y+f.h, cx, pl.y)
+			// An incomplete step's lines are dotted (side lanes are
+			// dashed, so the two stay apart).
+			dots := ""
+			if pl.p.Incomplete {
+				dots = ` stroke-dasharray="2,3"`
+			}
+			fmt.Fprintf(&b, `<path d="M%d,%d L%d,%d" fill="none" stroke="#5c6b7a" stroke-width="1.5"%s/>`+"\n", f.x+f.w/2, f.y+f.h, cx, pl.y, dots)
 			if !pl.side {
-				fmt.Fprintf(&b, `<path d="M%d,%d L%d,%d" fill="none" stroke="#5c6b7a" stroke-width="1.5" marker-end="url(#ladder-arrow)"/>`+"\n", cx, pl.y+pillH, t.x+t.w/2, t.y)
+				fmt.Fprintf(&b, `<path d="M%d,%d L%d,%d" fill="none" stroke="#5c6b7a" stroke-width="1.5"%s marker-end="url(#ladder-arrow)"/>`+"\n", cx, pl.y+pillH, t.x+t.w/2, t.y, dots)
 				continue
 			}
 			// Out to a lane on the right, along it to just above the target
@@ -410,7 +423,11 @@ func SVG(l Ladder, o Options) ([]byte, error) {
 			lane := margin + content + laneStep + (laneN%6)*laneStep
 			above := t.y - 6 - (laneN%3)*3
 			laneN++
-			fmt.Fprintf(&b, `<path d="M%d,%d H%d V%d H%d V%d" fill="none" stroke="#5c6b7a" stroke-width="1.5" stroke-dasharray="5,3" marker-end="url(#ladder-arrow)"/>`+"\n", pl.x+pl.w, mid, lane, above, t.x+t.w/2+(laneN%3)*6, t.y)
+			dash := "5,3"
+			if pl.p.Incomplete {
+				dash = "2,3"
+			}
+			fmt.Fprintf(&b, `<path d="M%d,%d H%d V%d H%d V%d" fill="none" stroke="#5c6b7a" stroke-width="1.5" stroke-dasharray="%s" marker-end="url(#ladder-arrow)"/>`+"\n", pl.x+pl.w, mid, lane, above, t.x+t.w/2+(laneN%3)*6, t.y, dash)
 		}
 	}
 	for _, bs := range rowBoxes {
@@ -426,9 +443,19 @@ func SVG(l Ladder, o Options) ([]byte, error) {
 	}
 	for _, ps := range gaps {
 		for _, pl := range ps {
-			open(&b, pl.p.URL, cmp.Or(pl.p.Title, pl.p.ID))
-			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" rx="12" fill="#fff4e0" stroke="#c77700" stroke-width="1.5"/>`+"\n", pl.x, pl.y, pl.w, pillH)
-			fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="12" fill="#6b3f00">%s</text>`+"\n", pl.x+pl.w/2, pl.y+16, esc(pl.text))
+			title := cmp.Or(pl.p.Title, pl.p.ID)
+			if !pl.p.Incomplete {
+				open(&b, pl.p.URL, title)
+				fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" rx="12" fill="#fff4e0" stroke="#c77700" stroke-width="1.5"/>`+"\n", pl.x, pl.y, pl.w, pillH)
+				fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="12" fill="#6b3f00">%s</text>`+"\n", pl.x+pl.w/2, pl.y+16, esc(pl.text))
+				closeA(&b, pl.p.URL)
+				continue
+			}
+			// Incomplete: white with a dashed dark outline and an italic
+			// label, which reads the same in colour and in greyscale.
+			open(&b, pl.p.URL, title+" (incomplete source)")
+			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" rx="12" fill="#ffffff" stroke="#6b3f00" stroke-width="1.5" stroke-dasharray="4,3"/>`+"\n", pl.x, pl.y, pl.w, pillH)
+			fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="12" font-style="italic" fill="#6b3f00">%s</text>`+"\n", pl.x+pl.w/2, pl.y+16, esc(pl.text))
 			closeA(&b, pl.p.URL)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -24,6 +25,12 @@ func step(from, to, dur string) Pathway {
 	id := from + "-to-" + to
 	return Pathway{ID: id, Title: from + " to " + to, From: from, To: to, Duration: dur,
 		URL: "https://backstage.example.com/catalog/pathways/component/" + id}
+}
+
+// cut marks p's source as cut off.
+func cut(p Pathway) Pathway {
+	p.Incomplete = true
+	return p
 }
 
 // cases are the ladders every test draws: the shapes a discipline can take.
@@ -44,6 +51,10 @@ var cases = map[string]Ladder{
 		role("t4", "Junior Data Engineer"), role("t5", "Junior Platform Engineer")},
 		Pathways: []Pathway{step("root", "t1", "6-12 months"), step("root", "t2", "6-12 months"), step("root", "t3", "6-12 months"),
 			step("root", "t4", "6-12 months"), step("root", "t5", "6-12 months")}},
+	// One step cut off in the chain and one on a side lane (a skip), one
+	// without a duration.
+	"incomplete": {Title: "Quality", Roles: []Role{role("a", "Junior Quality Engineer"), role("b", "Senior Quality Engineer"), role("c", "Lead Quality Engineer")},
+		Pathways: []Pathway{step("a", "b", "12-18 months"), cut(step("b", "c", "24 months")), cut(step("a", "c", ""))}},
 	"hostile": {Title: `<script>alert("x")</script> & co`, Roles: []Role{
 		{ID: "x", Title: `A <b>bold</b> & "quoted" 'role' with an extraordinarilylongunbrokenwordthatmustbecut and more words to wrap past three lines of text`, URL: `https://example.com/?a=1&b=<2>"`},
 		{ID: "y", Title: "Plain", URL: ""}},
@@ -146,11 +157,71 @@ func TestWellFormedAndLinked(t *testing.T) {
 				t.Errorf("%d distinct links, want %d", len(links), len(want))
 			}
 			for _, p := range l.Pathways {
-				if p.Duration != "" && !bytes.Contains(data, []byte(">"+esc(p.Duration)+"<")) {
-					t.Errorf("duration %q not drawn", p.Duration)
+				label := p.Duration
+				if p.Incomplete {
+					label = strings.TrimPrefix(label+" · incomplete", " · ")
+				}
+				if label != "" && !bytes.Contains(data, []byte(">"+esc(label)+"<")) {
+					t.Errorf("label %q not drawn", label)
 				}
 			}
 		})
+	}
+}
+
+// TestIncompleteStepsStandOut: a cut-off step's pill has a dashed outline,
+// an italic label and a tooltip saying so, and its lines are dotted;
+// complete steps keep the solid style. Dashes, not colour, carry the
+// mark, so it survives greyscale print.
+func TestIncompleteStepsStandOut(t *testing.T) {
+	data, err := SVG(cases["incomplete"], Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A pathway is drawn as its edge paths (before every link) and its
+	// link; look at each link's rect and text.
+	links := strings.Split(string(data), "<a ")[1:]
+	steps := 0
+	for _, p := range cases["incomplete"].Pathways {
+		var link string
+		for _, l := range links {
+			if strings.HasPrefix(l, `href="`+p.URL+`"`) {
+				link = l
+			}
+		}
+		if link == "" {
+			t.Fatalf("%s: no link", p.ID)
+		}
+		steps++
+		dashed := strings.Contains(link, `stroke-dasharray="4,3"`)
+		italic := strings.Contains(link, `font-style="italic"`)
+		noted := strings.Contains(link, "(incomplete source)</title>")
+		if dashed != p.Incomplete || italic != p.Incomplete || noted != p.Incomplete {
+			t.Errorf("%s (incomplete %v): dashed outline %v, italic %v, tooltip %v", p.ID, p.Incomplete, dashed, italic, noted)
+		}
+	}
+	// Dotted lines: the chain step's two segments, and the side lane's
+	// line into the pill and out along the lane.
+	if n := strings.Count(string(data), `stroke-dasharray="2,3"`); n != 4 {
+		t.Errorf("%d dotted lines, want 4 (two per incomplete step)", n)
+	}
+	if n := strings.Count(string(data), `stroke-dasharray="5,3"`); n != 0 {
+		t.Errorf("%d dashed side lanes, want 0: the only side step is incomplete, drawn dotted", n)
+	}
+	// The same ladder complete draws none of it.
+	whole := Ladder{Title: "Quality", Roles: cases["incomplete"].Roles}
+	for _, p := range cases["incomplete"].Pathways {
+		p.Incomplete = false
+		whole.Pathways = append(whole.Pathways, p)
+	}
+	data, err = SVG(whole, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mark := range []string{`stroke-dasharray="4,3"`, `stroke-dasharray="2,3"`, "italic", "incomplete"} {
+		if strings.Contains(string(data), mark) {
+			t.Errorf("a complete ladder contains %s", mark)
+		}
 	}
 }
 
