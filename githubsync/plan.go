@@ -160,7 +160,7 @@ func decide(s *state, want *desired, o planOptions) (*plan, need, []string) {
 	// title, which its marker no longer remembers, is kept unless it has
 	// pathwaysync's form (the template with a tally).
 	humanTitle := pr != nil && (mk.titleHash != "" && textHash(pr.Title) != mk.titleHash ||
-		!mk.ok && !templateTitle(o.PullRequest.Title, pr.Title))
+		!mk.ok && !templateTitle(o.Title, pr.Title))
 	humanBody := pr != nil && strings.TrimSpace(bodyText(pr.Body)) != "" &&
 		(mk.bodyHash != "" && textHash(bodyText(pr.Body)) != mk.bodyHash || !mk.ok)
 
