@@ -7,8 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -336,14 +337,7 @@ func EnvName(key string) string {
 }
 
 // Keys lists every configuration key, sorted.
-func Keys() []string {
-	keys := make([]string, 0, len(Defaults))
-	for k := range Defaults {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func Keys() []string { return slices.Sorted(maps.Keys(Defaults)) }
 
 func unknownKeyError(file string, err error) error {
 	msg := err.Error()
