@@ -6,8 +6,8 @@ package config
 import (
 	"errors"
 	"fmt"
-	"os"
 	"maps"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -381,16 +381,30 @@ func (c *Config) resolveSecrets() error {
 		if *s.val != "" {
 			return &Error{Key: s.fileKey, Msg: "set either " + s.key + " or " + s.fileKey + ", not both"}
 		}
-		b, err := os.ReadFile(*s.file)
+		v, err := ReadSecretFile(s.fileKey, *s.file)
 		if err != nil {
-			return &Error{Key: s.fileKey, Msg: "read secret", Err: err}
+			return err
 		}
-		*s.val = strings.TrimSpace(string(b))
-		if *s.val == "" {
-			return &Error{Key: s.fileKey, Msg: "file " + *s.file + " is empty"}
-		}
+		*s.val = v
 	}
 	return nil
+}
+
+// ReadSecretFile reads the secret in the file path, which the key fileKey
+// names (e.g. "github.token_file"): its content without surrounding white
+// space, which must not be empty. Errors are *Error values naming fileKey
+// and never hold the content. Load reads every *_file secret with it;
+// serve reads them again before each sync, so a rotated one takes effect.
+func ReadSecretFile(fileKey, path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", &Error{Key: fileKey, Msg: "read secret", Err: err}
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", &Error{Key: fileKey, Msg: "file " + path + " is empty"}
+	}
+	return v, nil
 }
 
 // Redacted returns a copy of c with every secret replaced by "REDACTED"
