@@ -20,6 +20,7 @@ import (
 	"github.com/pathwaysync/pathwaysync/daemon"
 	"github.com/pathwaysync/pathwaysync/exporter"
 	"github.com/pathwaysync/pathwaysync/githubsync"
+	"github.com/pathwaysync/pathwaysync/internal/objcache"
 	"github.com/pathwaysync/pathwaysync/source"
 )
 
@@ -122,10 +123,6 @@ type CommitConfig struct {
 	Message     string `mapstructure:"message" json:"message"`
 }
 
-// DefaultCacheMaxBytes bounds the cache folder (sync.cache_max_bytes):
-// 256 MiB holds the listings of a 10,000-pathway catalog many times over.
-const DefaultCacheMaxBytes = 256 << 20
-
 // SyncConfig tunes when and how far a sync may go.
 type SyncConfig struct {
 	// MaxDeletions caps deleted pathways per sync; -1 means "refuse when
@@ -190,13 +187,13 @@ var Defaults = map[string]any{
 	"github.pull_request.reviewers":      []string{},
 	"github.pull_request.team_reviewers": []string{},
 	"github.pull_request.draft":          false,
-	"github.commit.author_name":          "pathwaysync",
-	"github.commit.author_email":         "pathwaysync@users.noreply.github.com",
+	"github.commit.author_name":          githubsync.DefaultAuthorName,
+	"github.commit.author_email":         githubsync.DefaultAuthorEmail,
 	"github.commit.message":              githubsync.DefaultCommitMessage,
 	"sync.max_deletions":                 githubsync.DefaultMaxDeletions,
 	"sync.tree_request_bytes":            githubsync.DefaultTreeRequestBytes,
 	"sync.cache_dir":                     "",
-	"sync.cache_max_bytes":               DefaultCacheMaxBytes,
+	"sync.cache_max_bytes":               objcache.DefaultDirMaxBytes,
 	"sync.schedule":                      daemon.DefaultSchedule,
 	"sync.jitter":                        daemon.DefaultJitter,
 	"sync.backoff_min":                   daemon.DefaultBackoffMin,
