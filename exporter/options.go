@@ -84,7 +84,14 @@ type OptionError struct {
 	Msg   string
 }
 
-func (e *OptionError) Error() string { return e.Field + ": " + e.Msg }
+// Error is "field: msg", the field's first letter lowercased
+// ("namespace: ...").
+func (e *OptionError) Error() string {
+	if e.Field == "" {
+		return e.Msg
+	}
+	return strings.ToLower(e.Field[:1]) + e.Field[1:] + ": " + e.Msg
+}
 
 // Validate checks o after defaults apply, by the catalog's rules: the
 // namespace and owner as the catalog validates an entity's, a lifecycle
