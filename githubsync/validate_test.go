@@ -18,7 +18,9 @@ func TestOptionsValidate(t *testing.T) {
 		{"good", func(*Options) {}, "", ""},
 		{"slashes around the path", func(o *Options) { o.Path = "/catalog/pathways/" }, "", ""},
 		{"dots in a repository", func(o *Options) { o.Repository = "acme-1/my_repo.v2" }, "", ""},
-		{"author", func(o *Options) { o.Commit = CommitOptions{AuthorName: DefaultAuthorName, AuthorEmail: DefaultAuthorEmail} }, "", ""},
+		{"author", func(o *Options) {
+			o.Commit = CommitOptions{AuthorName: DefaultAuthorName, AuthorEmail: DefaultAuthorEmail}
+		}, "", ""},
 		{"no repository", func(o *Options) { o.Repository = "" }, "Repository", "OWNER/NAME"},
 		{"repository with a path", func(o *Options) { o.Repository = "acme/x/y" }, "Repository", "OWNER/NAME"},
 		{"owner with a dot", func(o *Options) { o.Repository = "ac.me/x" }, "Repository", "OWNER/NAME"},
