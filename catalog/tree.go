@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -508,7 +509,7 @@ func fieldPath(field string) []string {
 // the catalog does not.
 func miscased(raw any) (field, want string) {
 	check := func(m map[string]any, prefix string, known ...string) (string, string) {
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			for _, w := range known {
 				if k != w && strings.EqualFold(k, w) {
 					return prefix + k, w

@@ -3,9 +3,10 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -125,7 +126,7 @@ func (v *validator) entity(e *Entity, o ValidateOptions) {
 	if len(e.Relations) > 0 {
 		v.fail("relations", "is set by the catalog, never by a producer")
 	}
-	for _, k := range sortedKeys(m.Labels) {
+	for _, k := range slices.Sorted(maps.Keys(m.Labels)) {
 		field := "metadata.labels[" + k + "]"
 		if !validPrefixedName(k) {
 			v.fail(field, "key %q must be [prefix/]name with a DNS prefix and a 1-63 character name", k)
@@ -134,7 +135,7 @@ func (v *validator) entity(e *Entity, o ValidateOptions) {
 			v.fail(field, "value %q must be empty or 1-63 characters of [a-zA-Z0-9] separated by [-_.]", val)
 		}
 	}
-	for _, k := range sortedKeys(m.Annotations) {
+	for _, k := range slices.Sorted(maps.Keys(m.Annotations)) {
 		field := "metadata.annotations[" + k + "]"
 		if !validPrefixedName(k) {
 			v.fail(field, "key %q must be [prefix/]name with a DNS prefix and a 1-63 character name", k)
@@ -448,13 +449,4 @@ func validURL(s string) bool {
 		return u.Host != "" && u.Hostname() != ""
 	}
 	return true
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -6,9 +6,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/pathwaysync/pathwaysync/daemon"
 	"github.com/pathwaysync/pathwaysync/exporter"
 	"github.com/pathwaysync/pathwaysync/githubsync"
+	"github.com/pathwaysync/pathwaysync/internal/objcache"
 	"github.com/pathwaysync/pathwaysync/source"
 )
 
@@ -121,10 +123,6 @@ type CommitConfig struct {
 	Message     string `mapstructure:"message" json:"message"`
 }
 
-// DefaultCacheMaxBytes bounds the cache folder (sync.cache_max_bytes):
-// 256 MiB holds the listings of a 10,000-pathway catalog many times over.
-const DefaultCacheMaxBytes = 256 << 20
-
 // SyncConfig tunes when and how far a sync may go.
 type SyncConfig struct {
 	// MaxDeletions caps deleted pathways per sync; -1 means "refuse when
@@ -189,13 +187,13 @@ var Defaults = map[string]any{
 	"github.pull_request.reviewers":      []string{},
 	"github.pull_request.team_reviewers": []string{},
 	"github.pull_request.draft":          false,
-	"github.commit.author_name":          "pathwaysync",
-	"github.commit.author_email":         "pathwaysync@users.noreply.github.com",
+	"github.commit.author_name":          githubsync.DefaultAuthorName,
+	"github.commit.author_email":         githubsync.DefaultAuthorEmail,
 	"github.commit.message":              githubsync.DefaultCommitMessage,
 	"sync.max_deletions":                 githubsync.DefaultMaxDeletions,
 	"sync.tree_request_bytes":            githubsync.DefaultTreeRequestBytes,
 	"sync.cache_dir":                     "",
-	"sync.cache_max_bytes":               DefaultCacheMaxBytes,
+	"sync.cache_max_bytes":               objcache.DefaultDirMaxBytes,
 	"sync.schedule":                      daemon.DefaultSchedule,
 	"sync.jitter":                        daemon.DefaultJitter,
 	"sync.backoff_min":                   daemon.DefaultBackoffMin,
@@ -336,14 +334,7 @@ func EnvName(key string) string {
 }
 
 // Keys lists every configuration key, sorted.
-func Keys() []string {
-	keys := make([]string, 0, len(Defaults))
-	for k := range Defaults {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func Keys() []string { return slices.Sorted(maps.Keys(Defaults)) }
 
 func unknownKeyError(file string, err error) error {
 	msg := err.Error()
@@ -387,16 +378,30 @@ func (c *Config) resolveSecrets() error {
 		if *s.val != "" {
 			return &Error{Key: s.fileKey, Msg: "set either " + s.key + " or " + s.fileKey + ", not both"}
 		}
-		b, err := os.ReadFile(*s.file)
+		v, err := ReadSecretFile(s.fileKey, *s.file)
 		if err != nil {
-			return &Error{Key: s.fileKey, Msg: "read secret", Err: err}
+			return err
 		}
-		*s.val = strings.TrimSpace(string(b))
-		if *s.val == "" {
-			return &Error{Key: s.fileKey, Msg: "file " + *s.file + " is empty"}
-		}
+		*s.val = v
 	}
 	return nil
+}
+
+// ReadSecretFile reads the secret in the file path, which the key fileKey
+// names (e.g. "github.token_file"): its content without surrounding white
+// space, which must not be empty. Errors are *Error values naming fileKey
+// and never hold the content. Load reads every *_file secret with it;
+// serve reads them again before each sync, so a rotated one takes effect.
+func ReadSecretFile(fileKey, path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", &Error{Key: fileKey, Msg: "read secret", Err: err}
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", &Error{Key: fileKey, Msg: "file " + path + " is empty"}
+	}
+	return v, nil
 }
 
 // Redacted returns a copy of c with every secret replaced by "REDACTED"

@@ -78,7 +78,7 @@ func TestPrecedence(t *testing.T) {
 func TestBadFiles(t *testing.T) {
 	for file, want := range map[string]string{
 		"unknown-key.yaml":       `config: catalog.namespce: unknown key in testdata/unknown-key.yaml`,
-		"bad-namespace.yaml":     `config: catalog.namespace: "Not_Valid" is not a valid Backstage namespace`,
+		"bad-namespace.yaml":     `config: catalog.namespace: "Not_Valid" must be 1-63 characters of [a-z0-9] separated by [-]`,
 		"bad-repository.yaml":    `config: github.repository: "no-slash" is not OWNER/NAME`,
 		"bad-path.yaml":          `config: github.path: "../escape" must be a folder inside the repository`,
 		"bad-schedule.yaml":      `config: sync.schedule: "every day" is neither a duration like 1h, a cron expression nor "off"`,

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"bytes"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -57,5 +58,26 @@ func TestWarnReadableSecretFiles(t *testing.T) {
 	}
 	if n := strings.Count(out, "level=WARN"); n != 3 {
 		t.Errorf("%d warnings, want 3:\n%s", n, out)
+	}
+}
+
+// TestReadSecretFile: the one *_file reader (Load's and serve's) trims the
+// secret and names the key, never the content, when it cannot give one.
+func TestReadSecretFile(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{"good": "  tok3n\n", "blank": " \n\t"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v, err := config.ReadSecretFile("github.token_file", filepath.Join(dir, "good")); err != nil || v != "tok3n" {
+		t.Errorf("good: %q, %v", v, err)
+	}
+	for _, name := range []string{"blank", "missing"} {
+		_, err := config.ReadSecretFile("server.api_token_file", filepath.Join(dir, name))
+		var ce *config.Error
+		if !errors.As(err, &ce) || ce.Key != "server.api_token_file" {
+			t.Errorf("%s: %v, want a config.Error for server.api_token_file", name, err)
+		}
 	}
 }

@@ -2,42 +2,30 @@ package config
 
 import (
 	"errors"
-	"net/url"
-	"path"
-	"regexp"
 	"strings"
 
 	"github.com/pathwaysync/pathwaysync/daemon"
-)
-
-var (
-	namespaceRE = regexp.MustCompile(`^[a-z0-9]+(-+[a-z0-9]+)*$`)
-	repoRE      = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
-	branchRE    = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
+	"github.com/pathwaysync/pathwaysync/exporter"
+	"github.com/pathwaysync/pathwaysync/githubsync"
 )
 
 // Validate checks every value that does not depend on the command; each
-// error names its key.
+// error names its key. The rules of the libraries' keys are the libraries'
+// own (exporter.Options.Validate, githubsync.Options.Validate,
+// daemon.Options.Validate and the Validate* functions they export); this
+// file maps each of their errors to the key it came from and adds the
+// rules of config's own keys.
 func (c *Config) Validate() error {
 	var e errs
-	if !namespaceRE.MatchString(c.Catalog.Namespace) || len(c.Catalog.Namespace) > 63 {
-		e.add("catalog.namespace", "%q is not a valid Backstage namespace (lowercase letters, digits and dashes, at most 63)", c.Catalog.Namespace)
-	}
-	if strings.TrimSpace(c.Catalog.Owner) == "" {
-		e.add("catalog.owner", "must not be empty: Backstage requires spec.owner")
-	}
-	if strings.TrimSpace(c.Catalog.Lifecycle) == "" {
-		e.add("catalog.lifecycle", "must not be empty: Backstage requires spec.lifecycle")
-	}
+	e.addLibrary(c.exporterOptions().Validate(), exporterKeys, nil)
 	seen := map[string]bool{}
 	for _, kv := range c.Catalog.Names {
 		i := strings.LastIndex(kv, "=")
-		switch {
-		case i <= 0 || i == len(kv)-1:
+		if i <= 0 || i == len(kv)-1 {
 			e.add("catalog.names", "%q is not SOURCE=NAME", kv)
-		case !namespaceRE.MatchString(kv[i+1:]) || strings.Contains(kv[i+1:], "--") || len(kv)-i-1 > 63:
-			e.add("catalog.names", "%q: %q is not an entity name (lowercase letters and digits joined by single dashes, at most 63)", kv, kv[i+1:])
-		case seen[kv[:i]]:
+		} else if err := exporter.ValidateName(kv[i+1:]); err != nil {
+			e.add("catalog.names", "%q: %v", kv, err)
+		} else if seen[kv[:i]] {
 			e.add("catalog.names", "%q: source named twice", kv)
 		}
 		seen[kv[:max(i, 0)]] = true
@@ -48,27 +36,14 @@ func (c *Config) Validate() error {
 	if c.Source.Timeout <= 0 {
 		e.add("source.timeout", "must be positive, got %s", c.Source.Timeout)
 	}
-	if u, err := url.Parse(c.GitHub.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		e.add("github.api_url", "%q is not an http(s) URL", c.GitHub.APIURL)
+	if err := githubsync.ValidateAPIURL(c.GitHub.APIURL); err != nil {
+		e.add("github.api_url", "%v", err)
 	}
-	if c.GitHub.Repository != "" && !repoRE.MatchString(c.GitHub.Repository) {
-		e.add("github.repository", "%q is not OWNER/NAME", c.GitHub.Repository)
-	}
-	if c.GitHub.Branch == "" || !branchRE.MatchString(c.GitHub.Branch) || strings.Contains(c.GitHub.Branch, "..") {
-		e.add("github.branch", "%q is not a valid branch name", c.GitHub.Branch)
-	}
-	if c.GitHub.BaseBranch != "" && (!branchRE.MatchString(c.GitHub.BaseBranch) || strings.Contains(c.GitHub.BaseBranch, "..")) {
-		e.add("github.base_branch", "%q is not a valid branch name", c.GitHub.BaseBranch)
-	}
-	if c.GitHub.BaseBranch != "" && c.GitHub.BaseBranch == c.GitHub.Branch {
-		e.add("github.branch", "must differ from github.base_branch")
-	}
-	if p := c.GitHub.Path; p != "" {
-		clean := path.Clean(strings.Trim(p, "/"))
-		if strings.HasPrefix(p, "/") || clean == "." || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(p, "\\") {
-			e.add("github.path", "%q must be a folder inside the repository, e.g. catalog/pathways", p)
-		}
-	}
+	// A missing repository or path is ValidateGitHub's (sync needs them,
+	// export does not).
+	e.addLibrary(c.publisherOptions().Validate(), publisherKeys, func(field string) bool {
+		return (field == "Repository" && c.GitHub.Repository == "") || (field == "Path" && c.GitHub.Path == "")
+	})
 	if (c.GitHub.AppID != 0 || c.GitHub.InstallationID != 0 || c.GitHub.PrivateKeyFile != "") &&
 		(c.GitHub.AppID == 0 || c.GitHub.InstallationID == 0 || c.GitHub.PrivateKeyFile == "") {
 		e.add("github.app_id", "a GitHub App needs github.app_id, github.installation_id and github.private_key_file together")
@@ -81,9 +56,6 @@ func (c *Config) Validate() error {
 	}
 	if c.Sync.CacheMaxBytes < 1<<20 {
 		e.add("sync.cache_max_bytes", "must be at least 1048576 (1 MiB), got %d", c.Sync.CacheMaxBytes)
-	}
-	if c.Sync.MaxDeletions < -1 {
-		e.add("sync.max_deletions", "must be -1 (half of the pathways) or a count >= 0, got %d", c.Sync.MaxDeletions)
 	}
 	e.addDaemon(c.daemonOptions(false).Validate())
 	switch c.Server.LogFormat {
@@ -98,13 +70,6 @@ func (c *Config) Validate() error {
 	}
 	if c.Server.ShutdownTimeout <= 0 {
 		e.add("server.shutdown_timeout", "must be positive")
-	}
-	if b := c.Backstage.BaseURL; b != "" {
-		if u, err := url.Parse(b); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			e.add("backstage.base_url", "%q is not an absolute http(s) URL", b)
-		} else if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			e.add("backstage.base_url", "%q: the app's base URL takes no user, query or fragment", b)
-		}
 	}
 	return e.err()
 }
@@ -136,6 +101,43 @@ func (c *Config) ValidateServer() error {
 	return e.err()
 }
 
+// exporterKeys and publisherKeys are the configuration key of each field
+// that exporter.Options.Validate and githubsync.Options.Validate check.
+var (
+	exporterKeys = map[string]string{
+		"Namespace":    "catalog.namespace",
+		"Owner":        "catalog.owner",
+		"Lifecycle":    "catalog.lifecycle",
+		"BackstageURL": "backstage.base_url",
+	}
+	publisherKeys = map[string]string{
+		"Repository":         "github.repository",
+		"BaseBranch":         "github.base_branch",
+		"Branch":             "github.branch",
+		"Path":               "github.path",
+		"Commit.AuthorName":  "github.commit.author_name",
+		"Commit.AuthorEmail": "github.commit.author_email",
+		"MaxDeletions":       "sync.max_deletions",
+		"TreeRequestBytes":   "sync.tree_request_bytes",
+		"BackstageURL":       "backstage.base_url",
+	}
+)
+
+// exporterOptions are the exporter's options as configured, for their
+// rules; cmd builds the ones it renders with.
+func (c *Config) exporterOptions() exporter.Options {
+	return exporter.Options{Namespace: c.Catalog.Namespace, Owner: c.Catalog.Owner,
+		Lifecycle: c.Catalog.Lifecycle, BackstageURL: c.Backstage.BaseURL}
+}
+
+// publisherOptions are githubsync's options as configured, for their rules.
+func (c *Config) publisherOptions() githubsync.Options {
+	g := c.GitHub
+	return githubsync.Options{Repository: g.Repository, BaseBranch: g.BaseBranch, Branch: g.Branch, Path: g.Path,
+		Commit:       githubsync.CommitOptions{AuthorName: g.Commit.AuthorName, AuthorEmail: g.Commit.AuthorEmail, Message: g.Commit.Message},
+		MaxDeletions: c.Sync.MaxDeletions, TreeRequestBytes: c.Sync.TreeRequestBytes, BackstageURL: c.Backstage.BaseURL}
+}
+
 // daemonOptions are the daemon's options as configured; without webhooks
 // they leave out the webhook keys, whose rules only serve applies.
 func (c *Config) daemonOptions(webhooks bool) daemon.Options {
@@ -161,19 +163,63 @@ func (c *Config) daemonOptions(webhooks bool) daemon.Options {
 
 // addDaemon adds the daemon's *daemon.OptionError values under their keys.
 func (e *errs) addDaemon(err error) {
-	if err == nil {
-		return
-	}
-	list := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		list = j.Unwrap()
-	}
-	for _, one := range list {
+	for _, one := range unjoin(err) {
 		var oe *daemon.OptionError
 		if errors.As(one, &oe) {
-			*e = append(*e, &Error{Key: oe.Key, Msg: oe.Msg})
+			e.addOnce(oe.Key, oe.Msg)
 			continue
 		}
 		*e = append(*e, one)
 	}
+}
+
+// addLibrary adds a library's option errors (exporter.OptionError or
+// githubsync.OptionError) under the key keys gives their field, leaving out
+// those skip reports (nil: none).
+func (e *errs) addLibrary(err error, keys map[string]string, skip func(field string) bool) {
+	for _, one := range unjoin(err) {
+		var field, msg string
+		var xe *exporter.OptionError
+		var ge *githubsync.OptionError
+		switch {
+		case errors.As(one, &xe):
+			field, msg = xe.Field, xe.Msg
+		case errors.As(one, &ge):
+			field, msg = ge.Field, ge.Msg
+		default:
+			*e = append(*e, one)
+			continue
+		}
+		if skip != nil && skip(field) {
+			continue
+		}
+		key, ok := keys[field]
+		if !ok {
+			// A field config does not set: a bug here, said as such.
+			key = "(option " + field + ")"
+		}
+		e.addOnce(key, msg)
+	}
+}
+
+// addOnce adds key's error unless the same one is there: the Backstage base
+// URL reaches exporter, githubsync and the daemon, which apply one rule.
+func (e *errs) addOnce(key, msg string) {
+	for _, old := range *e {
+		if ce, ok := old.(*Error); ok && ce.Key == key && ce.Msg == msg {
+			return
+		}
+	}
+	*e = append(*e, &Error{Key: key, Msg: msg})
+}
+
+// unjoin is the errors errors.Join joined into err (nil: none).
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }

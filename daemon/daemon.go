@@ -38,7 +38,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -139,6 +138,12 @@ type Options struct {
 	// TechDocsBaseURL is the Backstage docs base (https://backstage.example.com/docs)
 	// the learning-paths feed links to.
 	TechDocsBaseURL string
+	// OwnerLocationName names the Location that /catalog-info.yaml adds to
+	// read a sync's Groups from /catalog-owner.yaml. cmd passes the name
+	// the exported tree gives its own (exporter.OwnerLocationName), so the
+	// Location has one ref however Backstage reads the pathways. Required
+	// when a sync's entities hold a Group (that sync fails without it).
+	OwnerLocationName string
 
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
@@ -255,8 +260,8 @@ func (o Options) Validate() error {
 		if u.v == "" {
 			continue
 		}
-		if pu, err := url.Parse(u.v); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
-			bad(u.key, "%q is not an absolute http(s) URL", u.v)
+		if err := catalog.ValidateBaseURL(u.v); err != nil {
+			bad(u.key, "%v", err)
 		}
 	}
 	return errors.Join(errs...)

@@ -20,20 +20,16 @@ import (
 	"github.com/pathwaysync/pathwaysync/pathway"
 )
 
-// ownerLocationName names the Location document that reads the owner
-// Group, as the exported tree names its own (exporter.OwnerLocationName).
-const ownerLocationName = "pathways-owner"
-
 // OwnerYAMLPath is the route serving the owner Group(s).
 const OwnerYAMLPath = "/catalog-owner.yaml"
 
 // splitOwner splits a sync's entities into what /catalog-info.yaml holds
 // and the Groups /catalog-owner.yaml serves. A Backstage whose rules do not
 // allow Group rejects every entity of a Location that emits one, so the
-// Groups are read through a Location document of their own (targeting
-// ./catalog-owner.yaml, resolved against the URL): under such rules only
-// that Location fails and every other entity is kept.
-func splitOwner(in []catalog.Entity) (main, owner []catalog.Entity) {
+// Groups are read through a Location document of their own, named
+// locationName (targeting ./catalog-owner.yaml, resolved against the URL):
+// under such rules only that Location fails and every other entity is kept.
+func splitOwner(in []catalog.Entity, locationName string) (main, owner []catalog.Entity, err error) {
 	main = make([]catalog.Entity, 0, len(in)+1)
 	for _, e := range in {
 		if strings.EqualFold(e.Kind, catalog.KindGroup) {
@@ -43,24 +39,28 @@ func splitOwner(in []catalog.Entity) (main, owner []catalog.Entity) {
 		main = append(main, e)
 	}
 	if len(owner) > 0 {
+		if locationName == "" {
+			return nil, nil, fmt.Errorf("the entities hold a Group but Options.OwnerLocationName is not set")
+		}
 		main = append(main, catalog.Entity{APIVersion: catalog.APIVersion, Kind: catalog.KindLocation,
-			Metadata: catalog.Metadata{Name: ownerLocationName, Namespace: owner[0].Metadata.Namespace,
+			Metadata: catalog.Metadata{Name: locationName, Namespace: owner[0].Metadata.Namespace,
 				Description: "The Group that owns the learning pathways, in a Location of its own: a catalog that does not allow Group rejects only this Location."},
 			Spec: map[string]any{"targets": []string{"." + OwnerYAMLPath}}})
 	}
-	return main, owner
+	return main, owner, nil
 }
 
 // catalogYAML renders, gzip-compressed (kept small in memory), the entities as files hold them (no uid, etag or
 // relations), sorted by ref, as one multi-document YAML. The tree's own
 // Location entities are left out: their relative targets name files this
 // server does not serve, and every entity they point at is already in the
-// document; only the owner Location splitOwner adds is kept.
-func catalogYAML(in []catalog.Entity) ([]byte, string, error) {
+// document; only the owner Location splitOwner adds (named locationName)
+// is kept.
+func catalogYAML(in []catalog.Entity, locationName string) ([]byte, string, error) {
 	ents := make([]catalog.Entity, 0, len(in))
 	seen := map[string]bool{}
 	for _, e := range in {
-		own := e.Metadata.Name == ownerLocationName && len(e.Spec) == 1 && slices.Equal(asStrings(e.Spec["targets"]), []string{"." + OwnerYAMLPath})
+		own := e.Metadata.Name == locationName && len(e.Spec) == 1 && slices.Equal(asStrings(e.Spec["targets"]), []string{"." + OwnerYAMLPath})
 		if (strings.EqualFold(e.Kind, catalog.KindLocation) && !own) || seen[e.Ref()] {
 			continue
 		}

@@ -135,7 +135,7 @@ func serveSnapshot(t testing.TB, out *Outcome, o Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := buildSnapshot(out.Entities, out.Pathways, srv.opts.PublicURL, srv.opts.TechDocsBaseURL)
+	snap, err := buildSnapshot(out.Entities, out.Pathways, srv.opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,9 @@ import (
 	"github.com/pathwaysync/pathwaysync/catalog/catalogtest"
 )
 
+// ownerLocation is the Location name cmd passes (the exported tree's own).
+const ownerLocation = "pathways-owner"
+
 // ownerOutcome is the test outcome plus the Group that owns its entities,
 // as an exported tree with the default owner carries it.
 func ownerOutcome(t *testing.T) *Outcome {
@@ -25,14 +28,14 @@ func ownerOutcome(t *testing.T) *Outcome {
 // reads it through one Location document; without a Group there is no
 // such document and /catalog-owner.yaml is 404.
 func TestOwnerYAML(t *testing.T) {
-	srv := serveSnapshot(t, ownerOutcome(t), Options{})
+	srv := serveSnapshot(t, ownerOutcome(t), Options{OwnerLocationName: ownerLocation})
 	main := do(srv.Handler(), "GET", "/catalog-info.yaml", "", nil)
 	owner := do(srv.Handler(), "GET", OwnerYAMLPath, "", nil)
 	if main.Code != 200 || owner.Code != 200 {
 		t.Fatalf("status %d, %d", main.Code, owner.Code)
 	}
 	if strings.Contains(main.Body.String(), "kind: Group") || !strings.Contains(main.Body.String(), "- ./catalog-owner.yaml") ||
-		strings.Count(main.Body.String(), "kind: Location") != 1 {
+		strings.Count(main.Body.String(), "kind: Location") != 1 || !strings.Contains(main.Body.String(), "name: "+ownerLocation+"\n") {
 		t.Errorf("/catalog-info.yaml:\n%s", main.Body)
 	}
 	if !strings.Contains(owner.Body.String(), "kind: Group") || strings.Count(owner.Body.String(), "---") != 1 {
@@ -52,6 +55,17 @@ func TestOwnerYAML(t *testing.T) {
 	}
 }
 
+// TestOwnerLocationNameRequired: a sync holding a Group cannot be served
+// without the name of the Location that reads it; one without a Group can.
+func TestOwnerLocationNameRequired(t *testing.T) {
+	if _, err := buildSnapshot(ownerOutcome(t).Entities, nil, Options{}); err == nil || !strings.Contains(err.Error(), "OwnerLocationName") {
+		t.Errorf("with a Group and no name: %v", err)
+	}
+	if _, err := buildSnapshot(testOutcome(t).Entities, nil, Options{}); err != nil {
+		t.Errorf("without a Group: %v", err)
+	}
+}
+
 // TestOwnerYAMLRealCatalog: the real catalog reads the served document as
 // a url Location reads it (the owner file beside it): with Group allowed
 // it accepts everything, and under rules that allow only Component,
@@ -59,7 +73,7 @@ func TestOwnerYAML(t *testing.T) {
 func TestOwnerYAMLRealCatalog(t *testing.T) {
 	harness := catalogtest.Harness(t)
 	out := ownerOutcome(t)
-	srv := serveSnapshot(t, out, Options{})
+	srv := serveSnapshot(t, out, Options{OwnerLocationName: ownerLocation})
 	dir := t.TempDir()
 	for _, p := range []string{"/catalog-info.yaml", OwnerYAMLPath} {
 		rec := do(srv.Handler(), "GET", p, "", nil)
@@ -81,7 +95,7 @@ func TestOwnerYAMLRealCatalog(t *testing.T) {
 		t.Error("old rules: the Group was accepted although not allowed")
 	}
 	for _, e := range rep.Errors {
-		if e.Entity != "location:pathways/"+ownerLocationName {
+		if e.Entity != "location:pathways/"+ownerLocation {
 			t.Errorf("old rules: error %s %s: %s", e.Type, e.Entity, e.Message)
 		}
 	}

@@ -287,7 +287,7 @@ func (s *Server) record(log *slog.Logger, id string, t Trigger, started time.Tim
 	err := r.err
 	var snap *snapshot
 	if err == nil {
-		snap, err = buildSnapshot(r.out.Entities, r.out.Pathways, s.opts.PublicURL, s.opts.TechDocsBaseURL)
+		snap, err = buildSnapshot(r.out.Entities, r.out.Pathways, s.opts)
 		if err != nil {
 			err = fmt.Errorf("serve entities: %w", err)
 		}

@@ -26,8 +26,8 @@ func emptySnapshot() *snapshot {
 }
 
 // buildSnapshot prepares a sync's entities and pathways for serving.
-func buildSnapshot(in []catalog.Entity, pathways []pathway.Pathway, publicURL, techDocsBase string) (*snapshot, error) {
-	api, err := catalogapi.New(in, catalogapi.Options{PublicURL: publicURL})
+func buildSnapshot(in []catalog.Entity, pathways []pathway.Pathway, o Options) (*snapshot, error) {
+	api, err := catalogapi.New(in, catalogapi.Options{PublicURL: o.PublicURL})
 	if err != nil {
 		return nil, fmt.Errorf("catalog API: %w", err)
 	}
@@ -35,16 +35,19 @@ func buildSnapshot(in []catalog.Entity, pathways []pathway.Pathway, publicURL, t
 	for _, p := range pathways {
 		s.pathways = append(s.pathways, statusPathway{Title: p.Title, URL: safeURL(p.Source), Duration: p.Duration.Text})
 	}
-	main, owner := splitOwner(in)
-	if s.catalogYAML, s.yamlETag, err = catalogYAML(main); err != nil {
+	main, owner, err := splitOwner(in, o.OwnerLocationName)
+	if err != nil {
+		return nil, err
+	}
+	if s.catalogYAML, s.yamlETag, err = catalogYAML(main, o.OwnerLocationName); err != nil {
 		return nil, err
 	}
 	if len(owner) > 0 {
-		if s.ownerYAML, s.ownerETag, err = catalogYAML(owner); err != nil {
+		if s.ownerYAML, s.ownerETag, err = catalogYAML(owner, o.OwnerLocationName); err != nil {
 			return nil, err
 		}
 	}
-	if s.learning, err = learningPaths(in, pathways, techDocsBase); err != nil {
+	if s.learning, err = learningPaths(in, pathways, o.TechDocsBaseURL); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -143,6 +143,16 @@ func validName(n string) bool {
 	return n != "" && len(n) <= maxName && slug(n) == n
 }
 
+// ValidateName checks an explicit entity name (a pathway's name: field or
+// an Options.Names value): lowercase ASCII letters and digits in runs
+// joined by single dashes, at most 63 characters.
+func ValidateName(n string) error {
+	if !validName(n) {
+		return fmt.Errorf("%q is not an entity name (lowercase letters and digits in runs joined by single dashes, at most %d characters)", n, maxName)
+	}
+	return nil
+}
+
 // previousNames are the names the tree being replaced published, looked
 // up by the identities the exporter keeps them for.
 type previousNames struct {
@@ -264,8 +274,8 @@ func pathwayNames(ps []*pathway.Pathway, ids []string, o Options, prev previousN
 		if n == "" {
 			continue
 		}
-		if !validName(n) {
-			errs = append(errs, fmt.Errorf("%s: %s: %q is not an entity name (lowercase letters and digits in runs joined by single dashes, at most %d characters)", ids[i], field, n, maxName))
+		if err := ValidateName(n); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %s: %w", ids[i], field, err))
 			continue
 		}
 		if err := claim(i, n); err != nil {

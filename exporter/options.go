@@ -7,6 +7,7 @@
 package exporter
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/pathwaysync/pathwaysync/catalog"
@@ -73,6 +74,58 @@ type Options struct {
 	// Names gives pathways explicit entity names by source (as given, or as
 	// spec.pathway.source records it), for sources that cannot say `name:`.
 	Names map[string]string
+}
+
+// OptionError is an invalid Options field: Field is its name in Options,
+// Msg what is wrong with it (quoting the value unless it may hold a
+// credential).
+type OptionError struct {
+	Field string
+	Msg   string
+}
+
+// Error is "field: msg", the field's first letter lowercased
+// ("namespace: ...").
+func (e *OptionError) Error() string {
+	if e.Field == "" {
+		return e.Msg
+	}
+	return strings.ToLower(e.Field[:1]) + e.Field[1:] + ": " + e.Msg
+}
+
+// Validate checks o after defaults apply, by the catalog's rules: the
+// namespace and owner as the catalog validates an entity's, a lifecycle
+// that is not blank, and the BackstageURL rule catalog.ValidateBaseURL.
+// Every error is an *OptionError (joined), so that a caller can name its
+// own setting for each field. Options.Names values are checked by
+// ValidateName when a pathway uses them.
+func (o Options) Validate() error {
+	o = o.withDefaults()
+	var errs []error
+	bad := func(field, msg string) { errs = append(errs, &OptionError{Field: field, Msg: msg}) }
+	probe := catalog.Entity{APIVersion: catalog.APIVersion, Kind: catalog.KindSystem,
+		Metadata: catalog.Metadata{Name: "probe", Namespace: o.Namespace},
+		Spec:     map[string]any{"owner": o.Owner}}
+	for _, err := range catalog.Validate(&probe) {
+		var fe *catalog.FieldError
+		if errors.As(err, &fe) {
+			switch fe.Field {
+			case "metadata.namespace":
+				bad("Namespace", fe.Msg)
+			case "spec.owner":
+				bad("Owner", fe.Msg)
+			}
+		}
+	}
+	if strings.TrimSpace(o.Lifecycle) == "" {
+		bad("Lifecycle", "must not be blank")
+	}
+	if o.BackstageURL != "" {
+		if err := catalog.ValidateBaseURL(o.BackstageURL); err != nil {
+			bad("BackstageURL", err.Error())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (o Options) withDefaults() Options {

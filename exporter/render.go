@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"path"
 	"slices"
 	"sort"
@@ -60,32 +59,10 @@ func uniqueRefs(refs []string) error {
 	return errors.Join(errs...)
 }
 
+// checkOptions is Options.Validate as render errors say it.
 func checkOptions(o Options) error {
-	probe := catalog.Entity{APIVersion: catalog.APIVersion, Kind: catalog.KindSystem,
-		Metadata: catalog.Metadata{Name: "probe", Namespace: o.Namespace},
-		Spec:     map[string]any{"owner": o.Owner}}
-	var errs []error
-	for _, err := range catalog.Validate(&probe) {
-		var fe *catalog.FieldError
-		if errors.As(err, &fe) {
-			switch fe.Field {
-			case "metadata.namespace":
-				errs = append(errs, fmt.Errorf("namespace %q: %s", o.Namespace, fe.Msg))
-			case "spec.owner":
-				errs = append(errs, fmt.Errorf("owner %q: %s", o.Owner, fe.Msg))
-			}
-		}
-	}
-	if o.BackstageURL != "" {
-		if u, err := url.Parse(o.BackstageURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			errs = append(errs, fmt.Errorf("backstage URL %q: must be an absolute http(s) URL without user, query or fragment", o.BackstageURL))
-		}
-	}
-	if strings.TrimSpace(o.Lifecycle) == "" {
-		errs = append(errs, errors.New("lifecycle must not be blank"))
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("render options: %w", errors.Join(errs...))
+	if err := o.Validate(); err != nil {
+		return fmt.Errorf("render options: %w", err)
 	}
 	return nil
 }

@@ -98,9 +98,12 @@ func NewClient(o ClientOptions) (*Client, error) {
 	if o.APIURL == "" {
 		o.APIURL = DefaultAPIURL
 	}
+	if err := ValidateAPIURL(o.APIURL); err != nil {
+		return nil, fmt.Errorf("new client: api url %w", err)
+	}
 	api, err := url.Parse(o.APIURL)
-	if err != nil || (api.Scheme != "https" && api.Scheme != "http") || api.Host == "" {
-		return nil, fmt.Errorf("new client: api url %q is not an http(s) URL", o.APIURL)
+	if err != nil {
+		return nil, fmt.Errorf("new client: api url: %w", err)
 	}
 	if !strings.HasSuffix(api.Path, "/") {
 		api.Path += "/"

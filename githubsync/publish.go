@@ -22,6 +22,11 @@ const (
 	// the tally of pathway changes, e.g. "Learning pathways: 2 changed, 1 added".
 	DefaultPRTitle       = "Learning pathways: " + SummaryPlaceholder
 	DefaultCommitMessage = "Update learning pathways"
+	// DefaultAuthorName and DefaultAuthorEmail are the recommended commit
+	// author: GitHub's no-reply address shows the bot's commits as such.
+	// (The zero CommitOptions commit as the authenticated account.)
+	DefaultAuthorName  = "pathwaysync"
+	DefaultAuthorEmail = "pathwaysync@users.noreply.github.com"
 	// DefaultMaxDeletions is the recommended Options.MaxDeletions: refuse
 	// when more than half of the managed pathways would be deleted. (The
 	// zero value of Options.MaxDeletions refuses every deletion.)
@@ -56,9 +61,8 @@ type Options struct {
 	PullRequest PullRequestOptions
 	Commit      CommitOptions
 	// MaxDeletions caps how many managed pathways one sync may delete:
-	// negative (DefaultMaxDeletions) means "refuse when more than half
-	// would be deleted, or the files hold no pathway"; 0 refuses any
-	// deletion.
+	// -1 (DefaultMaxDeletions) means "refuse when more than half would be
+	// deleted, or the files hold no pathway"; 0 refuses any deletion.
 	MaxDeletions      int
 	AllowMassDeletion bool // override the guard
 	// TreeRequestBytes is the most bytes of one POST git/trees body
@@ -102,35 +106,23 @@ func NewPublisher(c *Client, o Options) (*Publisher, error) {
 	if c == nil {
 		return nil, fmt.Errorf("new publisher: nil client")
 	}
-	owner, name, ok := strings.Cut(o.Repository, "/")
-	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
-		return nil, fmt.Errorf("new publisher: repository %q is not owner/name", o.Repository)
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("new publisher: %w", err)
 	}
+	owner, name, _ := strings.Cut(o.Repository, "/")
 	o.Path = strings.Trim(o.Path, "/")
-	if !cleanRel(o.Path) {
-		return nil, fmt.Errorf("new publisher: path %q must be a non-empty folder inside the repository (no '..')", o.Path)
-	}
 	if o.Branch == "" {
 		o.Branch = DefaultBranch
-	}
-	if o.Branch == o.BaseBranch {
-		return nil, fmt.Errorf("new publisher: the bot branch %q cannot be the base branch", o.Branch)
 	}
 	if o.PullRequest.Title == "" {
 		o.PullRequest.Title = DefaultPRTitle
 	}
 	if o.BackstageURL != "" {
-		u, err := url.Parse(o.BackstageURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return nil, fmt.Errorf("new publisher: backstage URL %q is not an absolute http(s) URL without query", o.BackstageURL)
-		}
+		u, _ := url.Parse(o.BackstageURL) // Validate parsed it
 		o.BackstageURL = strings.TrimRight(u.String(), "/")
 	}
 	if o.Commit.Message == "" {
 		o.Commit.Message = DefaultCommitMessage
-	}
-	if (o.Commit.AuthorName == "") != (o.Commit.AuthorEmail == "") {
-		return nil, fmt.Errorf("new publisher: commit author needs both name and email")
 	}
 	log := o.Logger
 	if log == nil {

@@ -3,6 +3,8 @@ package source
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // loadGitHub reads a github:// spec. An unchanged version after a clean
@@ -48,7 +50,7 @@ func (c *Cache) loadGitHub(ctx context.Context, spec string, seenFolders, seenFi
 		return g
 	}
 	docs := gitHubDocuments(gf, files)
-	names := sortedKeys(docs)
+	names := slices.Sorted(maps.Keys(docs))
 	g, clean := c.loadDocs(ctx, names, lookup(docs), seenFiles, fail)
 	if ctx.Err() != nil {
 		return group{}

@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -76,7 +77,7 @@ func (g *GitHubFolder) FetchVersion(ctx context.Context) (map[string][]byte, str
 		limit = DefaultGitHubMaxFileBytes
 	}
 	var errs []error
-	for _, rel := range sortedKeys(files) {
+	for _, rel := range slices.Sorted(maps.Keys(files)) {
 		if int64(len(files[rel])) > limit {
 			errs = append(errs, tooLarge(g.DocumentName(rel), limit))
 		}
@@ -122,14 +123,4 @@ func relativeName(name string) (string, bool) {
 		}
 	}
 	return name, true
-}
-
-// sortedKeys returns m's keys in lexical order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 
@@ -72,7 +73,7 @@ func LoadFiles(files map[string][]byte, o Options) ([]pathway.Pathway, []Warning
 		return nil, nil, ErrNoSources
 	}
 	o = o.withDefaults()
-	g, err := parseAll(context.Background(), sortedKeys(files), lookup(files), o)
+	g, err := parseAll(context.Background(), slices.Sorted(maps.Keys(files)), lookup(files), o)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -123,7 +124,7 @@ func loadGitHub(ctx context.Context, spec string, o Options) (group, error) {
 		return group{}, fmt.Errorf("read source: %w", err)
 	}
 	docs := gitHubDocuments(gf, files)
-	g, err := parseAll(ctx, sortedKeys(docs), lookup(docs), o)
+	g, err := parseAll(ctx, slices.Sorted(maps.Keys(docs)), lookup(docs), o)
 	if err != nil {
 		return group{}, err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -85,6 +84,7 @@ func newDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, reg *p
 		ShutdownTimeout:     cfg.Server.ShutdownTimeout,
 		PublicURL:           cfg.Server.PublicURL,
 		TechDocsBaseURL:     cfg.Backstage.DocsURL(),
+		OwnerLocationName:   exporter.OwnerLocationName,
 		Logger:              log,
 		Registry:            reg,
 		Clock:               clock,
@@ -181,12 +181,12 @@ func (s *daemonSync) refreshSecrets(ctx context.Context) error {
 	webhook, api := sv.WebhookSecret, sv.APIToken
 	var err error
 	if sv.WebhookSecretFile != "" {
-		if webhook, err = readSecretFile("server.webhook_secret_file", sv.WebhookSecretFile); err != nil {
+		if webhook, err = config.ReadSecretFile("server.webhook_secret_file", sv.WebhookSecretFile); err != nil {
 			return err
 		}
 	}
 	if sv.APITokenFile != "" {
-		if api, err = readSecretFile("server.api_token_file", sv.APITokenFile); err != nil {
+		if api, err = config.ReadSecretFile("server.api_token_file", sv.APITokenFile); err != nil {
 			return err
 		}
 	}
@@ -197,7 +197,7 @@ func (s *daemonSync) refreshSecrets(ctx context.Context) error {
 	g := s.cfg.GitHub
 	token, key := s.token, s.key
 	if g.TokenFile != "" {
-		if token, err = readSecretFile("github.token_file", g.TokenFile); err != nil {
+		if token, err = config.ReadSecretFile("github.token_file", g.TokenFile); err != nil {
 			return err
 		}
 	}
@@ -211,19 +211,6 @@ func (s *daemonSync) refreshSecrets(ctx context.Context) error {
 	}
 	daemon.Logger(ctx, s.log).Info("GitHub credentials changed; reconnecting")
 	return s.connect(ctx, token, key)
-}
-
-// readSecretFile reads a secret file as config.Load does: trimmed, not empty.
-func readSecretFile(key, path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", &config.Error{Key: key, Msg: "read secret", Err: err}
-	}
-	v := strings.TrimSpace(string(b))
-	if v == "" {
-		return "", &config.Error{Key: key, Msg: "file " + path + " is empty"}
-	}
-	return v, nil
 }
 
 // Sync runs one sync.

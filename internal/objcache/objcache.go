@@ -16,6 +16,11 @@ import (
 	"time"
 )
 
+// DefaultDirMaxBytes is the recommended bound of a Dir (the default of
+// sync.cache_max_bytes): 256 MiB holds the listings of a 10,000-pathway
+// catalog many times over.
+const DefaultDirMaxBytes = 256 << 20
+
 // Memory is an in-memory cache of at most its size in bytes.
 type Memory struct {
 	mu    sync.Mutex
