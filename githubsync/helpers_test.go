@@ -77,6 +77,13 @@ func fast(o *ClientOptions) {
 	o.serverTimeout = 50 * time.Millisecond
 }
 
+// patient is a client whose requests may take long: the large-catalog
+// tests count requests, and on a busy machine a 10,000-pathway request
+// may outlast fast's attempt timeout and be sent again.
+func (v *env) patient() *Client {
+	return v.client(func(o *ClientOptions) { o.attemptTimeout = 2 * time.Minute })
+}
+
 func (v *env) client(mod ...func(*ClientOptions)) *Client {
 	v.t.Helper()
 	o := ClientOptions{APIURL: v.e.URL(), Token: testToken, Logger: v.logger()}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pathwaysync/pathwaysync/exporter"
 	"github.com/pathwaysync/pathwaysync/internal/ghemu"
@@ -81,6 +82,7 @@ func treeAnswers(v *env) (*Client, func() []int) {
 	var statuses []int
 	var mu sync.Mutex
 	c := v.client(func(o *ClientOptions) {
+		o.attemptTimeout = 2 * time.Minute // see patient
 		o.Observe = func(ri RequestInfo) {
 			if ri.Route == treesRoute {
 				mu.Lock()
@@ -127,7 +129,7 @@ func TestLargeCatalogUnderCreateTreeLimit(t *testing.T) {
 	}
 	v := newEnv(t)
 	v.e.SetCreateTreeLimit(ghemu.GitHubCreateTreeBytes, 422)
-	p := v.publisher(nil)
+	p := v.publisher(v.patient())
 	ps := catalogPathways(t, n, "")
 	files := catalogTree(t, ps)
 	var size int
@@ -287,7 +289,7 @@ func TestFolderPastListingLimit(t *testing.T) {
 	if tr, _, err := v.client().gh.Git.GetTree(context.Background(), "acme", "platform", "main:"+testPath, true); err != nil || !tr.GetTruncated() {
 		t.Fatalf("the folder's recursive listing is not truncated (%v): the test does not test the limit", err)
 	}
-	p := v.publisher(nil)
+	p := v.publisher(v.patient())
 	// main holds the tree: branch, the folder's entries (its SHA is the
 	// rendered one), pulls.
 	if same := v.publish(p, base); same.Action != ActionUnchanged || same.Requests != 3 {
@@ -307,7 +309,7 @@ func TestFolderPastListingLimit(t *testing.T) {
 	}
 
 	// With a cache, from the second sync on.
-	cached := v.publisher(nil, func(o *Options) { o.Cache = objcache.NewMemory(64 << 20) })
+	cached := v.publisher(v.patient(), func(o *Options) { o.Cache = objcache.NewMemory(64 << 20) })
 	v.publish(cached, wideTree(n, 1))
 	warm := v.publish(cached, wideTree(n, 1))
 	// branch; the folder's entries; pulls.
@@ -348,7 +350,7 @@ func TestLargeCatalogOnePathwayBudget(t *testing.T) {
 			if n > 2000 {
 				mod = append(mod, func(o *Options) { o.Cache = objcache.NewMemory(64 << 20) })
 			}
-			p := v.publisher(nil, mod...)
+			p := v.publisher(v.patient(), mod...)
 			if n > 2000 {
 				v.publish(p, catalogTree(t, ps)) // the sync before: main is up to date
 			}
