@@ -21,13 +21,13 @@ import (
 // them), and the nodes the tree builder moves, replayed where the walk
 // reads them: a block the adoption agency moves out of a formatting
 // element (a link split in two around it), content a table foster-parents
-// before itself (a table's lines wait for it to close), HTML that breaks
-// out of SVG. Where a move would change what the walk reads in ways the
-// stream does not replay (a heading moved before a table, text an
-// integration point reads as HTML), or a body may become a frameset, ok
-// is false and the caller builds the tree instead; what streamHTML
-// returns with ok is what the tree walk gives (FuzzHTMLStream and
-// TestHTMLStreamTagSoup check it).
+// before itself (a table's lines wait for it to close, and take the
+// heading that content leaves), HTML that breaks out of SVG. Where the
+// stream does not replay what the tree builder does (HTML inside an SVG
+// integration point, <font> leaving SVG by its attributes, a body that
+// may still become a frameset), ok is false and the caller builds the
+// tree instead; what streamHTML returns with ok is what the tree walk
+// gives (FuzzHTMLStream and TestHTMLStreamTagSoup check it).
 func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, ok bool) {
 	s := newHTMLStream(data)
 	var b *builder
@@ -108,6 +108,12 @@ type streamLevel struct {
 	waiting []int
 	// heading and item are the enclosing level's when the table opened.
 	heading, item int
+	// ownHeading: a heading opened or closed in the table, or in one
+	// closed inside it; the first inherited of lines came before, in the
+	// heading the table is read in (which content moved before the table
+	// may still change).
+	ownHeading bool
+	inherited  int
 }
 
 // insertion modes of html.Parse that streamHTML follows.
@@ -257,6 +263,9 @@ func (s *htmlStream) flush(l int) (at int8, idx int) {
 	at, idx = linkDropped, -1
 	if len(lv.lines) > n {
 		at, idx = linkEmitted, n
+		if !lv.ownHeading {
+			lv.inherited = len(lv.lines)
+		}
 	}
 	for _, id := range lv.waiting {
 		if i := s.index(id); i >= 0 {
@@ -1473,7 +1482,7 @@ func (s *htmlStream) insert(t *htmlToken) {
 			s.flush(e.outer)
 		}
 		if kind&kindHeading != 0 {
-			lv.c.heading = headingLevel[a]
+			lv.c.heading, lv.ownHeading = headingLevel[a], true
 		}
 		if a == atom.Li {
 			lv.c.item++
@@ -1605,7 +1614,7 @@ func (s *htmlStream) pop() {
 		s.flush(e.outer)
 	}
 	if e.kind&kindHeading != 0 {
-		lv.c.heading = 0
+		lv.c.heading, lv.ownHeading = 0, true
 	}
 	if a == atom.Li {
 		lv.c.item--
@@ -1617,18 +1626,37 @@ func (s *htmlStream) pop() {
 // lines, and flushes on leaving it.
 func (s *htmlStream) closeTable(e openElem) {
 	in, out := s.levels[e.level], s.levels[e.outer]
-	if e.level != len(s.levels)-1 || out.c.heading != in.heading || out.c.item != in.item {
-		// A heading or list item moved before the table changed what the
-		// walk is in when it reads the table's lines.
+	if e.level != len(s.levels)-1 || out.c.item != in.item {
+		// A list item moved before the table changed what the walk is in
+		// when it reads the table's lines.
 		s.bad = true
 		return
 	}
 	s.flush(e.outer)
+	// A heading moved before the table (opened and closed there) changed
+	// the heading the walk reads the table's first lines in.
+	if !in.ownHeading {
+		in.c.heading = out.c.heading
+	}
 	s.flush(e.level)
+	for i := range in.lines[:in.inherited] {
+		in.lines[i].heading = out.c.heading
+	}
+	n := len(out.lines)
 	for _, l := range in.lines {
 		out.c.emit(l)
 	}
+	if !out.ownHeading {
+		switch {
+		case len(out.lines) == n: // the page's lines, delivered
+		case in.ownHeading:
+			out.inherited = n + in.inherited
+		default:
+			out.inherited = len(out.lines)
+		}
+	}
 	out.c.heading, out.c.item = in.c.heading, in.c.item
+	out.ownHeading = out.ownHeading || in.ownHeading
 	s.levels = s.levels[:e.level]
 }
 

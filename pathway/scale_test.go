@@ -171,14 +171,18 @@ func scaleShapes() []shape {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
 				func(i int) string { return fmt.Sprintf("<svg><p>a skill %d</p></svg>\n", i) })
 		}},
-		// Where the stream cannot follow and the parsed tree reads the
-		// page: a heading moved before a table changes what the table's
-		// lines are read in; <font> with attributes leaves SVG.
 		shape{"table-heading-moved", "page.html", func(size int) []byte {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title>\n", "",
 				func(i int) string {
 					return fmt.Sprintf("<h2><table><tr><td>a skill %d</td></tr><h3>x</h3></table></h2>\n", i)
 				})
+		}},
+		// Where the stream cannot follow and the parsed tree reads the
+		// page: <font> with attributes leaves SVG, and HTML inside an
+		// SVG integration point.
+		shape{"svg-html-inside", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
+				func(i int) string { return fmt.Sprintf("<svg><desc><p>a skill %d</p></desc></svg>\n", i) })
 		}},
 		shape{"svg-font", "page.html", func(size int) []byte {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
