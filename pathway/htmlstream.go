@@ -22,12 +22,13 @@ import (
 // reads them: a block the adoption agency moves out of a formatting
 // element (a link split in two around it), content a table foster-parents
 // before itself (a table's lines wait for it to close, and take the
-// heading that content leaves), HTML that breaks out of SVG. Where the
-// stream does not replay what the tree builder does (HTML inside an SVG
-// integration point, <font> leaving SVG by its attributes, a body that
-// may still become a frameset), ok is false and the caller builds the
-// tree instead; what streamHTML returns with ok is what the tree walk
-// gives (FuzzHTMLStream and TestHTMLStreamTagSoup check it).
+// heading that content leaves), HTML inside or breaking out of SVG and
+// MathML. Where the stream does not replay what the tree builder does
+// (text moved before a table inside a link, <font> leaving SVG by its
+// attributes, a body that may still become a frameset), ok is false and
+// the caller builds the tree instead; what streamHTML returns with ok is
+// what the tree walk gives (FuzzHTMLStream and TestHTMLStreamTagSoup
+// check it).
 func streamHTML(name string, data []byte) (p *Pathway, ws []Warning, err error, ok bool) {
 	s := newHTMLStream(data)
 	var b *builder
@@ -1299,7 +1300,8 @@ func (s *htmlStream) clearFormatting() {
 func (s *htmlStream) endOther(a atom.Atom, name string) {
 	for i := len(s.stack) - 1; i >= 0; i-- {
 		e := &s.stack[i]
-		if e.ns == nsHTML && e.a == a && (a != 0 || e.name == name) {
+		// As html.Parse matches it: by name, in any namespace.
+		if e.a == a && (a != 0 || e.name == name) {
 			s.popTo(i)
 			return
 		}
@@ -1731,10 +1733,9 @@ func (s *htmlStream) foreign(t *htmlToken) bool {
 		return false
 	}
 	if top.kind&kindSpecial != 0 && (t.tt == html.StartTagToken || t.tt == html.TextToken) {
-		if t.tt == html.StartTagToken {
-			s.bad = true
-		}
-		return false
+		// An integration point: its text and start tags are HTML's, but
+		// for MathML's <mglyph> and <malignmark>.
+		return t.tt == html.StartTagToken && top.ns == nsMathML && (t.a == atom.Mglyph || t.a == atom.Malignmark)
 	}
 	return true
 }
