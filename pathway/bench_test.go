@@ -49,7 +49,7 @@ func BenchmarkParseAdversarial(b *testing.B) {
 		switch s.name {
 		case "archetypes", "summary", "long-intro-line", "tiny-mixed-sections", "skills",
 			"dense-elements", "dense-element-lines", "dense-table-icons", "misnested-blocks", "table-text",
-			"table-text-late", "templates-selects", "misnested-links", "svg-breakout", "table-heading-moved", "svg-html-inside", "table-text-in-link", "svg-font":
+			"table-text-late", "templates-selects", "misnested-links", "svg-breakout", "table-heading-moved", "svg-font", "svg-html-inside", "table-text-in-link", "root-attributes":
 			b.Run(s.file+"/"+s.name, func(b *testing.B) { benchParse(b, s.file, s.page(1<<20)) })
 		}
 	}
@@ -61,7 +61,7 @@ func BenchmarkParseAdversarial(b *testing.B) {
 func BenchmarkParseHTMLTree(b *testing.B) {
 	for _, s := range scaleShapes() {
 		switch s.name {
-		case "summary", "tiny-mixed-sections", "dense-elements", "dense-table-icons", "table-text-in-link", "svg-font":
+		case "summary", "tiny-mixed-sections", "dense-elements", "dense-table-icons", "table-text-in-link", "root-attributes":
 		default:
 			continue
 		}

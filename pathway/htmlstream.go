@@ -24,8 +24,8 @@ import (
 // before itself (a table's lines wait for it to close, and take the
 // heading that content leaves), HTML inside or breaking out of SVG and
 // MathML. Where the stream does not replay what the tree builder does
-// (text moved before a table inside a link, <font> leaving SVG by its
-// attributes, a body that may still become a frameset), ok is false and
+// (text moved before a table inside a link, attributes for the root from
+// a tag in the body, a body that may still become a frameset), ok is false and
 // the caller builds the tree instead; what streamHTML returns with ok is
 // what the tree walk gives (FuzzHTMLStream and TestHTMLStreamTagSoup
 // check it).
@@ -1756,13 +1756,12 @@ func (s *htmlStream) inForeign(t *htmlToken) bool {
 		s.comment()
 	case html.StartTagToken:
 		// <link>, <base> and annotation-xml would need their attributes as
-		// the tree builder adjusts them, and so would <font>, which breaks
-		// out only with some.
-		if t.a == atom.Font || t.a == atom.Link || t.a == atom.Base || t.a == atom.AnnotationXml {
+		// the tree builder adjusts them.
+		if t.a == atom.Link || t.a == atom.Base || t.a == atom.AnnotationXml {
 			s.bad = true
 			return true
 		}
-		if breakout[t.a] {
+		if breakout[t.a] && (t.a != atom.Font || fontBreaksOut(t.attrs)) {
 			// HTML content closes the SVG or MathML it is in and is read
 			// by the HTML rules; the walk skips what is closed.
 			i := len(s.stack) - 1
@@ -1808,6 +1807,18 @@ func (s *htmlStream) inForeign(t *htmlToken) bool {
 		}
 	}
 	return true
+}
+
+// fontBreaksOut tells whether a <font> with these attributes (htmlToken's
+// attrs) leaves SVG or MathML: with color, face or size.
+func fontBreaksOut(attrs string) bool {
+	for kv := range strings.SplitSeq(attrs, "\x01") {
+		switch k, _, _ := strings.Cut(kv, "\x00"); k {
+		case "color", "face", "size":
+			return true
+		}
+	}
+	return false
 }
 
 // foreignName is t's lower-case tag name, what SVG and MathML elements are

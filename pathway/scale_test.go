@@ -177,22 +177,27 @@ func scaleShapes() []shape {
 					return fmt.Sprintf("<h2><table><tr><td>a skill %d</td></tr><h3>x</h3></table></h2>\n", i)
 				})
 		}},
+		shape{"svg-font", "page.html", func(size int) []byte {
+			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
+				func(i int) string { return fmt.Sprintf("<svg><font color=red>a skill %d</font></svg>\n", i) })
+		}},
 		shape{"svg-html-inside", "page.html", func(size int) []byte {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
 				func(i int) string { return fmt.Sprintf("<svg><desc><p>a skill %d</p></desc></svg>\n", i) })
 		}},
 		// Where the stream cannot follow and the parsed tree reads the
 		// page: text a table moves out of itself inside a link (the link's
-		// text would change order), <font> with attributes leaving SVG.
+		// text would change order), attributes for the root element from a
+		// tag in the body.
 		shape{"table-text-in-link", "page.html", func(size int) []byte {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
 				func(i int) string {
 					return fmt.Sprintf("<a href=\"/r%d\"><table><tr><td>x</td></tr>a skill %d</table></a>\n", i, i)
 				})
 		}},
-		shape{"svg-font", "page.html", func(size int) []byte {
+		shape{"root-attributes", "page.html", func(size int) []byte {
 			return repeatTo(size, "<!doctype html><title>A Role to B Role</title><h2>Skills to Develop</h2>\n", "",
-				func(i int) string { return fmt.Sprintf("<svg><font color=red>a skill %d</font></svg>\n", i) })
+				func(i int) string { return fmt.Sprintf("<p>a skill %d<html lang=en>\n", i) })
 		}},
 	)
 	return append(out,
