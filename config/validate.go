@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/pathwaysync/pathwaysync/catalog"
 	"github.com/pathwaysync/pathwaysync/daemon"
 	"github.com/pathwaysync/pathwaysync/exporter"
 	"github.com/pathwaysync/pathwaysync/githubsync"
@@ -173,23 +174,17 @@ func (e *errs) addDaemon(err error) {
 	}
 }
 
-// addLibrary adds a library's option errors (exporter.OptionError or
-// githubsync.OptionError) under the key keys gives their field, leaving out
+// addLibrary adds a library's option errors (catalog.OptionError, which
+// exporter and githubsync report) under the key keys gives their field, leaving out
 // those skip reports (nil: none).
 func (e *errs) addLibrary(err error, keys map[string]string, skip func(field string) bool) {
 	for _, one := range unjoin(err) {
-		var field, msg string
-		var xe *exporter.OptionError
-		var ge *githubsync.OptionError
-		switch {
-		case errors.As(one, &xe):
-			field, msg = xe.Field, xe.Msg
-		case errors.As(one, &ge):
-			field, msg = ge.Field, ge.Msg
-		default:
+		var oe *catalog.OptionError
+		if !errors.As(one, &oe) {
 			*e = append(*e, one)
 			continue
 		}
+		field, msg := oe.Field, oe.Msg
 		if skip != nil && skip(field) {
 			continue
 		}

@@ -76,22 +76,8 @@ type Options struct {
 	Names map[string]string
 }
 
-// OptionError is an invalid Options field: Field is its name in Options,
-// Msg what is wrong with it (quoting the value unless it may hold a
-// credential).
-type OptionError struct {
-	Field string
-	Msg   string
-}
-
-// Error is "field: msg", the field's first letter lowercased
-// ("namespace: ...").
-func (e *OptionError) Error() string {
-	if e.Field == "" {
-		return e.Msg
-	}
-	return strings.ToLower(e.Field[:1]) + e.Field[1:] + ": " + e.Msg
-}
+// OptionError is an invalid Options field (catalog.OptionError).
+type OptionError = catalog.OptionError
 
 // Validate checks o after defaults apply, by the catalog's rules: the
 // namespace and owner as the catalog validates an entity's, a lifecycle

@@ -15,21 +15,8 @@ var (
 	branchRE     = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 )
 
-// OptionError is an invalid Options field: Field is its name in Options
-// ("Commit.AuthorEmail" for a nested one), Msg what is wrong with it.
-type OptionError struct {
-	Field string
-	Msg   string
-}
-
-// Error is "field: msg", the field's first letter lowercased
-// ("namespace: ...").
-func (e *OptionError) Error() string {
-	if e.Field == "" {
-		return e.Msg
-	}
-	return strings.ToLower(e.Field[:1]) + e.Field[1:] + ": " + e.Msg
-}
+// OptionError is an invalid Options field (catalog.OptionError).
+type OptionError = catalog.OptionError
 
 // Validate checks o after defaults apply: a repository (ValidateRepository),
 // the managed folder (ValidatePath), branch names (ValidateBranch), a bot
