@@ -249,17 +249,21 @@ func FuzzCollapseClean(f *testing.F) {
 		"• a\u2000b → c", "\u1680\u3000\ufeff\u205f\u202f\u2029\u200a", "\xe2\x80", "\xe2\x80\x8b", "x\u0085y\u00a9"} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := collapseClean([]byte(s)), cleanSpace(collapse(s)); got != want {
-			t.Fatalf("collapseClean(%q) = %q, want %q", s, got, want)
-		}
-		if got, want := wordCount(s), len(strings.Fields(s)); got != want {
-			t.Fatalf("wordCount(%q) = %d, want %d", s, got, want)
-		}
-		if got, want := hasNonSpace([]byte(s)), len(bytes.TrimSpace([]byte(s))) > 0; got != want {
-			t.Fatalf("hasNonSpace(%q) = %v, want %v", s, got, want)
-		}
-	})
+	f.Fuzz(checkFolds)
+}
+
+// checkFolds: collapseClean, wordCount and hasNonSpace agree on s with
+// what they stand for.
+func checkFolds(t *testing.T, s string) {
+	if got, want := collapseClean([]byte(s)), cleanSpace(collapse(s)); got != want {
+		t.Fatalf("collapseClean(%q) = %q, want %q", s, got, want)
+	}
+	if got, want := wordCount(s), len(strings.Fields(s)); got != want {
+		t.Fatalf("wordCount(%q) = %d, want %d", s, got, want)
+	}
+	if got, want := hasNonSpace([]byte(s)), len(bytes.TrimSpace([]byte(s))) > 0; got != want {
+		t.Fatalf("hasNonSpace(%q) = %v, want %v", s, got, want)
+	}
 }
 
 // TestCollapseCleanEveryRune: the one-pass fold, wordCount, hasNonSpace
@@ -268,15 +272,7 @@ func FuzzCollapseClean(f *testing.F) {
 func TestCollapseCleanEveryRune(t *testing.T) {
 	for r := rune(0); r <= unicode.MaxRune; r++ {
 		for _, s := range []string{string(r), "a" + string(r) + "b", "a " + string(r) + " b"} {
-			if got, want := collapseClean([]byte(s)), cleanSpace(collapse(s)); got != want {
-				t.Fatalf("collapseClean(%q) = %q, want %q", s, got, want)
-			}
-			if got, want := wordCount(s), len(strings.Fields(s)); got != want {
-				t.Fatalf("wordCount(%q) = %d, want %d", s, got, want)
-			}
-			if got, want := hasNonSpace([]byte(s)), len(bytes.TrimSpace([]byte(s))) > 0; got != want {
-				t.Fatalf("hasNonSpace(%q) = %v, want %v", s, got, want)
-			}
+			checkFolds(t, s)
 			marker := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 			if got, want := trimMarker(s), strings.TrimLeftFunc(s, marker); got != want {
 				t.Fatalf("trimMarker(%q) = %q, want %q", s, got, want)
