@@ -549,14 +549,6 @@ func (r *Repo) listPulls(q url.Values) (int, any, error) {
 	if o, b, ok := strings.Cut(head, ":"); ok {
 		headOwner, headBranch = o, b
 	} // a bare branch name is ignored, as GitHub does
-	perPage, _ := strconv.Atoi(q.Get("per_page"))
-	if perPage <= 0 || perPage > 100 {
-		perPage = 30
-	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	if page <= 0 {
-		page = 1
-	}
 	var list []*PullRequest
 	for i := len(r.pulls) - 1; i >= 0; i-- { // created, descending
 		pr := r.pulls[i]
@@ -574,9 +566,13 @@ func (r *Repo) listPulls(q url.Values) (int, any, error) {
 	if q.Get("direction") == "asc" {
 		sort.Slice(list, func(i, j int) bool { return list[i].Number < list[j].Number })
 	}
-	out := []any{}
-	for i := (page - 1) * perPage; i < len(list) && i < page*perPage; i++ {
-		out = append(out, r.pullJSON(list[i]))
+	items := make([]any, len(list))
+	for i, pr := range list {
+		items[i] = pr
+	}
+	out := paginate(items, q).items
+	for i, pr := range out {
+		out[i] = r.pullJSON(pr.(*PullRequest))
 	}
 	return 200, out, nil
 }
@@ -791,7 +787,7 @@ type page struct {
 }
 
 // paginate returns the page of items that q asks for (per_page, default
-// 30, at most 100; page from 1), oldest first as GitHub lists comments.
+// 30, at most 100; page from 1), in the order given.
 func paginate(items []any, q url.Values) page {
 	per, _ := strconv.Atoi(q.Get("per_page"))
 	if per <= 0 || per > 100 {
