@@ -124,29 +124,15 @@ func putTree(c Cache, sha string, t *github.Tree, recursive bool) {
 	if c == nil || t.GetTruncated() {
 		return
 	}
-	type folder struct {
-		entries []gitobj.Entry
-		types   []string
-	}
-	folders := map[string]*folder{"": {}}
+	folders := folderListings{"": {}}
 	want := map[string]string{"": sha}
 	for _, e := range t.Entries {
 		path := e.GetPath()
-		dir, name := "", path
-		if i := strings.LastIndexByte(path, '/'); i >= 0 {
-			dir, name = path[:i], path[i+1:]
-		}
-		f := folders[dir]
-		if f == nil {
-			f = &folder{}
-			folders[dir] = f
-		}
-		f.entries = append(f.entries, gitobj.Entry{Mode: e.GetMode(), Name: name, SHA: e.GetSHA()})
-		f.types = append(f.types, e.GetType())
+		folders.add(path, e.GetMode(), e.GetType(), e.GetSHA())
 		if e.GetType() == "tree" && recursive {
 			want[path] = e.GetSHA()
 			if folders[path] == nil {
-				folders[path] = &folder{}
+				folders[path] = &folderListing{}
 			}
 		}
 	}
@@ -155,6 +141,30 @@ func putTree(c Cache, sha string, t *github.Tree, recursive bool) {
 			c.Put("tree/"+s, encodeListing(f.entries, f.types))
 		}
 	}
+}
+
+// folderListing is one folder's own entries and their types, as cached.
+type folderListing struct {
+	entries []gitobj.Entry
+	types   []string
+}
+
+// folderListings are listings by folder path ("" the root).
+type folderListings map[string]*folderListing
+
+// add puts the entry at path p into its folder's listing.
+func (fs folderListings) add(p, mode, typ, sha string) {
+	dir, name := "", p
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		dir, name = p[:i], p[i+1:]
+	}
+	f := fs[dir]
+	if f == nil {
+		f = &folderListing{}
+		fs[dir] = f
+	}
+	f.entries = append(f.entries, gitobj.Entry{Mode: mode, Name: name, SHA: sha})
+	f.types = append(f.types, typ)
 }
 
 // rememberFolders caches the own entries of every folder of the desired
@@ -175,30 +185,13 @@ func rememberAll(c Cache, want *desired) {
 	if c == nil {
 		return
 	}
-	type folder struct {
-		entries []gitobj.Entry
-		types   []string
-	}
-	kids := make(map[string]*folder, len(want.folders))
-	add := func(p, mode, typ, sha string) {
-		dir, name := "", p
-		if i := strings.LastIndexByte(p, '/'); i >= 0 {
-			dir, name = p[:i], p[i+1:]
-		}
-		f := kids[dir]
-		if f == nil {
-			f = &folder{}
-			kids[dir] = f
-		}
-		f.entries = append(f.entries, gitobj.Entry{Mode: mode, Name: name, SHA: sha})
-		f.types = append(f.types, typ)
-	}
+	kids := make(folderListings, len(want.folders))
 	for _, p := range want.paths {
-		add(p, "100644", "blob", want.blobs[p])
+		kids.add(p, "100644", "blob", want.blobs[p])
 	}
 	for p, f := range want.folders {
 		if p != "" {
-			add(p, "040000", "tree", f.SHA)
+			kids.add(p, "040000", "tree", f.SHA)
 		}
 	}
 	for dir, f := range kids {
